@@ -1,0 +1,1 @@
+"""Message analysis: engines, the analyzer that assembles every field, evaluation."""

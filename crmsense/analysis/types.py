@@ -1,0 +1,174 @@
+"""What an analysis holds: the one return type of every engine, CLI and API call."""
+
+from __future__ import annotations
+
+__all__ = [
+    "EMOTIONS",
+    "INTENTS",
+    "KINDS",
+    "LABELS",
+    "Analysis",
+    "AspectSentiment",
+    "CallSummary",
+    "Document",
+    "Evidence",
+    "Prediction",
+    "SentenceSentiment",
+    "SpeakerSentiment",
+    "TopicSentiment",
+    "Trajectory",
+]
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Label = Literal["negative", "neutral", "positive"]
+Kind = Literal["conversational", "transactional", "auto_reply"]
+Intent = Literal[
+    "interest", "polite_disengagement", "objection", "out_of_office", "unsubscribe", "referral",
+    "other",
+]  # fmt: skip
+
+LABELS: tuple[Label, ...] = ("negative", "neutral", "positive")
+KINDS: tuple[Kind, ...] = ("conversational", "transactional", "auto_reply")
+INTENTS: tuple[Intent, ...] = (
+    "interest", "polite_disengagement", "objection", "out_of_office", "unsubscribe", "referral",
+    "other",
+)  # fmt: skip
+EMOTIONS: tuple[str, ...] = (
+    "frustration", "anger", "disappointment", "confusion", "urgency", "enthusiasm",
+    "satisfaction",
+)  # fmt: skip
+
+
+# -- engine-level contract ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One text to analyse. ``segments`` (speaker, role, text) makes it a call."""
+
+    text: str
+    subject: str | None = None
+    channel: str | None = None
+    direction: str | None = None
+    auto_reply: bool = False
+    segments: tuple[tuple[str, str, str], ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A span of the text and how much it pushed the score (signed)."""
+
+    start: int
+    end: int
+    text: str
+    weight: float
+
+
+@dataclass(slots=True)
+class Prediction:
+    """An engine's reading of one sentence (or short text).
+
+    ``probs`` are (negative, neutral, positive) and sum to 1; ``score`` is intensity in
+    [-1, 1]; ``evidence`` offsets are relative to the text given to the engine.
+    """
+
+    probs: tuple[float, float, float]
+    score: float
+    emotions: dict[str, float] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+    kind: dict[str, float] | None = None
+    intent: dict[str, float] | None = None
+
+
+# -- the public analysis --------------------------------------------------------------------
+
+
+class EvidenceSpan(BaseModel):
+    start: int
+    end: int
+    text: str
+    weight: float
+
+
+class SentenceSentiment(BaseModel):
+    text: str
+    start: int
+    end: int
+    label: Label
+    score: float
+    confidence: float
+    speaker: str | None = None
+    role: str | None = None
+
+
+class AspectSentiment(BaseModel):
+    aspect: str
+    label: Label
+    score: float
+    evidence: str
+    start: int
+    end: int
+
+
+class TopicSentiment(BaseModel):
+    topic: str
+    label: Label
+    score: float
+    evidence: str | None = None
+
+
+class SpeakerSentiment(BaseModel):
+    speaker: str
+    role: str
+    label: Label
+    score: float
+    segments: int
+    emotions: dict[str, float]
+
+
+class Trajectory(BaseModel):
+    """Customer sentiment in the opening and closing thirds of a call."""
+
+    opening: float
+    closing: float
+    change: float
+    objection_raised: bool
+    objection_resolved: bool | None
+
+
+class CallSummary(BaseModel):
+    speakers: list[SpeakerSentiment]
+    roles: dict[str, SpeakerSentiment]
+    trajectory: Trajectory
+
+
+class Analysis(BaseModel):
+    """The analysis of one message, call or survey comment.
+
+    ``score`` is intensity in [-1, 1]; ``confidence`` is the calibrated probability that
+    ``label`` is right. When ``unscored`` holds a reason (empty, not English, too
+    uncertain), ``label`` is neutral and the text must not drive signals or alerts.
+    """
+
+    label: Label
+    score: float = Field(ge=-1, le=1)
+    confidence: float = Field(ge=0, le=1)
+    unscored: str | None = None
+    probabilities: dict[str, float]
+    sentences: list[SentenceSentiment]
+    emotions: dict[str, float]
+    aspects: list[AspectSentiment]
+    kind: Kind
+    reply_intent: Intent | None
+    competitors: list[str]
+    evidence: list[EvidenceSpan]
+    call: CallSummary | None = None
+    topic_sentiment: TopicSentiment | None = None
+    language: str
+    engine: str
+    model_version: str

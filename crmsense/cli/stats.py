@@ -1,0 +1,31 @@
+"""``crmsense stats``: what the workspace holds."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from crmsense.cli.app import DbOption, app, open_db
+
+
+@app.command()
+def stats(
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    db: DbOption = None,
+) -> None:
+    """Count records per type."""
+    from crmsense.store.queries import record_counts
+
+    counts = record_counts(open_db(db))
+    if fmt == "json":
+        print(json.dumps(counts))
+        return
+    table = Table("record type", "count")
+    for name, count in counts.items():
+        table.add_row(name, f"{count:,}")
+    from rich.console import Console
+
+    Console().print(table)

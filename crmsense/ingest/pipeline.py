@@ -1,0 +1,243 @@
+"""The ingest pipeline: read → clean → validate → resolve → store, with a rejects file.
+
+Guarantees, whatever the importer: a bad record is reported (file, line, field, fix),
+written to the rejects file and never half-stored; valid records in the same file still
+land; re-running an import adds nothing (upserts by source and id or natural key).
+
+>>> from crmsense.store import open_database
+>>> db = open_database("sqlite://"); db.migrate()
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "a.jsonl"
+>>> _ = p.write_text('{"type":"account","id":"acme","name":"Acme"}\\n{"type":"outcome"}\\n')
+>>> report = ingest_paths(db, [p], rejects_path=p.with_suffix(".rejects.jsonl"))
+>>> report.accepted["account"], len(report.rejected), report.exit_code
+(1, 1, 3)
+"""
+
+from __future__ import annotations
+
+__all__ = ["IngestReport", "Rejection", "ingest_paths"]
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
+
+from crmsense.errors import InputError, UnusableInputError
+from crmsense.ingest.base import ImportOptions, Importer, Item, Location, Problem
+from crmsense.records import Record, explain, parse_record
+from crmsense.store.db import Database
+from crmsense.store.writer import WRITE_ORDER, RecordWriter, Unresolved
+from crmsense.text.clean import clean_text
+
+Progress = Callable[[int, int | None], None]
+"""Called as ``progress(done, total)``; total is None while unknown."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """One rejected record: where, which field, why, and what to do."""
+
+    file: str
+    line: int
+    field: str
+    error: str
+    fix: str
+    record: Any = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.error} — {self.fix}"
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did. ``exit_code``: 0 all accepted, 3 some rejected, 2 unusable."""
+
+    accepted: Counter[str] = field(default_factory=Counter)
+    rejected: list[Rejection] = field(default_factory=list)
+    unusable: list[str] = field(default_factory=list)
+    files: int = 0
+    rejects_path: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.unusable and not self.accepted:
+            return 2
+        if self.rejected or self.unusable:
+            return 3
+        return 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "accepted": dict(self.accepted),
+            "rejected": len(self.rejected),
+            "unusable": self.unusable,
+            "rejects_file": str(self.rejects_path) if self.rejects_path else None,
+        }
+
+
+_TEXT_FIELDS = ("text", "comment", "subject")
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    for key in _TEXT_FIELDS:
+        value = data.get(key)
+        if isinstance(value, str):
+            data[key] = clean_text(value)
+    segments = data.get("segments")
+    if isinstance(segments, list):
+        for seg in segments:
+            if isinstance(seg, dict) and isinstance(seg.get("text"), str):
+                seg["text"] = clean_text(seg["text"])
+    return data
+
+
+def choose_importer(path: Path, fmt: str) -> Importer:
+    """The importer for ``path``: by ``--format`` name, else the first that sniffs it."""
+    from crmsense.ingest import FORMATS, IMPORTERS, SNIFF_ORDER
+
+    if fmt != "auto":
+        return IMPORTERS.get(FORMATS.get(fmt, fmt))()
+    names = IMPORTERS.names()
+    for name in [*SNIFF_ORDER, *(n for n in names if n not in SNIFF_ORDER)]:
+        importer = IMPORTERS.get(name)()
+        if importer.sniff(path):
+            return importer
+    raise UnusableInputError(
+        f"{path}: cannot tell the format; pass --format (one of: jsonl, csv, email, "
+        "transcript, survey)",
+        code="E104",
+    )
+
+
+def _expand(paths: Iterable[Path], fmt: str) -> Iterator[Path]:
+    """Folders expand to their files, except for importers that read folders whole."""
+    for path in paths:
+        if path.is_dir() and fmt not in ("email", "eml", "mbox", "email.v1"):
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and
+                              not p.name.startswith(".") and not p.name.endswith(".rejects.jsonl"))
+        else:
+            yield path
+
+
+def ingest_paths(
+    db: Database,
+    paths: Iterable[Path],
+    *,
+    fmt: str = "auto",
+    options: ImportOptions | None = None,
+    rejects_path: Path | None = None,
+    progress: Progress | None = None,
+    batch_size: int = 2000,
+) -> IngestReport:
+    """Import every file under ``paths`` into ``db`` and return the report."""
+    options = options or ImportOptions()
+    report = IngestReport()
+    for path in _expand(paths, fmt):
+        report.files += 1
+        try:
+            if not path.exists():
+                raise UnusableInputError(f"{path}: no such file or folder", code="E102")
+            importer = choose_importer(path, fmt)
+            _ingest_one(db, importer.read(path, options), report, progress, batch_size)
+        except UnusableInputError as exc:
+            report.unusable.append(str(exc))
+    if report.rejected:
+        report.rejects_path = rejects_path or Path("crmsense-rejects.jsonl")
+        with report.rejects_path.open("w", encoding="utf-8") as fh:
+            for rejection in report.rejected:
+                fh.write(json.dumps(asdict(rejection), default=str, ensure_ascii=False) + "\n")
+    return report
+
+
+def _ingest_one(
+    db: Database,
+    reads: Iterable[Item | Problem],
+    report: IngestReport,
+    progress: Progress | None,
+    batch_size: int,
+) -> None:
+    valid: dict[tuple[str, str], list[tuple[Location, Record, dict[str, Any]]]] = defaultdict(list)
+    seen = 0
+    for read in reads:
+        seen += 1
+        if progress and seen % 1000 == 0:
+            progress(0, None)
+        if isinstance(read, Problem):
+            report.rejected.append(Rejection(read.where.file, read.where.line, read.field,
+                                             read.message, read.fix, read.raw))
+            continue
+        try:
+            record = parse_record(_clean(read.data))
+        except ValidationError as exc:
+            errors = explain(exc)
+            report.rejected.append(Rejection(
+                read.where.file, read.where.line, ", ".join(e.field for e in errors),
+                "; ".join(e.message for e in errors), "; ".join(dict.fromkeys(e.fix for e in errors)),
+                read.data,
+            ))  # fmt: skip
+            continue
+        valid[(record.source, record.type)].append((read.where, record, read.data))
+    total = sum(len(v) for v in valid.values())
+    done = 0
+    for kind in WRITE_ORDER:
+        for (source, rtype), items in valid.items():
+            if rtype != kind:
+                continue
+            for start in range(0, len(items), batch_size):
+                chunk = items[start : start + batch_size]
+                _write_chunk(db, source, kind, chunk, report)
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+
+
+def _write_chunk(
+    db: Database,
+    source: str,
+    kind: str,
+    chunk: list[tuple[Location, Record, dict[str, Any]]],
+    report: IngestReport,
+) -> None:
+    """One transaction for the chunk; on a database error, retry record by record."""
+    try:
+        with db.engine.begin() as conn:
+            problems = RecordWriter(conn, source).write(kind, [r for _, r, _ in chunk])
+    except DBAPIError:
+        if len(chunk) == 1:
+            where, _, raw = chunk[0]
+            report.rejected.append(Rejection(where.file, where.line, "record",
+                                             "the database refused this record",
+                                             "check the values' sizes and types", raw))
+            return
+        for item in chunk:
+            _write_chunk(db, source, kind, [item], report)
+        return
+    refused = {p.index for p in problems}
+    for problem in problems:
+        where, _, raw = chunk[problem.index]
+        report.rejected.append(_rejection(where, problem, raw))
+    report.accepted[kind] += len(chunk) - len(refused)
+
+
+def _rejection(where: Location, problem: Unresolved, raw: dict[str, Any]) -> Rejection:
+    return Rejection(where.file, where.line, problem.field, problem.message, problem.fix, raw)
+
+
+def ingest_records(db: Database, records: list[dict[str, Any]], origin: str = "request") -> IngestReport:
+    """Ingest already-parsed interchange records (API, webhooks): same guarantees."""
+    if not isinstance(records, list):
+        raise InputError("expected a list of records", code="E105")
+    items = (Item(Location(origin, n), dict(r)) if isinstance(r, dict)
+             else Problem(Location(origin, n), "record", "expected a JSON object", "send objects",
+                          r) for n, r in enumerate(records, start=1))
+    report = IngestReport()
+    _ingest_one(db, items, report, None, 2000)
+    return report

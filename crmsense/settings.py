@@ -1,0 +1,52 @@
+"""One typed settings object, read from ``CRMSENSE_*`` environment variables.
+
+Nothing is read at import time: call :func:`get_settings` (or build ``Settings(...)``
+yourself in tests). Every field is documented in ``docs/configuration.md``; a test
+checks that the two agree.
+
+>>> Settings(database_url="sqlite:///:memory:").database_url
+'sqlite:///:memory:'
+"""
+
+from __future__ import annotations
+
+__all__ = ["Settings", "get_settings"]
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """crmsense configuration. Environment: ``CRMSENSE_<FIELD>`` (upper case)."""
+
+    model_config = SettingsConfigDict(env_prefix="CRMSENSE_", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///crmsense.db",
+        description="SQLAlchemy URL: sqlite:///path.db (default) or postgresql+psycopg://…",
+    )
+    engine: str = Field(
+        "model.v1", description="Default analysis engine name (rules.v1, model.v1, llm.v1)."
+    )
+    model_dir: Path | None = Field(
+        None, description="Directory of a tuned model (crmsense train); default: shipped model."
+    )
+    batch_size: int = Field(
+        2000, ge=1, description="Records per database transaction during ingest and analysis."
+    )
+    competitors: list[str] = Field(
+        default_factory=list, description="Competitor names to detect in messages."
+    )
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint for the llm.v1 engine."
+    )
+    llm_api_key: str | None = Field(None, description="API key for the llm.v1 engine.")
+    llm_model: str = Field("gpt-4o-mini", description="Model name sent to the llm.v1 engine.")
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, with explicit overrides (e.g. from CLI flags)."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**clean)  # type: ignore[arg-type]

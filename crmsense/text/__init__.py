@@ -1,0 +1,1 @@
+"""Text cleaning: HTML to text, normalisation, e-mail reply and signature stripping."""
