@@ -51,8 +51,8 @@ def ingest(
     ] = [],  # noqa: B006
     source: Annotated[str, typer.Option(help="Origin name stored with each record.")] = "local",
     rejects: Annotated[
-        Path | None, typer.Option(help="Where to write rejected records (JSON Lines).")
-    ] = None,
+        Path, typer.Option(help="Where to write rejected records (JSON Lines).")
+    ] = Path("crmsense-rejects.jsonl"),
     db: DbOption = None,
     quiet: QuietOption = False,
 ) -> None:

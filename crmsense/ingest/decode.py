@@ -49,6 +49,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
                 return data.decode(encoding)
             except (UnicodeDecodeError, LookupError):
                 continue
+    western = data.decode("cp1252", errors="replace")
+    if _plausible_western(western):
+        return western
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:65536]).best()
@@ -58,6 +61,15 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         except (UnicodeDecodeError, LookupError):
             pass
     return data.decode("cp1252", errors="replace")
+
+
+def _plausible_western(text: str) -> bool:
+    """Western-European text decodes to letters, not box-drawing or currency soup."""
+    odd = sum(1 for ch in text if not (ch.isalnum() or ch.isspace() or ch in _PUNCT))
+    return odd <= max(2, len(text) // 50)
+
+
+_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~«»‘’“”–—…€£°§·•¡¿")
 
 
 def read_text(path: Path) -> str:

@@ -137,7 +137,10 @@ def ingest_paths(
     progress: Progress | None = None,
     batch_size: int = 2000,
 ) -> IngestReport:
-    """Import every file under ``paths`` into ``db`` and return the report."""
+    """Import every file under ``paths`` into ``db`` and return the report.
+
+    Rejected records are written to ``rejects_path`` (JSON Lines) when given.
+    """
     options = options or ImportOptions()
     report = IngestReport()
     for path in _expand(paths, fmt):
@@ -149,8 +152,8 @@ def ingest_paths(
             _ingest_one(db, importer.read(path, options), report, progress, batch_size)
         except UnusableInputError as exc:
             report.unusable.append(str(exc))
-    if report.rejected:
-        report.rejects_path = rejects_path or Path("crmsense-rejects.jsonl")
+    if report.rejected and rejects_path is not None:
+        report.rejects_path = rejects_path
         with report.rejects_path.open("w", encoding="utf-8") as fh:
             for rejection in report.rejected:
                 fh.write(json.dumps(asdict(rejection), default=str, ensure_ascii=False) + "\n")
