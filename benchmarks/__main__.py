@@ -1,7 +1,7 @@
 """Run benchmarks by name (default: all) and print their tables.
 
-    python -m benchmarks            # everything
-    python -m benchmarks ingest     # one
+python -m benchmarks            # everything
+python -m benchmarks ingest     # one
 """
 
 from __future__ import annotations
@@ -14,8 +14,11 @@ from pathlib import Path
 
 def main(argv: list[str]) -> int:
     here = Path(__file__).parent
-    names = sorted(m.name.removeprefix("bench_") for m in pkgutil.iter_modules([str(here)])
-                   if m.name.startswith("bench_"))
+    names = sorted(
+        m.name.removeprefix("bench_")
+        for m in pkgutil.iter_modules([str(here)])
+        if m.name.startswith("bench_")
+    )
     chosen = argv or names
     unknown = [n for n in chosen if n not in names]
     if unknown:

@@ -38,18 +38,46 @@ def write_workspace(path: Path, messages: int, accounts: int = 500) -> int:
     rng = random.Random(1)
     with path.open("w", encoding="utf-8") as fh:
         for a in range(accounts):
-            fh.write(json.dumps({"type": "account", "id": f"a{a}", "name": f"Account {a}",
-                                 "arr": rng.randint(5, 500) * 1000}) + "\n")
-            fh.write(json.dumps({"type": "contact", "id": f"c{a}", "account_id": f"a{a}",
-                                 "email": f"user{a}@a{a}.example"}) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "type": "account",
+                        "id": f"a{a}",
+                        "name": f"Account {a}",
+                        "arr": rng.randint(5, 500) * 1000,
+                    }
+                )
+                + "\n"
+            )
+            fh.write(
+                json.dumps(
+                    {
+                        "type": "contact",
+                        "id": f"c{a}",
+                        "account_id": f"a{a}",
+                        "email": f"user{a}@a{a}.example",
+                    }
+                )
+                + "\n"
+            )
         for i in range(messages):
             a = rng.randrange(accounts)
-            fh.write(json.dumps({
-                "type": "message", "id": f"m{i}", "channel": rng.choice(["email", "ticket"]),
-                "account_id": f"a{a}", "contact_id": f"c{a}",
-                "timestamp": f"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}T10:00:00Z",
-                "subject": "Re: rollout", "text": " ".join(rng.choices(PHRASES, k=3)),
-            }) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "type": "message",
+                        "id": f"m{i}",
+                        "channel": rng.choice(["email", "ticket"]),
+                        "account_id": f"a{a}",
+                        "contact_id": f"c{a}",
+                        "timestamp": f"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}"
+                        "T10:00:00Z",
+                        "subject": "Re: rollout",
+                        "text": " ".join(rng.choices(PHRASES, k=3)),
+                    }
+                )
+                + "\n"
+            )
     return messages + 2 * accounts
 
 
@@ -78,7 +106,7 @@ def main() -> None:
             admin = open_database(POSTGRES_URL)
             with admin.engine.begin() as conn:
                 conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        except Exception as exc:  # noqa: BLE001 - report and carry on
+        except Exception as exc:
             print(f"postgresql: skipped ({exc.__class__.__name__})")
         else:
             try:

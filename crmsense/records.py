@@ -47,7 +47,6 @@ from pydantic import (
 from crmsense.store.types import to_utc
 
 
-
 def _id_text(value: Any) -> Any:
     # CRMs export numeric ids; accept 123 as "123".
     if isinstance(value, int) and not isinstance(value, bool):
@@ -72,7 +71,6 @@ class _Record(BaseModel):
     @property
     def extra(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
-
 
 
 def _utc(value: datetime) -> datetime:
@@ -123,9 +121,9 @@ class DealRecord(_Record):
 
     @model_validator(mode="after")
     def _stage_in_range(self) -> DealRecord:
-        if self.stage_index is not None and self.stage_count is not None:
-            if self.stage_index > self.stage_count:
-                raise ValueError("stage_index must not exceed stage_count")
+        index, count = self.stage_index, self.stage_count
+        if index is not None and count is not None and index > count:
+            raise ValueError("stage_index must not exceed stage_count")
         return self
 
 

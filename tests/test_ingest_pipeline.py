@@ -61,10 +61,23 @@ def test_issue_example_lands_exactly(db: Database, tmp_path: Path) -> None:
     report = ingest_paths(db, [path], rejects_path=tmp_path / "rej.jsonl")
     assert report.exit_code == 0, report.rejected
     counts = record_counts(db)
-    assert {k: counts[k] for k in ("account", "contact", "deal", "message", "call", "survey",
-                                   "usage", "activity", "outcome")} == dict.fromkeys(
-        ("account", "contact", "deal", "message", "call", "survey", "usage", "activity",
-         "outcome"), 1) | {"message": 2}
+    assert {
+        k: counts[k]
+        for k in (
+            "account",
+            "contact",
+            "deal",
+            "message",
+            "call",
+            "survey",
+            "usage",
+            "activity",
+            "outcome",
+        )
+    } == dict.fromkeys(
+        ("account", "contact", "deal", "message", "call", "survey", "usage", "activity", "outcome"),
+        1,
+    ) | {"message": 2}
     with db.session() as s:
         account = s.scalars(select(m.Account)).one()
         assert account.owners["csm_manager"] == "lee@vendor.example"
@@ -73,8 +86,7 @@ def test_issue_example_lands_exactly(db: Database, tmp_path: Path) -> None:
         assert message.timestamp.isoformat() == "2026-10-01T14:03:00+00:00"
         assert message.deal_id is not None and message.contact_id is not None
         segments = s.scalars(select(m.CallSegment).order_by(m.CallSegment.position)).all()
-        assert [(g.speaker, g.role) for g in segments] == [("Jane Roe", "customer"),
-                                                            ("Sam", "rep")]
+        assert [(g.speaker, g.role) for g in segments] == [("Jane Roe", "customer"), ("Sam", "rep")]
     assert not (tmp_path / "rej.jsonl").exists()
 
 
@@ -135,21 +147,44 @@ def test_bad_record_is_rejected_with_line_field_and_fix(
     assert row["line"] == 2 and row["record"] is not None
 
 
-def test_account_resolved_from_contact_then_email_domain(memory_db: Database,
-                                                          tmp_path: Path) -> None:
-    records = [*ISSUE_EXAMPLE[:2],
-               {"type": "message", "id": "x1", "channel": "email", "contact_id": "c-17",
-                "timestamp": "2026-10-01T00:00:00Z", "text": "via contact"},
-               {"type": "message", "id": "x2", "channel": "email",
-                "sender": "JANE@acme.example", "timestamp": "2026-10-01T00:00:00Z",
-                "text": "via e-mail"},
-               {"type": "survey", "id": "x3", "kind": "csat", "score": 2,
-                "email": "bob@acme.example", "timestamp": "2026-10-01T00:00:00Z"}]
+def test_account_resolved_from_contact_then_email_domain(
+    memory_db: Database, tmp_path: Path
+) -> None:
+    records = [
+        *ISSUE_EXAMPLE[:2],
+        {
+            "type": "message",
+            "id": "x1",
+            "channel": "email",
+            "contact_id": "c-17",
+            "timestamp": "2026-10-01T00:00:00Z",
+            "text": "via contact",
+        },
+        {
+            "type": "message",
+            "id": "x2",
+            "channel": "email",
+            "sender": "JANE@acme.example",
+            "timestamp": "2026-10-01T00:00:00Z",
+            "text": "via e-mail",
+        },
+        {
+            "type": "survey",
+            "id": "x3",
+            "kind": "csat",
+            "score": 2,
+            "email": "bob@acme.example",
+            "timestamp": "2026-10-01T00:00:00Z",
+        },
+    ]
     report = ingest_paths(memory_db, [write_jsonl(tmp_path / "r.jsonl", records)])
     assert report.exit_code == 0, report.rejected
     with memory_db.session() as s:
-        rows = s.execute(select(m.Message.external_id, m.Message.account_id,
-                                m.Message.contact_id).order_by(m.Message.external_id)).all()
+        rows = s.execute(
+            select(m.Message.external_id, m.Message.account_id, m.Message.contact_id).order_by(
+                m.Message.external_id
+            )
+        ).all()
         assert rows[0][1] == rows[1][1] is not None
         assert rows[1][2] is not None  # contact found by e-mail, case-insensitively
         assert s.scalars(select(m.Survey.account_id)).one() == rows[0][1]
@@ -162,8 +197,10 @@ def test_records_in_any_order_resolve(memory_db: Database, tmp_path: Path) -> No
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "latin-1"])
 def test_encodings(memory_db: Database, tmp_path: Path, encoding: str) -> None:
-    records = [ISSUE_EXAMPLE[0], dict(ISSUE_EXAMPLE[3], text="Très déçu du délai",
-                                                contact_id=None, deal_id=None)]
+    records = [
+        ISSUE_EXAMPLE[0],
+        dict(ISSUE_EXAMPLE[3], text="Très déçu du délai", contact_id=None, deal_id=None),
+    ]
     path = write_jsonl(tmp_path / "enc.jsonl", records, encoding=encoding)
     assert ingest_paths(memory_db, [path]).exit_code == 0
     with memory_db.session() as s:
@@ -176,8 +213,7 @@ def test_html_empty_huge_and_non_english_texts(db: Database, tmp_path: Path) -> 
                   "<script>alert(1)</script></body></html>",
              "e": "", "b": huge, "n": "Der Export funktioniert seit Tagen nicht.",
              "z": "导出功能坏了", "nul": "bad\x00byte"}  # fmt: skip
-    records = ISSUE_EXAMPLE[:3] + [dict(ISSUE_EXAMPLE[3], id=k, text=v) for k, v in
-                                    texts.items()]
+    records = ISSUE_EXAMPLE[:3] + [dict(ISSUE_EXAMPLE[3], id=k, text=v) for k, v in texts.items()]
     report = ingest_paths(db, [write_jsonl(tmp_path / "t.jsonl", records)])
     assert report.exit_code == 0, report.rejected
     with db.session() as s:
@@ -225,8 +261,9 @@ def test_cli_ingest_and_stats(tmp_path: Path) -> None:
     runner = CliRunner()
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     path = write_jsonl(tmp_path / "ws.jsonl", [*ISSUE_EXAMPLE, {"type": "outcome"}])
-    result = runner.invoke(app, ["ingest", str(path), "--db", url, "--quiet",
-                                 "--rejects", str(tmp_path / "r.jsonl")])
+    result = runner.invoke(
+        app, ["ingest", str(path), "--db", url, "--quiet", "--rejects", str(tmp_path / "r.jsonl")]
+    )
     assert result.exit_code == 3, result.output
     assert (tmp_path / "r.jsonl").exists()
     result = runner.invoke(app, ["stats", "--format", "json", "--db", url])
@@ -239,5 +276,6 @@ def test_cli_ingest_and_stats(tmp_path: Path) -> None:
     assert result.exit_code == 2
     result = runner.invoke(app, ["ingest", str(path), "--db", url, "--quiet"])
     assert result.exit_code == 3
-    assert json.loads(runner.invoke(app, ["stats", "--format", "json", "--db",
-                                          url]).stdout) == counts
+    assert (
+        json.loads(runner.invoke(app, ["stats", "--format", "json", "--db", url]).stdout) == counts
+    )

@@ -22,8 +22,16 @@ def test_migrate_is_repeatable(db: Database) -> None:
     db.migrate()
     db.migrate()
     tables = set(inspect(db.engine).get_table_names())
-    assert {"accounts", "messages", "calls", "call_segments", "surveys", "analyses",
-            "alerts", "alembic_version"} <= tables
+    assert {
+        "accounts",
+        "messages",
+        "calls",
+        "call_segments",
+        "surveys",
+        "analyses",
+        "alerts",
+        "alembic_version",
+    } <= tables
 
 
 def test_unsupported_url_names_the_fix() -> None:

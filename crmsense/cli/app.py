@@ -24,7 +24,9 @@ console = Console(stderr=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL (default: $CRMSENSE_DATABASE_URL or sqlite:///crmsense.db)."),
+    typer.Option(
+        "--db", help="Database URL (default: $CRMSENSE_DATABASE_URL or sqlite:///crmsense.db)."
+    ),
 ]
 AsOfOption = Annotated[
     str | None,

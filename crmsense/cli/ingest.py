@@ -34,8 +34,11 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to import.")],
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", help="auto, jsonl, csv, email (eml/mbox), transcript "
-                     "(vtt/srt/json), survey"),
+        typer.Option(
+            "--format",
+            "-f",
+            help="auto, jsonl, csv, email (eml/mbox), transcript (vtt/srt/json), survey",
+        ),
     ] = "auto",
     map_: Annotated[
         list[str],
@@ -60,13 +63,17 @@ def ingest(
     from crmsense.ingest.base import ImportOptions
     from crmsense.ingest.pipeline import ingest_paths
 
-    options = ImportOptions(source=source, mapping=_pairs(map_, "--map"),
-                            defaults=_pairs(set_, "--set"),
-                            speaker_roles=_pairs(speaker, "--speaker"))
+    options = ImportOptions(
+        source=source,
+        mapping=_pairs(map_, "--map"),
+        defaults=_pairs(set_, "--set"),
+        speaker_roles=_pairs(speaker, "--speaker"),
+    )
     database = open_db(db)
     with LazyProgress("ingesting", quiet=quiet) as progress:
-        report = ingest_paths(database, paths, fmt=fmt, options=options,
-                              rejects_path=rejects, progress=progress)
+        report = ingest_paths(
+            database, paths, fmt=fmt, options=options, rejects_path=rejects, progress=progress
+        )
     for problem in report.unusable:
         console.print(f"[bold red]unusable:[/] {problem}", highlight=False)
     if not quiet:

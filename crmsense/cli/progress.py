@@ -7,7 +7,14 @@ __all__ = ["LazyProgress"]
 import time
 from types import TracebackType
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from crmsense.cli.app import console
 
@@ -21,17 +28,22 @@ class LazyProgress:
         self.delay = delay
         self._started = time.monotonic()
         self._bar: Progress | None = None
-        self._task: int | None = None
+        self._task: TaskID | None = None
 
     def __call__(self, done: int, total: int | None) -> None:
-        if self.quiet or not console.is_terminal and self._bar is None and False:
+        if self.quiet:
             return
         if self._bar is None:
             if time.monotonic() - self._started < self.delay:
                 return
-            self._bar = Progress(TextColumn("{task.description}"), BarColumn(),
-                                 MofNCompleteColumn(), TimeElapsedColumn(), console=console,
-                                 transient=True)
+            self._bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            )
             self._bar.start()
             self._task = self._bar.add_task(self.description, total=total)
         assert self._task is not None

@@ -32,12 +32,22 @@ class JsonlImporter:
             try:
                 data = loads(stripped)
             except json.JSONDecodeError as exc:
-                yield Problem(where, "line", f"not valid JSON ({exc.msg}, column {exc.colno})",
-                              "write one complete JSON object per line", stripped[:2000])
+                yield Problem(
+                    where,
+                    "line",
+                    f"not valid JSON ({exc.msg}, column {exc.colno})",
+                    "write one complete JSON object per line",
+                    stripped[:2000],
+                )
                 continue
             if not isinstance(data, dict):
-                yield Problem(where, "line", f"expected a JSON object, got {type(data).__name__}",
-                              "wrap the record in {...} with a type field", data)
+                yield Problem(
+                    where,
+                    "line",
+                    f"expected a JSON object, got {type(data).__name__}",
+                    "wrap the record in {...} with a type field",
+                    data,
+                )
                 continue
             if options.source != "local":
                 data.setdefault("source", options.source)

@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
 from crmsense.errors import InputError, UnusableInputError
-from crmsense.ingest.base import ImportOptions, Importer, Item, Location, Problem
+from crmsense.ingest.base import Importer, ImportOptions, Item, Location, Problem
 from crmsense.records import Record, explain, parse_record
 from crmsense.store.db import Database
 from crmsense.store.writer import WRITE_ORDER, RecordWriter, Unresolved
@@ -121,8 +121,13 @@ def _expand(paths: Iterable[Path], fmt: str) -> Iterator[Path]:
     """Folders expand to their files, except for importers that read folders whole."""
     for path in paths:
         if path.is_dir() and fmt not in ("email", "eml", "mbox", "email.v1"):
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and
-                              not p.name.startswith(".") and not p.name.endswith(".rejects.jsonl"))
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and not p.name.startswith(".")
+                and not p.name.endswith(".rejects.jsonl")
+            )
         else:
             yield path
 
@@ -174,18 +179,22 @@ def _ingest_one(
         if progress and seen % 1000 == 0:
             progress(0, None)
         if isinstance(read, Problem):
-            report.rejected.append(Rejection(read.where.file, read.where.line, read.field,
-                                             read.message, read.fix, read.raw))
+            report.rejected.append(
+                Rejection(
+                    read.where.file, read.where.line, read.field, read.message, read.fix, read.raw
+                )
+            )
             continue
         try:
             record = parse_record(_clean(read.data))
         except ValidationError as exc:
             errors = explain(exc)
-            report.rejected.append(Rejection(
-                read.where.file, read.where.line, ", ".join(e.field for e in errors),
-                "; ".join(e.message for e in errors), "; ".join(dict.fromkeys(e.fix for e in errors)),
-                read.data,
-            ))  # fmt: skip
+            fields = ", ".join(e.field for e in errors)
+            messages = "; ".join(e.message for e in errors)
+            fixes = "; ".join(dict.fromkeys(e.fix for e in errors))
+            report.rejected.append(
+                Rejection(read.where.file, read.where.line, fields, messages, fixes, read.data)
+            )
             continue
         valid[(record.source, record.type)].append((read.where, record, read.data))
     total = sum(len(v) for v in valid.values())
@@ -216,9 +225,16 @@ def _write_chunk(
     except DBAPIError:
         if len(chunk) == 1:
             where, _, raw = chunk[0]
-            report.rejected.append(Rejection(where.file, where.line, "record",
-                                             "the database refused this record",
-                                             "check the values' sizes and types", raw))
+            report.rejected.append(
+                Rejection(
+                    where.file,
+                    where.line,
+                    "record",
+                    "the database refused this record",
+                    "check the values' sizes and types",
+                    raw,
+                )
+            )
             return
         for item in chunk:
             _write_chunk(db, source, kind, [item], report)
@@ -234,13 +250,18 @@ def _rejection(where: Location, problem: Unresolved, raw: dict[str, Any]) -> Rej
     return Rejection(where.file, where.line, problem.field, problem.message, problem.fix, raw)
 
 
-def ingest_records(db: Database, records: list[dict[str, Any]], origin: str = "request") -> IngestReport:
+def ingest_records(
+    db: Database, records: list[dict[str, Any]], origin: str = "request"
+) -> IngestReport:
     """Ingest already-parsed interchange records (API, webhooks): same guarantees."""
     if not isinstance(records, list):
         raise InputError("expected a list of records", code="E105")
-    items = (Item(Location(origin, n), dict(r)) if isinstance(r, dict)
-             else Problem(Location(origin, n), "record", "expected a JSON object", "send objects",
-                          r) for n, r in enumerate(records, start=1))
+    items = (
+        Item(Location(origin, n), dict(r))
+        if isinstance(r, dict)
+        else Problem(Location(origin, n), "record", "expected a JSON object", "send objects", r)
+        for n, r in enumerate(records, start=1)
+    )
     report = IngestReport()
     _ingest_one(db, items, report, None, 2000)
     return report

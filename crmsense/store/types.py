@@ -15,7 +15,8 @@ from sqlalchemy.types import TypeDecorator
 def to_utc(value: datetime) -> datetime:
     """Aware UTC datetime; naive values are taken to be UTC already."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
+        result: datetime = value.replace(tzinfo=UTC)
+        return result
     return value.astimezone(UTC)
 
 
@@ -33,4 +34,5 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC)
+        result: datetime = value.replace(tzinfo=UTC)
+        return result

@@ -12,7 +12,7 @@ __all__ = ["RecordWriter", "Unresolved"]
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -26,6 +26,7 @@ from crmsense.records import (
     MessageRecord,
     OutcomeRecord,
     Record,
+    Segment,
     SurveyRecord,
     UsageRecord,
 )
@@ -47,6 +48,14 @@ class Unresolved:
     fix: str
 
 
+def _table(model: type[m.Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+def _first_problem(*values: object) -> Unresolved | None:
+    return next((v for v in values if isinstance(v, Unresolved)), None)
+
+
 def _domain(email: str | None) -> str | None:
     if not email or "@" not in email:
         return None
@@ -58,19 +67,23 @@ class _Refs:
 
     def __init__(self, conn: Connection, source: str) -> None:
         self.source = source
-        acc = m.Account.__table__
-        con = m.Contact.__table__
-        deal = m.Deal.__table__
-        self.accounts: dict[str, int] = dict(
-            conn.execute(select(acc.c.external_id, acc.c.id).where(acc.c.source == source)).all()
-        )
+        acc = _table(m.Account)
+        con = _table(m.Contact)
+        deal = _table(m.Deal)
+        self.accounts: dict[str, int] = {
+            ext: pk
+            for ext, pk in conn.execute(
+                select(acc.c.external_id, acc.c.id).where(acc.c.source == source)
+            )
+        }
         self.domains: dict[str, int] = {}
         for dom, pk in conn.execute(select(acc.c.domain, acc.c.id).where(acc.c.domain.isnot(None))):
             self.domains[dom.lower()] = pk
         self.contacts: dict[str, tuple[int, int]] = {}
         self.emails: dict[str, tuple[int, int]] = {}
-        rows = conn.execute(select(con.c.external_id, con.c.id, con.c.account_id, con.c.email,
-                                   con.c.source))
+        rows = conn.execute(
+            select(con.c.external_id, con.c.id, con.c.account_id, con.c.email, con.c.source)
+        )
         for ext, pk, account_pk, email, src in rows:
             if src == source:
                 self.contacts[ext] = (pk, account_pk)
@@ -125,13 +138,12 @@ class RecordWriter:
         out: dict[str, int] = {}
         for start in range(0, len(externals), 900):
             chunk = externals[start : start + 900]
-            out.update(
-                self.conn.execute(
-                    select(table.c.external_id, table.c.id).where(
-                        table.c.source == self.refs.source, table.c.external_id.in_(chunk)
-                    )
-                ).all()
+            rows = self.conn.execute(
+                select(table.c.external_id, table.c.id).where(
+                    table.c.source == self.refs.source, table.c.external_id.in_(chunk)
+                )
             )
+            out.update((ext, pk) for ext, pk in rows)
         return out
 
     def _account(self, ext: str | None, i: int, field: str = "account_id") -> int | Unresolved:
@@ -139,8 +151,12 @@ class RecordWriter:
             return Unresolved(i, field, "no account given", f"add {field}")
         pk = self.refs.accounts.get(ext)
         if pk is None:
-            return Unresolved(i, field, f"unknown account {ext!r}",
-                              "import the account record first (or in the same file)")
+            return Unresolved(
+                i,
+                field,
+                f"unknown account {ext!r}",
+                "import the account record first (or in the same file)",
+            )
         return pk
 
     def _contact(self, ext: str | None, i: int) -> tuple[int, int] | Unresolved | None:
@@ -148,8 +164,12 @@ class RecordWriter:
             return None
         found = self.refs.contacts.get(ext)
         if found is None:
-            return Unresolved(i, "contact_id", f"unknown contact {ext!r}",
-                              "import the contact record first, or leave contact_id out")
+            return Unresolved(
+                i,
+                "contact_id",
+                f"unknown contact {ext!r}",
+                "import the contact record first, or leave contact_id out",
+            )
         return found
 
     def _owner_of(
@@ -172,24 +192,33 @@ class RecordWriter:
             dom = _domain(email)
             if dom and dom in self.refs.domains:
                 return self.refs.domains[dom], None
-        return Unresolved(i, "account_id", "cannot tell which account this belongs to",
-                          "add account_id, a known contact_id, or a sender e-mail whose "
-                          "domain matches an account")
+        return Unresolved(
+            i,
+            "account_id",
+            "cannot tell which account this belongs to",
+            "add account_id, a known contact_id, or a sender e-mail whose "
+            "domain matches an account",
+        )
 
     def _deal(self, ext: str | None, i: int) -> int | Unresolved | None:
         if ext is None:
             return None
         found = self.refs.deals.get(ext)
         if found is None:
-            return Unresolved(i, "deal_id", f"unknown deal {ext!r}",
-                              "import the deal record first, or leave deal_id out")
+            return Unresolved(
+                i,
+                "deal_id",
+                f"unknown deal {ext!r}",
+                "import the deal record first, or leave deal_id out",
+            )
         return found[0]
 
     # -- one method per record type -------------------------------------------------------
 
     def _write_account(self, records: Sequence[Record]) -> list[Unresolved]:
-        table = m.Account.__table__
-        rows, parents = [], []
+        table = _table(m.Account)
+        rows: list[dict[str, Any]] = []
+        parents: list[tuple[str, str]] = []
         for r in records:
             assert isinstance(r, AccountRecord)
             rows.append({
@@ -210,16 +239,26 @@ class RecordWriter:
             parent_pk = self.refs.accounts.get(parent)
             if parent_pk is None:
                 index = next(i for i, r in enumerate(records) if getattr(r, "id", None) == ext)
-                problems.append(Unresolved(index, "parent_id", f"unknown parent account "
-                                           f"{parent!r}", "import the parent account too"))
+                problems.append(
+                    Unresolved(
+                        index,
+                        "parent_id",
+                        f"unknown parent account {parent!r}",
+                        "import the parent account too",
+                    )
+                )
                 continue
-            self.conn.execute(table.update().where(table.c.id == self.refs.accounts[ext])
-                              .values(parent_id=parent_pk))
+            self.conn.execute(
+                table.update()
+                .where(table.c.id == self.refs.accounts[ext])
+                .values(parent_id=parent_pk)
+            )
         return problems
 
     def _write_contact(self, records: Sequence[Record]) -> list[Unresolved]:
-        table = m.Contact.__table__
-        rows, problems = [], []
+        table = _table(m.Contact)
+        rows: list[dict[str, Any]] = []
+        problems: list[Unresolved] = []
         for i, r in enumerate(records):
             assert isinstance(r, ContactRecord)
             owner = self._owner_of(i, r.account_id, None, r.email)
@@ -239,8 +278,9 @@ class RecordWriter:
         return problems
 
     def _write_deal(self, records: Sequence[Record]) -> list[Unresolved]:
-        table = m.Deal.__table__
-        rows, problems = [], []
+        table = _table(m.Deal)
+        rows: list[dict[str, Any]] = []
+        problems: list[Unresolved] = []
         for i, r in enumerate(records):
             assert isinstance(r, DealRecord)
             account = self._account(r.account_id, i)
@@ -260,14 +300,17 @@ class RecordWriter:
         return problems
 
     def _write_message(self, records: Sequence[Record]) -> list[Unresolved]:
-        rows, problems = [], []
+        rows: list[dict[str, Any]] = []
+        problems: list[Unresolved] = []
         for i, r in enumerate(records):
             assert isinstance(r, MessageRecord)
             owner = self._owner_of(i, r.account_id, r.contact_id, r.sender)
             deal = self._deal(r.deal_id, i)
-            if isinstance(owner, Unresolved) or isinstance(deal, Unresolved):
-                problems.append(owner if isinstance(owner, Unresolved) else deal)  # type: ignore[arg-type]
+            problem = _first_problem(owner, deal)
+            if problem is not None:
+                problems.append(problem)
                 continue
+            assert not isinstance(owner, Unresolved) and not isinstance(deal, Unresolved)
             rows.append({
                 "source": r.source, "external_id": r.id, "channel": r.channel,
                 "direction": r.direction, "account_id": owner[0], "contact_id": owner[1],
@@ -277,19 +320,23 @@ class RecordWriter:
                 "auto_reply": r.auto_reply, "text_hash": text_hash(r.subject, r.text),
                 "extra": r.extra,
             })  # fmt: skip
-        self._upsert(m.Message.__table__, rows, ("source", "external_id"))
+        self._upsert(_table(m.Message), rows, ("source", "external_id"))
         return problems
 
     def _write_call(self, records: Sequence[Record]) -> list[Unresolved]:
-        table = m.Call.__table__
-        rows, segments, problems = [], {}, []
+        table = _table(m.Call)
+        rows: list[dict[str, Any]] = []
+        segments: dict[str, list[Segment]] = {}
+        problems: list[Unresolved] = []
         for i, r in enumerate(records):
             assert isinstance(r, CallRecord)
             owner = self._owner_of(i, r.account_id, r.contact_id, None)
             deal = self._deal(r.deal_id, i)
-            if isinstance(owner, Unresolved) or isinstance(deal, Unresolved):
-                problems.append(owner if isinstance(owner, Unresolved) else deal)  # type: ignore[arg-type]
+            problem = _first_problem(owner, deal)
+            if problem is not None:
+                problems.append(problem)
                 continue
+            assert not isinstance(owner, Unresolved) and not isinstance(deal, Unresolved)
             texts = [s.text for s in r.segments]
             rows.append({
                 "source": r.source, "external_id": r.id, "account_id": owner[0],
@@ -299,7 +346,7 @@ class RecordWriter:
             segments[r.id] = r.segments
         self._upsert(table, rows, ("source", "external_id"))
         ids = self._ids(table, list(segments))
-        seg_table = m.CallSegment.__table__
+        seg_table = _table(m.CallSegment)
         if ids:
             self.conn.execute(delete(seg_table).where(seg_table.c.call_id.in_(list(ids.values()))))
             seg_rows = [
@@ -311,7 +358,8 @@ class RecordWriter:
         return problems
 
     def _write_survey(self, records: Sequence[Record]) -> list[Unresolved]:
-        rows, problems = [], []
+        rows: list[dict[str, Any]] = []
+        problems: list[Unresolved] = []
         for i, r in enumerate(records):
             assert isinstance(r, SurveyRecord)
             owner = self._owner_of(i, r.account_id, r.contact_id, r.email)
@@ -324,37 +372,53 @@ class RecordWriter:
                 "respondent_email": r.email, "timestamp": r.timestamp,
                 "text_hash": text_hash(r.comment), "extra": r.extra,
             })  # fmt: skip
-        self._upsert(m.Survey.__table__, rows, ("source", "external_id"))
+        self._upsert(_table(m.Survey), rows, ("source", "external_id"))
         return problems
 
     def _write_usage(self, records: Sequence[Record]) -> list[Unresolved]:
-        rows, problems = [], []
+        rows: list[dict[str, Any]] = []
+        problems: list[Unresolved] = []
         for i, r in enumerate(records):
             assert isinstance(r, UsageRecord)
             account = self._account(r.account_id, i)
             if isinstance(account, Unresolved):
                 problems.append(account)
                 continue
-            rows.append({"account_id": account, "date": r.date, "active_users": r.active_users,
-                         "licensed_users": r.licensed_users})
-        self._upsert(m.Usage.__table__, rows, ("account_id", "date"))
+            rows.append(
+                {
+                    "account_id": account,
+                    "date": r.date,
+                    "active_users": r.active_users,
+                    "licensed_users": r.licensed_users,
+                }
+            )
+        self._upsert(_table(m.Usage), rows, ("account_id", "date"))
         return problems
 
     def _write_activity(self, records: Sequence[Record]) -> list[Unresolved]:
-        rows, problems = [], []
+        rows: list[dict[str, Any]] = []
+        problems: list[Unresolved] = []
         for i, r in enumerate(records):
             assert isinstance(r, ActivityRecord)
             owner = self._owner_of(i, r.account_id, r.contact_id, None)
             if isinstance(owner, Unresolved):
                 problems.append(owner)
                 continue
-            rows.append({"account_id": owner[0], "kind": r.kind, "timestamp": r.timestamp,
-                         "contact_id": owner[1], "note": r.note})
-        self._upsert(m.Activity.__table__, rows, ("account_id", "kind", "timestamp"))
+            rows.append(
+                {
+                    "account_id": owner[0],
+                    "kind": r.kind,
+                    "timestamp": r.timestamp,
+                    "contact_id": owner[1],
+                    "note": r.note,
+                }
+            )
+        self._upsert(_table(m.Activity), rows, ("account_id", "kind", "timestamp"))
         return problems
 
     def _write_outcome(self, records: Sequence[Record]) -> list[Unresolved]:
-        rows, problems = [], []
+        rows: list[dict[str, Any]] = []
+        problems: list[Unresolved] = []
         for i, r in enumerate(records):
             assert isinstance(r, OutcomeRecord)
             account = self._account(r.account_id, i)
@@ -362,5 +426,5 @@ class RecordWriter:
                 problems.append(account)
                 continue
             rows.append({"account_id": account, "kind": r.kind, "date": r.date})
-        self._upsert(m.Outcome.__table__, rows, ("account_id", "kind", "date"))
+        self._upsert(_table(m.Outcome), rows, ("account_id", "kind", "date"))
         return problems

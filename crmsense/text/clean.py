@@ -14,7 +14,9 @@ import hashlib
 import re
 import unicodedata
 
-_HTML_HINT = re.compile(r"<\s*(html|body|div|p|br|span|table|td|font|a\s|b>|i>|ul|li|h[1-6])\b", re.I)
+_HTML_HINT = re.compile(
+    r"<\s*(html|body|div|p|br|span|table|td|font|a\s|b>|i>|ul|li|h[1-6])\b", re.I
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANKS = re.compile(r"\n{3,}")
