@@ -231,8 +231,16 @@ Record = Annotated[
     Field(discriminator="type"),
 ]
 RECORD_TYPES = (
-    "account", "contact", "deal", "message", "call", "survey", "usage", "activity", "outcome"
-)  # fmt: skip
+    "account",
+    "contact",
+    "deal",
+    "message",
+    "call",
+    "survey",
+    "usage",
+    "activity",
+    "outcome",
+)
 _ADAPTER: TypeAdapter[Record] | None = None
 
 _FIXES = {

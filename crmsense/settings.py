@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     )
     llm_api_key: str | None = Field(None, description="API key for the llm.v1 engine.")
     llm_model: str = Field("gpt-4o-mini", description="Model name sent to the llm.v1 engine.")
+    max_request_bytes: int = Field(
+        10_000_000, ge=1024, description="Largest request body the API accepts (bytes)."
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed by CORS; empty (default) = CORS off."
+    )
 
 
 def get_settings(**overrides: object) -> Settings:

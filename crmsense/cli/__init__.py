@@ -7,8 +7,13 @@ from __future__ import annotations
 
 __all__ = ["app", "main"]
 
+# Importing a command module registers its commands on the app (one module per line).
+from crmsense.cli import (  # noqa: F401
+    ingest,
+    serve,
+    stats,
+)
 from crmsense.cli.app import app
-from crmsense.cli import ingest, stats  # noqa: F401,E402  (registers commands)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ land; re-running an import adds nothing (upserts by source and id or natural key
 
 from __future__ import annotations
 
-__all__ = ["IngestReport", "Rejection", "ingest_paths"]
+__all__ = ["IngestReport", "Rejection", "ingest_paths", "ingest_reads", "ingest_records"]
 
 import json
 from collections import Counter, defaultdict
@@ -250,18 +250,29 @@ def _rejection(where: Location, problem: Unresolved, raw: dict[str, Any]) -> Rej
     return Rejection(where.file, where.line, problem.field, problem.message, problem.fix, raw)
 
 
-def ingest_records(
-    db: Database, records: list[dict[str, Any]], origin: str = "request"
-) -> IngestReport:
-    """Ingest already-parsed interchange records (API, webhooks): same guarantees."""
+def ingest_reads(db: Database, reads: Iterable[Item | Problem]) -> IngestReport:
+    """Ingest records already read (API bodies, webhooks, connectors): same guarantees."""
+    report = IngestReport()
+    _ingest_one(db, reads, report, None, 2000)
+    return report
+
+
+def ingest_records(db: Database, records: list[Any], origin: str = "request") -> IngestReport:
+    """Ingest parsed interchange objects; ``origin`` names them in rejections."""
     if not isinstance(records, list):
         raise InputError("expected a list of records", code="E105")
-    items = (
-        Item(Location(origin, n), dict(r))
-        if isinstance(r, dict)
-        else Problem(Location(origin, n), "record", "expected a JSON object", "send objects", r)
-        for n, r in enumerate(records, start=1)
+    return ingest_reads(
+        db,
+        (
+            Item(Location(origin, n), dict(r))
+            if isinstance(r, dict)
+            else Problem(
+                Location(origin, n),
+                "record",
+                "expected a JSON object",
+                "send one object per record",
+                r,
+            )
+            for n, r in enumerate(records, start=1)
+        ),
     )
-    report = IngestReport()
-    _ingest_one(db, items, report, None, 2000)
-    return report

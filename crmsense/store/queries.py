@@ -10,10 +10,18 @@ from crmsense.store import models as m
 from crmsense.store.db import Database
 
 _COUNTED = {
-    "account": m.Account, "contact": m.Contact, "deal": m.Deal, "message": m.Message,
-    "call": m.Call, "survey": m.Survey, "usage": m.Usage, "activity": m.Activity,
-    "outcome": m.Outcome, "analysis": m.Analysis, "alert": m.Alert,
-}  # fmt: skip
+    "account": m.Account,
+    "contact": m.Contact,
+    "deal": m.Deal,
+    "message": m.Message,
+    "call": m.Call,
+    "survey": m.Survey,
+    "usage": m.Usage,
+    "activity": m.Activity,
+    "outcome": m.Outcome,
+    "analysis": m.Analysis,
+    "alert": m.Alert,
+}
 
 
 def record_counts(db: Database) -> dict[str, int]:

@@ -34,8 +34,17 @@ from crmsense.store import models as m
 from crmsense.text.clean import text_hash
 
 #: Order in which record types are written, so references resolve.
-WRITE_ORDER = ("account", "contact", "deal", "message", "call", "survey", "usage", "activity",
-               "outcome")  # fmt: skip
+WRITE_ORDER = (
+    "account",
+    "contact",
+    "deal",
+    "message",
+    "call",
+    "survey",
+    "usage",
+    "activity",
+    "outcome",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,12 +230,19 @@ class RecordWriter:
         parents: list[tuple[str, str]] = []
         for r in records:
             assert isinstance(r, AccountRecord)
-            rows.append({
-                "source": r.source, "external_id": r.id, "name": r.name, "arr": r.arr,
-                "segment": r.segment, "owners": r.owners.model_dump(exclude_none=True),
-                "renewal_date": r.renewal_date,
-                "domain": r.domain.lower() if r.domain else None, "extra": r.extra,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "source": r.source,
+                    "external_id": r.id,
+                    "name": r.name,
+                    "arr": r.arr,
+                    "segment": r.segment,
+                    "owners": r.owners.model_dump(exclude_none=True),
+                    "renewal_date": r.renewal_date,
+                    "domain": r.domain.lower() if r.domain else None,
+                    "extra": r.extra,
+                }
+            )
             if r.parent_id:
                 parents.append((r.id, r.parent_id))
         self._upsert(table, rows, ("source", "external_id"))
@@ -265,10 +281,17 @@ class RecordWriter:
             if isinstance(owner, Unresolved):
                 problems.append(owner)
                 continue
-            rows.append({
-                "source": r.source, "external_id": r.id, "account_id": owner[0], "name": r.name,
-                "email": r.email.lower() if r.email else None, "role": r.role, "extra": r.extra,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "source": r.source,
+                    "external_id": r.id,
+                    "account_id": owner[0],
+                    "name": r.name,
+                    "email": r.email.lower() if r.email else None,
+                    "role": r.role,
+                    "extra": r.extra,
+                }
+            )
         self._upsert(table, rows, ("source", "external_id"))
         ids = self._ids(table, [r["external_id"] for r in rows])
         for row in rows:
@@ -287,12 +310,22 @@ class RecordWriter:
             if isinstance(account, Unresolved):
                 problems.append(account)
                 continue
-            rows.append({
-                "source": r.source, "external_id": r.id, "account_id": account, "name": r.name,
-                "stage": r.stage, "stage_index": r.stage_index, "stage_count": r.stage_count,
-                "amount": r.amount, "close_date": r.close_date, "status": r.status,
-                "owner": r.owner, "extra": r.extra,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "source": r.source,
+                    "external_id": r.id,
+                    "account_id": account,
+                    "name": r.name,
+                    "stage": r.stage,
+                    "stage_index": r.stage_index,
+                    "stage_count": r.stage_count,
+                    "amount": r.amount,
+                    "close_date": r.close_date,
+                    "status": r.status,
+                    "owner": r.owner,
+                    "extra": r.extra,
+                }
+            )
         self._upsert(table, rows, ("source", "external_id"))
         ids = self._ids(table, [r["external_id"] for r in rows])
         for row in rows:
@@ -311,15 +344,27 @@ class RecordWriter:
                 problems.append(problem)
                 continue
             assert not isinstance(owner, Unresolved) and not isinstance(deal, Unresolved)
-            rows.append({
-                "source": r.source, "external_id": r.id, "channel": r.channel,
-                "direction": r.direction, "account_id": owner[0], "contact_id": owner[1],
-                "deal_id": deal, "thread_id": r.thread_id, "ticket_id": r.ticket_id,
-                "ticket_priority": r.ticket_priority, "timestamp": r.timestamp,
-                "subject": r.subject, "text": r.text, "sender": r.sender,
-                "auto_reply": r.auto_reply, "text_hash": text_hash(r.subject, r.text),
-                "extra": r.extra,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "source": r.source,
+                    "external_id": r.id,
+                    "channel": r.channel,
+                    "direction": r.direction,
+                    "account_id": owner[0],
+                    "contact_id": owner[1],
+                    "deal_id": deal,
+                    "thread_id": r.thread_id,
+                    "ticket_id": r.ticket_id,
+                    "ticket_priority": r.ticket_priority,
+                    "timestamp": r.timestamp,
+                    "subject": r.subject,
+                    "text": r.text,
+                    "sender": r.sender,
+                    "auto_reply": r.auto_reply,
+                    "text_hash": text_hash(r.subject, r.text),
+                    "extra": r.extra,
+                }
+            )
         self._upsert(_table(m.Message), rows, ("source", "external_id"))
         return problems
 
@@ -338,11 +383,19 @@ class RecordWriter:
                 continue
             assert not isinstance(owner, Unresolved) and not isinstance(deal, Unresolved)
             texts = [s.text for s in r.segments]
-            rows.append({
-                "source": r.source, "external_id": r.id, "account_id": owner[0],
-                "contact_id": owner[1], "deal_id": deal, "timestamp": r.timestamp,
-                "title": r.title, "text_hash": text_hash(*texts), "extra": r.extra,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "source": r.source,
+                    "external_id": r.id,
+                    "account_id": owner[0],
+                    "contact_id": owner[1],
+                    "deal_id": deal,
+                    "timestamp": r.timestamp,
+                    "title": r.title,
+                    "text_hash": text_hash(*texts),
+                    "extra": r.extra,
+                }
+            )
             segments[r.id] = r.segments
         self._upsert(table, rows, ("source", "external_id"))
         ids = self._ids(table, list(segments))
@@ -350,10 +403,18 @@ class RecordWriter:
         if ids:
             self.conn.execute(delete(seg_table).where(seg_table.c.call_id.in_(list(ids.values()))))
             seg_rows = [
-                {"call_id": ids[ext], "position": n, "speaker": s.speaker, "role": s.role,
-                 "start": s.start, "end": s.end, "text": s.text}
-                for ext, segs in segments.items() for n, s in enumerate(segs)
-            ]  # fmt: skip
+                {
+                    "call_id": ids[ext],
+                    "position": n,
+                    "speaker": s.speaker,
+                    "role": s.role,
+                    "start": s.start,
+                    "end": s.end,
+                    "text": s.text,
+                }
+                for ext, segs in segments.items()
+                for n, s in enumerate(segs)
+            ]
             self.conn.execute(seg_table.insert(), seg_rows)
         return problems
 
@@ -366,12 +427,21 @@ class RecordWriter:
             if isinstance(owner, Unresolved):
                 problems.append(owner)
                 continue
-            rows.append({
-                "source": r.source, "external_id": r.id, "kind": r.kind, "score": r.score,
-                "comment": r.comment, "account_id": owner[0], "contact_id": owner[1],
-                "respondent_email": r.email, "timestamp": r.timestamp,
-                "text_hash": text_hash(r.comment), "extra": r.extra,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "source": r.source,
+                    "external_id": r.id,
+                    "kind": r.kind,
+                    "score": r.score,
+                    "comment": r.comment,
+                    "account_id": owner[0],
+                    "contact_id": owner[1],
+                    "respondent_email": r.email,
+                    "timestamp": r.timestamp,
+                    "text_hash": text_hash(r.comment),
+                    "extra": r.extra,
+                }
+            )
         self._upsert(_table(m.Survey), rows, ("source", "external_id"))
         return problems
 

@@ -1,0 +1,47 @@
+"""Request dependencies: the database, the analyzer, and scope checks."""
+
+from __future__ import annotations
+
+__all__ = ["DbDep", "require"]
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from crmsense.api.security import verify_key
+from crmsense.store.db import Database
+
+_bearer = HTTPBearer(auto_error=False, description="API key from `crmsense keys create`")
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+
+
+def require(scope: str) -> Callable[..., frozenset[str]]:
+    """Dependency: a valid, unrevoked key (bearer token or session cookie) with ``scope``."""
+
+    def check(
+        request: Request,
+        db: DbDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> frozenset[str]:
+        key = credentials.credentials if credentials else request.cookies.get("crmsense_key")
+        scopes = verify_key(db, key) if key else None
+        if scopes is None:
+            raise HTTPException(
+                401,
+                "a valid API key is required: Authorization: Bearer <key>",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if scope not in scopes and "admin" not in scopes:
+            raise HTTPException(403, f"this key lacks the {scope!r} scope")
+        return scopes
+
+    return check

@@ -1,0 +1,64 @@
+"""``POST /api/v1/ingest``: interchange records as a JSON array, one object, or JSON Lines."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+
+from crmsense.api.deps import DbDep, require
+from crmsense.api.schemas import IngestResult
+from crmsense.errors import InputError
+from crmsense.ingest.base import ImportOptions, Item, Location, Read
+from crmsense.ingest.decode import decode_bytes
+from crmsense.ingest.jsonl import parse_lines
+from crmsense.ingest.pipeline import ingest_reads
+
+router = APIRouter(prefix="/api/v1", tags=["ingest"])
+
+
+def _reads(body: bytes) -> list[Read]:
+    text = decode_bytes(body).strip()
+    if not text:
+        raise InputError("empty body: send interchange records as JSON or JSON Lines", code="E122")
+    try:
+        parsed: Any = json.loads(text)
+    except json.JSONDecodeError:
+        return list(parse_lines(text, "request", ImportOptions()))
+    if isinstance(parsed, dict):
+        parsed = [parsed]
+    if not isinstance(parsed, list):
+        raise InputError("expected a JSON array of records or JSON Lines", code="E122")
+    return [
+        Item(Location("request", n), r)
+        if isinstance(r, dict)
+        else next(parse_lines(json.dumps(r), "request", ImportOptions()))
+        for n, r in enumerate(parsed, start=1)
+    ]
+
+
+@router.post(
+    "/ingest",
+    response_model=IngestResult,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                "application/x-ndjson": {"schema": {"type": "string"}},
+            },
+            "required": True,
+        }
+    },
+)
+async def ingest(
+    request: Request, db: DbDep, _: Annotated[frozenset[str], Depends(require("write"))]
+) -> IngestResult:
+    """Store records; valid ones land even when others are rejected (each with its line)."""
+    reads = _reads(await request.body())
+    report = await run_in_threadpool(ingest_reads, db, reads)
+    rejected = [
+        {"line": r.line, "field": r.field, "error": r.error, "fix": r.fix} for r in report.rejected
+    ]
+    return IngestResult(accepted=dict(report.accepted), rejected=rejected)

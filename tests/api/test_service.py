@@ -1,0 +1,154 @@
+"""Service-level API behaviour: health, auth, keys, errors, limits, ingest, OpenAPI."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from crmsense.api.security import revoke_key
+from crmsense.store import Database
+from crmsense.store.queries import record_counts
+
+ACCOUNT = {"type": "account", "id": "acme", "name": "Acme Corp", "arr": 250000}
+MESSAGE = {
+    "type": "message",
+    "id": "m-1",
+    "channel": "chat",
+    "account_id": "acme",
+    "timestamp": "2026-10-01T14:03:00Z",
+    "text": "Still waiting on the export fix.",
+}
+
+
+def test_health_needs_no_key(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["database"] == "sqlite"
+
+
+def test_routes_need_a_valid_key_with_the_right_scope(
+    client: TestClient, keys: dict[str, dict[str, str]], api_db: Database
+) -> None:
+    body = [ACCOUNT]
+    missing = client.post("/api/v1/ingest", json=body)
+    assert missing.status_code == 401
+    assert missing.json()["error"]["code"] == "HTTP401"
+    assert missing.headers["www-authenticate"] == "Bearer"
+    assert (
+        client.post(
+            "/api/v1/ingest", json=body, headers={"Authorization": "Bearer csk_nope_nope"}
+        ).status_code
+        == 401
+    )
+    assert client.post("/api/v1/ingest", json=body, headers=keys["read"]).status_code == 403
+    assert client.post("/api/v1/ingest", json=body, headers=keys["write"]).status_code == 200
+    assert client.post("/api/v1/ingest", json=body, headers=keys["admin"]).status_code == 200
+    key = keys["write"]["Authorization"].removeprefix("Bearer ")
+    revoke_key(api_db, key[4:12])
+    assert client.post("/api/v1/ingest", json=body, headers=keys["write"]).status_code == 401
+
+
+def test_ingest_json_array_and_json_lines(
+    client: TestClient, keys: dict[str, dict[str, str]], api_db: Database
+) -> None:
+    result = client.post("/api/v1/ingest", json=[ACCOUNT, MESSAGE], headers=keys["write"])
+    assert result.json() == {"accepted": {"account": 1, "message": 1}, "rejected": []}
+    bad = dict(MESSAGE, id="m-2", channel="fax")
+    lines = "\n".join([json.dumps(dict(MESSAGE, id="m-3")), "{oops", json.dumps(bad)])
+    result = client.post(
+        "/api/v1/ingest",
+        content=lines.encode(),
+        headers={**keys["write"], "Content-Type": "application/x-ndjson"},
+    )
+    payload = result.json()
+    assert result.status_code == 200
+    assert payload["accepted"] == {"message": 1}
+    assert [(r["line"], r["field"]) for r in payload["rejected"]] == [(2, "line"), (3, "channel")]
+    assert record_counts(api_db)["message"] == 2
+    again = client.post("/api/v1/ingest", json=[ACCOUNT, MESSAGE], headers=keys["write"])
+    assert again.status_code == 200 and record_counts(api_db)["message"] == 2
+
+
+def test_errors_share_one_body_shape(client: TestClient, keys: dict[str, dict[str, str]]) -> None:
+    empty = client.post("/api/v1/ingest", content=b"", headers=keys["write"])
+    assert empty.status_code == 422
+    assert set(empty.json()["error"]) >= {"code", "message"}
+    unknown = client.get("/api/v1/nothing-here", headers=keys["read"])
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "HTTP404"
+
+
+def test_request_size_limit(client: TestClient, keys: dict[str, dict[str, str]]) -> None:
+    huge = [dict(MESSAGE, id=f"m{i}", text="x" * 1000) for i in range(300)]
+    response = client.post("/api/v1/ingest", json=huge, headers=keys["write"])
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "E121"
+
+
+def test_openapi_lists_routes_with_bearer_auth(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert {"/healthz", "/readyz", "/api/v1/ingest", "/api/v1/analyze"} <= set(schema["paths"])
+    assert "HTTPBearer" in schema["components"]["securitySchemes"]
+
+
+def test_keys_cli_prints_the_key_alone_on_the_last_line(tmp_path: Path) -> None:
+    from crmsense.cli import app
+
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    result = CliRunner().invoke(app, ["keys", "create", "--scopes", "read,write", "--db", url])
+    assert result.exit_code == 0, result.output
+    key = result.stdout.strip().splitlines()[-1]
+    assert key.startswith("csk_") and " " not in key
+    listing = json.loads(CliRunner().invoke(app, ["keys", "list", "--db", url]).stdout)
+    assert listing[0]["scopes"] == ["read", "write"] and key not in json.dumps(listing)
+    bad = CliRunner().invoke(app, ["keys", "create", "--scopes", "root", "--db", url])
+    assert bad.exit_code == 2
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_against_a_running_server(tmp_path: Path) -> None:
+    import uvicorn
+
+    from crmsense.api.app import create_app
+    from crmsense.api.security import create_key
+    from crmsense.settings import Settings
+    from crmsense.store import open_database
+
+    db = open_database(f"sqlite:///{tmp_path / 'srv.db'}")
+    db.migrate()
+    key = create_key(db, ["write"])
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(Settings(), db), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if time.monotonic() > deadline:
+                pytest.fail("server did not start")
+            time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        assert httpx.get(f"{base}/healthz").status_code == 200
+        response = httpx.post(
+            f"{base}/api/v1/ingest", json=[ACCOUNT], headers={"Authorization": f"Bearer {key}"}
+        )
+        assert response.json()["accepted"] == {"account": 1}
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        db.dispose()
