@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench serve clean
+.PHONY: demo test lint bench serve clean assets
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -32,3 +32,9 @@ serve: $(STAMP)
 
 clean:
 	rm -rf $(VENV) crmsense.db demo-workspace
+
+# Rebuild the vendored front-end bundle from the npm registry (committed; users need no npm).
+assets:
+	npm install --no-audit --no-fund --silent
+	cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css crmsense/web/static/vendor/
+	cp node_modules/uplot/LICENSE crmsense/web/static/vendor/uPlot.LICENSE.txt

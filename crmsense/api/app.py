@@ -17,6 +17,21 @@ from crmsense.settings import Settings
 from crmsense.store.db import Database, open_database
 
 
+def _mount_dashboard(app: FastAPI) -> None:
+    from fastapi import Request
+    from fastapi.responses import RedirectResponse
+    from fastapi.staticfiles import StaticFiles
+
+    from crmsense.web.pages import HERE, LoginRequired, router
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(router)
+
+    @app.exception_handler(LoginRequired)
+    async def _login(_: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse(f"/login?next={exc.next_url}", status_code=303)
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     """Build the app for ``settings`` (default: from the environment) or an open ``db``."""
     from crmsense.api.routes import ROUTERS
@@ -36,6 +51,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    _mount_dashboard(app)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

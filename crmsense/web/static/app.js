@@ -1,0 +1,120 @@
+/* crmsense dashboard: small progressive enhancements; pages work without it where possible. */
+"use strict";
+
+function el(tag, attrs, text) {
+  const node = document.createElement(tag);
+  Object.entries(attrs || {}).forEach(([k, v]) => node.setAttribute(k, v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/* Highlight evidence spans (start/end offsets into text) safely, without innerHTML. */
+function highlight(container, text, evidence) {
+  container.textContent = "";
+  const spans = [...evidence].sort((a, b) => a.start - b.start);
+  let at = 0;
+  for (const span of spans) {
+    if (span.start < at) continue;
+    container.append(document.createTextNode(text.slice(at, span.start)));
+    const mark = el("mark", { class: span.weight < 0 ? "neg" : "pos",
+      title: `weight ${span.weight.toFixed(2)}` }, text.slice(span.start, span.end));
+    container.append(mark);
+    at = span.end;
+  }
+  container.append(document.createTextNode(text.slice(at)));
+}
+
+async function analyse(event) {
+  event.preventDefault();
+  const text = document.getElementById("text").value;
+  const response = await fetch("/api/v1/analyze", {
+    method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text }),
+  });
+  const result = await response.json();
+  const section = document.getElementById("analysis");
+  section.hidden = false;
+  if (!response.ok) {
+    document.getElementById("label").textContent = "error";
+    document.getElementById("unscored").textContent = result.error ? result.error.message : "failed";
+    return;
+  }
+  const label = document.getElementById("label");
+  label.textContent = result.label;
+  label.className = `badge ${result.label}`;
+  document.getElementById("score").textContent = result.score.toFixed(2);
+  document.getElementById("confidence").textContent = result.confidence.toFixed(2);
+  document.getElementById("kind").textContent = result.kind;
+  document.getElementById("intent").textContent = result.reply_intent || "—";
+  document.getElementById("unscored").textContent = result.unscored ? `Unscored: ${result.unscored}` : "";
+  highlight(document.getElementById("highlighted"), text, result.evidence);
+  const sentences = document.getElementById("sentences");
+  sentences.textContent = "";
+  result.sentences.forEach((s) => sentences.append(
+    el("li", { class: s.label }, `${s.text} — ${s.label} (${s.score.toFixed(2)})`)));
+  const emotions = document.getElementById("emotions");
+  emotions.textContent = "";
+  Object.entries(result.emotions).forEach(([name, p]) => {
+    const item = el("li");
+    const id = `emo-${name}`;
+    item.append(el("label", { for: id }, `${name} ${(p * 100).toFixed(0)}%`));
+    item.append(el("meter", { id, min: "0", max: "1", value: String(p) }));
+    emotions.append(item);
+  });
+  const aspects = document.getElementById("aspects");
+  aspects.textContent = "";
+  result.aspects.forEach((a) => aspects.append(
+    el("li", { class: a.label }, `${a.aspect}: ${a.label} — “${a.evidence}”`)));
+}
+
+/* Sparklines and time series: <div class="chart" data-series='{"x":[...],"y":[...]}'>. */
+function drawCharts() {
+  if (typeof uPlot === "undefined") return;
+  document.querySelectorAll("[data-series]").forEach((node) => {
+    const data = JSON.parse(node.dataset.series);
+    const spark = node.classList.contains("spark");
+    const series = [{}].concat(data.names.map((name, i) => ({
+      label: name, stroke: data.colors ? data.colors[i] : "#0550ae", width: spark ? 1.5 : 2,
+      spanGaps: true,
+    })));
+    const opts = spark
+      ? { width: 120, height: 32, legend: { show: false }, cursor: { show: false },
+          axes: [{ show: false }, { show: false }], scales: { x: { time: true } }, series }
+      : { width: Math.min(node.clientWidth || 800, 1200), height: 260, series,
+          scales: { y: { range: [-1, 1] } } };
+    new uPlot(opts, [data.x].concat(data.y), node);
+  });
+}
+
+/* Alert actions: buttons with data-alert-action post to the API, then update the row. */
+async function alertAction(event) {
+  const button = event.target.closest("[data-alert-action]");
+  if (!button) return;
+  event.preventDefault();
+  const { alertId, alertAction: action } = button.dataset;
+  const body = {};
+  if (action === "dismiss") {
+    const reason = window.prompt("Why is this alert wrong? (optional)");
+    if (reason === null) return;
+    body.reason = reason;
+  }
+  const response = await fetch(`/api/v1/alerts/${alertId}/${action}`, {
+    method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  });
+  const row = button.closest("tr");
+  if (response.ok && row) {
+    if (action === "ack") {
+      row.querySelector(".status").textContent = "acknowledged";
+    } else {
+      row.remove();
+    }
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("analyze-form");
+  if (form) form.addEventListener("submit", analyse);
+  document.addEventListener("click", alertAction);
+  drawCharts();
+});
