@@ -40,9 +40,9 @@ def looks_binary(data: bytes) -> bool:
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Decode ``data``; ``declared`` (e.g. a MIME charset) is tried after BOMs."""
-    for bom, encoding in _BOMS:
+    for bom, bom_encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding)
+            return data.decode(bom_encoding)
     for encoding in (declared, "utf-8"):
         if encoding:
             try:
