@@ -1,0 +1,131 @@
+"""``crmsense demo``: a sample workspace, imported, analysed and reported in one command."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from crmsense.cli.app import DbOption, app, console, fail, open_db, parse_as_of
+from crmsense.cli.progress import LazyProgress
+from crmsense.store import Database
+
+
+@app.command()
+def demo(
+    workspace: Annotated[
+        Path, typer.Option(help="Folder for the sample data, its database and rejects file.")
+    ] = Path("demo-workspace"),
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Reference date of the sample data (ISO date); default "
+            "2026-11-20, so every run gives the same workspace.",
+        ),
+    ] = None,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Serve the dashboard on the demo workspace.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Create a sample workspace, import it, analyse it and print the portfolio report.
+
+    The database is WORKSPACE/crmsense.db unless --db names another; re-running adds nothing.
+    """
+    from crmsense.demo import DEMO_AS_OF, write_workspace
+    from crmsense.ingest.pipeline import ingest_paths
+    from crmsense.store.queries import record_counts
+
+    if serve:
+        console.print("the dashboard arrives with issue 7")
+        raise typer.Exit(2)
+    reference = parse_as_of(as_of).date() if as_of else DEMO_AS_OF
+    workspace.mkdir(parents=True, exist_ok=True)
+    database = open_db(db or f"sqlite:///{workspace / 'crmsense.db'}")
+    sample = write_workspace(workspace / "sample.jsonl", reference)
+    with LazyProgress("importing") as progress:
+        report = ingest_paths(
+            database, [sample], rejects_path=workspace / "rejects.jsonl", progress=progress
+        )
+    if report.exit_code:
+        fail(
+            f"the sample workspace did not import cleanly ({len(report.rejected)} rejected, "
+            f"see {report.rejects_path}); please report this as a bug"
+        )
+    engine = _analyse(database)
+    out = Console()
+    out.print(f"Workspace: {workspace} (sample data as of {reference})", highlight=False)
+    counts = Table("record type", "count", box=box.SIMPLE)
+    for name, count in record_counts(database).items():
+        counts.add_row(name, f"{count:,}")
+    out.print(counts)
+    out.print(_portfolio_table(database, reference, engine))
+
+
+def _analyse(database: Database) -> str:
+    """Analyse everything stored with the configured engine (else rules.v1); its name."""
+    from crmsense.analysis.api import load_engine
+    from crmsense.analysis.stored import analyze_stored
+    from crmsense.demo.texts import COMPETITORS
+    from crmsense.errors import MissingExtraError, ModelError
+    from crmsense.settings import get_settings
+
+    settings = get_settings()
+    competitors = settings.competitors or list(COMPETITORS)
+    name = settings.engine
+    while True:
+        try:
+            engine = load_engine(name)
+            with LazyProgress(f"analysing ({name})") as progress:
+                analyze_stored(database, engine, progress=progress, competitors=competitors)
+        except (ModelError, MissingExtraError) as exc:
+            if name == "rules.v1":
+                raise
+            console.print(
+                f"[yellow]notice:[/] engine {name} is unavailable ({exc}); "
+                "analysing with rules.v1 instead",
+                highlight=False,
+            )
+            name = "rules.v1"
+            continue
+        return name
+
+
+def _portfolio_table(database: Database, reference: date, engine: str) -> Table:
+    from crmsense.demo.report import portfolio_summary
+
+    as_of = datetime.combine(reference, time.max, tzinfo=UTC)
+    table = Table(
+        title=f"Portfolio on {reference}, worst first (analyses by {engine})",
+        box=box.SIMPLE,
+        caption="neg. = share of inbound conversations scored negative; 90 days = "
+        "their mean sentiment score over the last 90 days",
+    )
+    table.add_column("account", no_wrap=True)
+    for header in ("ARR", "renewal", "msgs", "neg.", "NPS", "90 days"):
+        table.add_column(header, justify="right")
+    for row in portfolio_summary(database, as_of, engine):
+        soon = row.renewal_date is not None and 0 <= (row.renewal_date - reference).days <= 90
+        table.add_row(
+            row.name,
+            f"${row.arr / 1000:,.0f}k" if row.arr is not None else "–",
+            f"[yellow]{row.renewal_date}[/]" if soon else str(row.renewal_date or "–"),
+            f"{row.messages:,}",
+            f"{row.negative_share:.0%}" if row.negative_share is not None else "–",
+            f"{row.latest_nps:g}" if row.latest_nps is not None else "–",
+            _sentiment(row.sentiment_90d),
+        )
+    return table
+
+
+def _sentiment(value: float | None) -> str:
+    if value is None:
+        return "–"
+    colour = "red" if value < -0.2 else "green" if value > 0.2 else "white"
+    return f"[{colour}]{value:+.2f}[/]"

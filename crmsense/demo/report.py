@@ -1,0 +1,86 @@
+"""The portfolio report the demo prints: one row per account, worst first.
+
+Sentiment figures come from stored analyses of one engine, over inbound conversational
+messages that were scored (transactional mail, auto-replies and unscored texts never
+count). Accounts with no such analyses have ``None`` there and come last, by NPS.
+
+>>> from datetime import UTC
+>>> from crmsense.store import open_database
+>>> db = open_database("sqlite://"); db.migrate()
+>>> portfolio_summary(db, datetime(2026, 11, 20, tzinfo=UTC), engine="rules.v1")
+[]
+"""
+
+from __future__ import annotations
+
+__all__ = ["AccountSummary", "portfolio_summary"]
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case, func, select
+
+from crmsense.store import models as m
+from crmsense.store.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSummary:
+    """One account's line of the portfolio report."""
+
+    id: str
+    name: str
+    arr: float | None
+    renewal_date: date | None
+    messages: int
+    negative_share: float | None
+    latest_nps: float | None
+    sentiment_90d: float | None
+
+
+def portfolio_summary(db: Database, as_of: datetime, engine: str) -> list[AccountSummary]:
+    """Every account as of ``as_of``, worst first (lowest 90-day sentiment, then NPS)."""
+    acc, msg, survey, an = m.Account, m.Message, m.Survey, m.Analysis
+    with db.engine.connect() as conn:
+        counts: dict[int, int] = {
+            account_id: count for account_id, count in conn.execute(
+                select(msg.account_id, func.count()).where(msg.timestamp <= as_of)
+                .group_by(msg.account_id)
+            )
+        }  # fmt: skip
+        nps: dict[int, float] = {}
+        for account_id, score in conn.execute(
+            select(survey.account_id, survey.score)
+            .where(survey.kind == "nps", survey.timestamp <= as_of)
+            .order_by(survey.timestamp, survey.id)
+        ):
+            nps[account_id] = score
+        recent = msg.timestamp > as_of - timedelta(days=90)
+        sentiment: dict[int, tuple[float | None, float | None]] = {
+            account_id: (share, mean) for account_id, share, mean in conn.execute(
+                select(
+                    msg.account_id,
+                    func.avg(case((an.label == "negative", 1.0), else_=0.0)),
+                    func.avg(case((recent, an.score), else_=None)),
+                )
+                .join(an, and_(an.subject_type == "message", an.subject_id == msg.id))
+                .where(an.engine == engine, an.unscored.is_(None), an.kind == "conversational",
+                       msg.direction == "inbound", msg.timestamp <= as_of)
+                .group_by(msg.account_id)
+            )
+        }  # fmt: skip
+        accounts = conn.execute(
+            select(acc.id, acc.external_id, acc.name, acc.arr, acc.renewal_date)
+        ).all()
+    out = [
+        AccountSummary(
+            id=external_id, name=name, arr=arr, renewal_date=renewal, messages=counts.get(pk, 0),
+            negative_share=sentiment.get(pk, (None, None))[0], latest_nps=nps.get(pk),
+            sentiment_90d=sentiment.get(pk, (None, None))[1],
+        )
+        for pk, external_id, name, arr, renewal in accounts
+    ]  # fmt: skip
+    return sorted(out, key=lambda a: (
+        a.sentiment_90d is None, a.sentiment_90d or 0.0,
+        a.latest_nps is None, a.latest_nps or 0.0, a.name,
+    ))  # fmt: skip
