@@ -52,6 +52,10 @@ def ingest(
         list[str],
         typer.Option("--speaker", help="Transcript speaker role NAME=customer|rep; repeat."),
     ] = [],  # noqa: B006
+    own_domain: Annotated[
+        list[str],
+        typer.Option("--own-domain", help="Your e-mail domain (its mail is outbound); repeat."),
+    ] = [],  # noqa: B006
     source: Annotated[str, typer.Option(help="Origin name stored with each record.")] = "local",
     rejects: Annotated[
         Path, typer.Option(help="Where to write rejected records (JSON Lines).")
@@ -68,6 +72,7 @@ def ingest(
         mapping=_pairs(map_, "--map"),
         defaults=_pairs(set_, "--set"),
         speaker_roles=_pairs(speaker, "--speaker"),
+        own_domains=tuple(own_domain),
     )
     database = open_db(db)
     with LazyProgress("ingesting", quiet=quiet) as progress:

@@ -42,12 +42,12 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Decode ``data``; ``declared`` (e.g. a MIME charset) is tried after BOMs."""
     for bom, bom_encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(bom_encoding)
+            return data.decode(bom_encoding, errors="replace")
     for encoding in (declared, "utf-8"):
         if encoding:
             try:
                 return data.decode(encoding)
-            except (UnicodeDecodeError, LookupError):
+            except (UnicodeDecodeError, LookupError, ValueError):
                 continue
     western = data.decode("cp1252", errors="replace")
     if _plausible_western(western):

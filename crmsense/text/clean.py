@@ -17,6 +17,7 @@ import unicodedata
 _HTML_HINT = re.compile(
     r"<\s*(html|body|div|p|br|span|table|td|font|a\s|b>|i>|ul|li|h[1-6])\b", re.I
 )
+_TAG = re.compile(r"<[^>]*>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANKS = re.compile(r"\n{3,}")
@@ -33,8 +34,12 @@ def looks_like_html(text: str) -> bool:
 def html_to_text(html: str) -> str:
     """Visible text of an HTML fragment or document, paragraphs kept as blank lines."""
     from bs4 import BeautifulSoup
+    from bs4.exceptions import ParserRejectedMarkup
 
-    soup = BeautifulSoup(html, "html.parser")
+    try:
+        soup = BeautifulSoup(html, "html.parser")
+    except ParserRejectedMarkup:  # markup too broken to parse: drop the tags crudely
+        return _TAG.sub(" ", html)
     for tag in soup(["script", "style", "head", "title", "meta", "noscript"]):
         tag.decompose()
     for tag in soup.find_all("br"):
