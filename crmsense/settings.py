@@ -44,6 +44,17 @@ class Settings(BaseSettings):
     )
     llm_api_key: str | None = Field(None, description="API key for the llm.v1 engine.")
     llm_model: str = Field("gpt-4o-mini", description="Model name sent to the llm.v1 engine.")
+    llm_api_version: str | None = Field(
+        None, description="Azure OpenAI api-version; set, the key goes in an api-key header."
+    )
+    llm_batch_size: int = Field(8, ge=1, le=100, description="Texts per llm.v1 request.")
+    llm_concurrency: int = Field(4, ge=1, le=64, description="Parallel llm.v1 requests.")
+    llm_timeout_s: float = Field(
+        60.0, gt=0, description="Read timeout of one llm.v1 request (seconds)."
+    )
+    llm_cache_dir: Path | None = Field(
+        None, description="Directory of the llm.v1 on-disk answer cache; none = memory only."
+    )
     max_request_bytes: int = Field(
         10_000_000, ge=1024, description="Largest request body the API accepts (bytes)."
     )

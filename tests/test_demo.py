@@ -344,11 +344,3 @@ def test_demo_writes_to_the_database_given(tmp_path: Path, monkeypatch: pytest.M
     db = open_database(url)
     assert record_counts(db)["account"] == 40
     db.dispose()
-
-
-def test_demo_serve_is_not_there_yet(tmp_path: Path) -> None:
-    from crmsense.cli import app
-
-    result = CliRunner().invoke(app, ["demo", "--serve", "--workspace", str(tmp_path)])
-    assert result.exit_code == 2
-    assert "issue 7" in result.output

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-__all__ = ["DbDep", "require"]
+__all__ = [
+    "AdminKey",
+    "DbDep",
+    "Limit",
+    "Offset",
+    "PlaybookDep",
+    "ReadKey",
+    "WriteKey",
+    "require",
+]
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from crmsense.alerts.config import Playbook, load_playbook
 from crmsense.api.security import verify_key
 from crmsense.store.db import Database
 
@@ -45,3 +57,24 @@ def require(scope: str) -> Callable[..., frozenset[str]]:
         return scopes
 
     return check
+
+
+Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
+Offset = Annotated[int, Query(ge=0, description="Rows to skip.")]
+ReadKey = Annotated[frozenset[str], Depends(require("read"))]
+WriteKey = Annotated[frozenset[str], Depends(require("write"))]
+AdminKey = Annotated[frozenset[str], Depends(require("admin"))]
+
+
+def get_playbook(request: Request) -> Playbook:
+    """The alert playbook (``CRMSENSE_RULES``, as for ``crmsense alerts``, else the
+    default), loaded once per process on first use."""
+    state = request.app.state
+    if getattr(state, "playbook", None) is None:
+        path = os.environ.get("CRMSENSE_RULES")
+        state.playbook = load_playbook(Path(path) if path else None)
+    playbook: Playbook = state.playbook
+    return playbook
+
+
+PlaybookDep = Annotated[Playbook, Depends(get_playbook)]

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["ErrorBody", "install_error_handlers"]
+__all__ = [
+    "ErrorBody",
+    "error_response",
+    "error_responses",
+    "install_error_handlers",
+    "not_found",
+]
 
 import logging
 from typing import Any
@@ -46,6 +52,28 @@ def error_response(
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
+_MEANING = {
+    400: "The payload cannot be used.",
+    401: "No valid API key: send `Authorization: Bearer <key>`.",
+    403: "The key lacks the scope this route needs.",
+    404: "No such record.",
+    409: "The record is not in a state that allows this (or a delivery was replayed).",
+    413: "The request body is too large.",
+    422: "The request is not valid.",
+    503: "The database or the model is unavailable.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries: these statuses answer with :class:`ErrorBody`."""
+    return {s: {"model": ErrorBody, "description": _MEANING[s]} for s in statuses}
+
+
+def not_found(what: str, ident: object, hint: str) -> HTTPException:
+    """A 404 for an unknown id, saying where the valid ones are listed."""
+    return HTTPException(404, f"no {what} {ident!r}; {hint}")
+
+
 _STATUS = {
     InputError: 422,
     ConfigError: 400,
@@ -75,7 +103,7 @@ def install_error_handlers(app: FastAPI) -> None:
         details = [
             {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
         ]
-        return error_response(422, "E120", "the request body is not valid", details)
+        return error_response(422, "E120", "the request is not valid; see details", details)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -9,9 +9,15 @@ __all__ = ["app", "main"]
 
 # Importing a command module registers its commands on the app (one module per line).
 from crmsense.cli import (  # noqa: F401
+    alerts,
+    analyze,
+    connect,
+    demo,
     ingest,
     serve,
+    signals,
     stats,
+    train,
 )
 from crmsense.cli.app import app
 

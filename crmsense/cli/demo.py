@@ -30,11 +30,14 @@ def demo(
         ),
     ] = None,
     serve: Annotated[
-        bool, typer.Option("--serve", help="Serve the dashboard on the demo workspace.")
+        bool, typer.Option("--serve", help="Then serve the dashboard on the demo workspace.")
     ] = False,
+    host: Annotated[str, typer.Option(help="Interface to bind with --serve.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on with --serve.")] = 8000,
     db: DbOption = None,
 ) -> None:
-    """Create a sample workspace, import it, analyse it and print the portfolio report.
+    """Create a sample workspace, import it, analyse it, compute signals and alerts, and
+    print the portfolio report; with --serve, then serve the dashboard on it.
 
     The database is WORKSPACE/crmsense.db unless --db names another; re-running adds nothing.
     """
@@ -42,9 +45,6 @@ def demo(
     from crmsense.ingest.pipeline import ingest_paths
     from crmsense.store.queries import record_counts
 
-    if serve:
-        console.print("the dashboard arrives with issue 7")
-        raise typer.Exit(2)
     reference = parse_as_of(as_of).date() if as_of else DEMO_AS_OF
     workspace.mkdir(parents=True, exist_ok=True)
     database = open_db(db or f"sqlite:///{workspace / 'crmsense.db'}")
@@ -59,6 +59,7 @@ def demo(
             f"see {report.rejects_path}); please report this as a bug"
         )
     engine = _analyse(database)
+    _signals_and_alerts(database, reference, engine)
     out = Console()
     out.print(f"Workspace: {workspace} (sample data as of {reference})", highlight=False)
     counts = Table("record type", "count", box=box.SIMPLE)
@@ -66,6 +67,31 @@ def demo(
         counts.add_row(name, f"{count:,}")
     out.print(counts)
     out.print(_portfolio_table(database, reference, engine))
+    if serve:
+        _serve(database, db or f"sqlite:///{workspace / 'crmsense.db'}", host, port)
+
+
+def _signals_and_alerts(database: Database, reference: date, engine: str) -> None:
+    """Health, trends, deal risk and alerts as of the end of the reference day."""
+    from crmsense.alerts.engine import evaluate
+    from crmsense.signals.compute import compute_signals
+
+    as_of = datetime.combine(reference, time.max, tzinfo=UTC)
+    with LazyProgress("computing signals") as progress:
+        compute_signals(database, as_of, engine=engine, progress=progress)
+    evaluate(database, as_of=as_of)
+
+
+def _serve(database: Database, url: str, host: str, port: int) -> None:
+    """Create a read/write key, print it with the login address, and serve until Ctrl-C."""
+    from crmsense.api.security import create_key
+    from crmsense.cli.serve import serve
+
+    key = create_key(database, ["read", "write"], name="demo")
+    where = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/login"
+    console.print(f"\nDashboard: [bold]{where}[/] — log in with this read/write API key:")
+    print(key, flush=True)
+    serve(host=host, port=port, db=url)
 
 
 def _analyse(database: Database) -> str:

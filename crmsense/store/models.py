@@ -12,17 +12,26 @@ __all__ = [
     "Account",
     "Activity",
     "Alert",
+    "AlertDelivery",
+    "AlertRun",
     "Analysis",
     "ApiKey",
     "Base",
     "Call",
     "CallSegment",
+    "ConnectorCursor",
+    "ConnectorLink",
     "Contact",
     "Deal",
+    "DealRiskSnapshot",
+    "HealthSnapshot",
     "Message",
     "Outcome",
+    "RecoveryPlan",
+    "SignalState",
     "Survey",
     "Usage",
+    "WebhookDelivery",
 ]
 
 from datetime import date, datetime
@@ -248,8 +257,16 @@ class Analysis(Base):
 
 
 class Alert(Base):
+    """A rule's alert on an account (or deal): queued → open → acknowledged → resolved,
+    or dismissed as a false positive. ``assignees``: role → address (null when the
+    account has nobody in that role); ``owner`` is the first resolved address, whose daily
+    budget the alert counts against. ``anchor_at``: when the triggering event happened."""
+
     __tablename__ = "alerts"
-    __table_args__ = (Index("ix_alerts_status_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_alerts_status_due", "status", "due_at"),
+        Index("ix_alerts_owner_opened", "owner", "opened_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -259,13 +276,73 @@ class Alert(Base):
     status: Mapped[str] = mapped_column(String(15), default="open")
     assignees: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     action: Mapped[str] = mapped_column(Text)
-    reasons: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
     dedupe_key: Mapped[str] = mapped_column(String(200), index=True)
     created_at: Mapped[datetime] = mapped_column()
     due_at: Mapped[datetime | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
     status_reason: Mapped[str | None] = mapped_column(Text)
+    anchor_at: Mapped[datetime | None] = mapped_column()
+    opened_at: Mapped[datetime | None] = mapped_column()
+    acknowledged_at: Mapped[datetime | None] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+    owner: Mapped[str | None] = mapped_column(String(320))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class RecoveryPlan(Base):
+    """The recovery plan a high-severity alert opens; it follows the alert to resolution."""
+
+    __tablename__ = "recovery_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    steps: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column()
+    due_at: Mapped[datetime | None] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+
+class AlertDelivery(Base):
+    """The outbox and delivery log: one alert event for one sink, retried until sent.
+
+    ``log`` records every attempt (time, result); ``status`` is pending, sent or failed
+    (attempts exhausted — kept, and retried on request)."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (Index("ix_alert_deliveries_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
+    sink: Mapped[str] = mapped_column(String(40))
+    event: Mapped[str] = mapped_column(String(30))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+    log: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column()
+    delivered_at: Mapped[datetime | None] = mapped_column()
+
+
+class AlertRun(Base):
+    """One alert evaluation: its as-of time, what it saw (``marks``) and what it did."""
+
+    __tablename__ = "alert_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    as_of: Mapped[datetime] = mapped_column()
+    started_at: Mapped[datetime] = mapped_column()
+    finished_at: Mapped[datetime] = mapped_column()
+    mode: Mapped[str] = mapped_column(String(12))
+    marks: Mapped[dict[str, Any]] = mapped_column(JSON)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class ApiKey(Base):
@@ -280,3 +357,115 @@ class ApiKey(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class ConnectorCursor(Base):
+    """Where the last pull of one CRM object stopped; a sync resumes from here."""
+
+    __tablename__ = "connector_cursors"
+    __table_args__ = (UniqueConstraint("connector", "object_type"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    connector: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(40))
+    cursor: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class ConnectorLink(Base):
+    """A task or note crmsense wrote to a CRM: its key here → its id there."""
+
+    __tablename__ = "connector_links"
+    __table_args__ = (UniqueConstraint("connector", "kind", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    connector: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(200))
+    external_id: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class WebhookDelivery(Base):
+    """A webhook delivery already accepted; a second one with the same key is a replay."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (UniqueConstraint("provider", "delivery_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(40))
+    delivery_key: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column()
+
+
+class HealthSnapshot(Base):
+    """One account's health, trend, policy and signals for one day (the day's last run).
+
+    ``score`` is what is reported (ARR-weighted over descendants for a parent account);
+    ``own_score`` is the account's own. ``signals`` holds every signal as JSON.
+    """
+
+    __tablename__ = "health_snapshots"
+    __table_args__ = (
+        UniqueConstraint("account_id", "day"),
+        Index("ix_health_snapshots_day", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    day: Mapped[date] = mapped_column(Date)
+    as_of: Mapped[datetime] = mapped_column()
+    score: Mapped[float | None] = mapped_column(Float)
+    own_score: Mapped[float | None] = mapped_column(Float)
+    band: Mapped[str | None] = mapped_column(String(10))
+    scorecard: Mapped[str] = mapped_column(String(60))
+    components: Mapped[dict[str, Any]] = mapped_column(JSON)
+    trend: Mapped[str] = mapped_column(String(10))
+    slope: Mapped[float | None] = mapped_column(Float)
+    trend_t: Mapped[float | None] = mapped_column(Float)
+    policy: Mapped[str] = mapped_column(String(10))
+    suppressed_since: Mapped[datetime | None] = mapped_column()
+    reasons: Mapped[list[Any]] = mapped_column(JSON)
+    signals: Mapped[dict[str, Any]] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column()
+
+
+class DealRiskSnapshot(Base):
+    """One open deal's risk score, level and contributing signals for one day."""
+
+    __tablename__ = "deal_risk_snapshots"
+    __table_args__ = (
+        UniqueConstraint("deal_id", "day"),
+        Index("ix_deal_risk_snapshots_day", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    as_of: Mapped[datetime] = mapped_column()
+    score: Mapped[float] = mapped_column(Float)
+    level: Mapped[str] = mapped_column(String(10))
+    late_stage: Mapped[bool] = mapped_column()
+    signals: Mapped[list[Any]] = mapped_column(JSON)
+    measured: Mapped[dict[str, Any]] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column()
+
+
+class SignalState(Base):
+    """Where the last signal computation stopped: what it saw, so the next one recomputes
+    only the accounts touched since (``marks``: the highest row id per table)."""
+
+    __tablename__ = "signal_state"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    as_of: Mapped[datetime] = mapped_column()
+    engine: Mapped[str] = mapped_column(String(40))
+    config_hash: Mapped[str] = mapped_column(String(32))
+    marks: Mapped[dict[str, Any]] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column()
+
+
+#: Signals find re-analysed subjects (an analysis upsert keeps its id) by this time.
+Index("ix_analyses_created_at", Analysis.created_at)

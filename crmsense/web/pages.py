@@ -1,54 +1,34 @@
-"""Dashboard pages and the login session (an httpOnly cookie holding the API key)."""
+"""Dashboard routes: the login session (an httpOnly cookie holding the API key), the
+message analyser, and the pages of :mod:`crmsense.web.views`."""
 
 from __future__ import annotations
 
-__all__ = ["router", "templates"]
+__all__ = ["HERE", "LoginRequired", "router"]
 
-from pathlib import Path
-from typing import Annotated, Any
-from urllib.parse import urlparse
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from crmsense.api.deps import DbDep
 from crmsense.api.security import verify_key
+from crmsense.web.common import (
+    COOKIE,
+    HERE,
+    LoginRequired,
+    Session,
+    render,
+    safe_next,
+    templates,
+)
+from crmsense.web.views import account, alerts, calls, deals, portfolio
 
-HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
-COOKIE = "crmsense_key"
-
-
-class LoginRequired(Exception):
-    """Raised by pages when the visitor has no valid session."""
-
-    def __init__(self, next_url: str) -> None:
-        self.next_url = next_url
-
-
-def session_scopes(request: Request, db: DbDep) -> frozenset[str]:
-    """The scopes of the logged-in key; redirects to /login when there is none."""
-    key = request.cookies.get(COOKIE)
-    scopes = verify_key(db, key) if key else None
-    if scopes is None:
-        raise LoginRequired(request.url.path)
-    return scopes
-
-
-def render(request: Request, name: str, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context)
-
-
-def _safe_next(url: str) -> str:
-    parsed = urlparse(url)
-    return url if url.startswith("/") and not parsed.netloc and not url.startswith("//") else "/"
 
 
 @router.get("/login")
 def login_page(request: Request, next: str = "/") -> HTMLResponse:
-    return render(request, "login.html", next_url=_safe_next(next), error=None)
+    return render(request, "login.html", next_url=safe_next(next), error=None)
 
 
 @router.post("/login", response_model=None)
@@ -59,10 +39,10 @@ def login(
         return templates.TemplateResponse(
             request,
             "login.html",
-            {"next_url": _safe_next(next), "error": "That key is not valid or was revoked."},
+            {"next_url": safe_next(next), "error": "That key is not valid or was revoked."},
             status_code=401,
         )
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(safe_next(next), status_code=303)
     secure = request.url.scheme == "https"
     response.set_cookie(
         COOKIE, key.strip(), httponly=True, samesite="strict", secure=secure, max_age=12 * 3600
@@ -78,6 +58,9 @@ def logout() -> RedirectResponse:
 
 
 @router.get("/analyze")
-def analyze_page(request: Request, db: DbDep) -> HTMLResponse:
-    session_scopes(request, db)
-    return render(request, "analyze.html", page="analyze")
+def analyze_page(request: Request, scopes: Session) -> HTMLResponse:
+    return render(request, "analyze.html", scopes, page="analyze")
+
+
+for view in (portfolio, account, alerts, deals, calls):
+    router.include_router(view.router)

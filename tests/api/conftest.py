@@ -32,3 +32,30 @@ def keys(api_db: Database) -> dict[str, dict[str, str]]:
         scope: {"Authorization": f"Bearer {create_key(api_db, [scope])}"}
         for scope in ("read", "write", "admin")
     }
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A demo workspace (sample portfolio, analysed, signals and alerts), built once."""
+    from demo_workspace import build_demo
+
+    workspace = tmp_path_factory.mktemp("api-demo")
+    url = f"sqlite:///{workspace / 'crmsense.db'}"
+    build_demo(url, workspace)
+    return url
+
+
+@pytest.fixture(scope="module")
+def demo(demo_url: str) -> Iterator[tuple[TestClient, dict[str, dict[str, str]], Database]]:
+    """An in-process client on the demo workspace, its keys per scope, and its database."""
+    from crmsense.store import open_database
+
+    db = open_database(demo_url)
+    settings = Settings(database_url=demo_url, engine="rules.v1")
+    headers = {
+        scope: {"Authorization": f"Bearer {create_key(db, [scope])}"}
+        for scope in ("read", "write", "admin")
+    }
+    with TestClient(create_app(settings, db)) as test_client:
+        yield test_client, headers, db
+    db.dispose()

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
 from crmsense.analysis.types import Analysis, Document
-from crmsense.api.deps import require
+from crmsense.api.deps import ReadKey
+from crmsense.api.errors import error_responses
 from crmsense.api.schemas import AnalyzeBatchRequest, AnalyzeRequest
 
-router = APIRouter(prefix="/api/v1", tags=["analyze"])
-ReadKey = Annotated[frozenset[str], Depends(require("read"))]
+router = APIRouter(
+    prefix="/api/v1", tags=["analyze"], responses=error_responses(401, 403, 413, 422, 503)
+)
 
 
 def _engine_name(request: Request, name: str | None) -> str:

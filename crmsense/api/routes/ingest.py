@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
-from crmsense.api.deps import DbDep, require
+from crmsense.api.deps import DbDep, WriteKey
+from crmsense.api.errors import error_responses
 from crmsense.api.schemas import IngestResult
 from crmsense.errors import InputError
 from crmsense.ingest.base import ImportOptions, Item, Location, Read
@@ -16,7 +17,7 @@ from crmsense.ingest.decode import decode_bytes
 from crmsense.ingest.jsonl import parse_lines
 from crmsense.ingest.pipeline import ingest_reads
 
-router = APIRouter(prefix="/api/v1", tags=["ingest"])
+router = APIRouter(prefix="/api/v1", tags=["ingest"], responses=error_responses(401, 403, 413, 422))
 
 
 def _reads(body: bytes) -> list[Read]:
@@ -52,9 +53,7 @@ def _reads(body: bytes) -> list[Read]:
         }
     },
 )
-async def ingest(
-    request: Request, db: DbDep, _: Annotated[frozenset[str], Depends(require("write"))]
-) -> IngestResult:
+async def ingest(request: Request, db: DbDep, _: WriteKey) -> IngestResult:
     """Store records; valid ones land even when others are rejected (each with its line)."""
     reads = _reads(await request.body())
     report = await run_in_threadpool(ingest_reads, db, reads)

@@ -67,54 +67,64 @@ async function analyse(event) {
     el("li", { class: a.label }, `${a.aspect}: ${a.label} — “${a.evidence}”`)));
 }
 
-/* Sparklines and time series: <div class="chart" data-series='{"x":[...],"y":[...]}'>. */
+/* Charts: <div class="chart" data-series='{"x":[...],"y":[[...]],"names":[...],"colors":[...]}'>.
+   "spark" draws a bare sparkline; data-x="segment" plots by position instead of time. */
 function drawCharts() {
   if (typeof uPlot === "undefined") return;
   document.querySelectorAll("[data-series]").forEach((node) => {
     const data = JSON.parse(node.dataset.series);
     const spark = node.classList.contains("spark");
+    const time = !spark && node.dataset.x !== "segment";
     const series = [{}].concat(data.names.map((name, i) => ({
-      label: name, stroke: data.colors ? data.colors[i] : "#0550ae", width: spark ? 1.5 : 2,
-      spanGaps: true,
+      label: name, stroke: data.colors[i], width: spark ? 1.5 : 2, spanGaps: true,
+      points: { show: !spark },
     })));
+    const range = { range: [-1, 1] };
     const opts = spark
       ? { width: 120, height: 32, legend: { show: false }, cursor: { show: false },
-          axes: [{ show: false }, { show: false }], scales: { x: { time: true } }, series }
-      : { width: Math.min(node.clientWidth || 800, 1200), height: 260, series,
-          scales: { y: { range: [-1, 1] } } };
+          axes: [{ show: false }, { show: false }], scales: { x: { time: false }, y: range },
+          series }
+      : { width: Math.max(280, Math.min(node.clientWidth || 800, 1200)), height: 260, series,
+          scales: { x: { time }, y: range },
+          axes: [time ? {} : { label: "segment", incrs: [1, 2, 5, 10, 20, 50] },
+                 { label: "sentiment" }] };
     new uPlot(opts, [data.x].concat(data.y), node);
   });
 }
 
-/* Alert actions: buttons with data-alert-action post to the API, then update the row. */
+/* Alert actions: the forms post to the page (works without JavaScript); with it, they
+   call the API instead and update the row in place. */
 async function alertAction(event) {
-  const button = event.target.closest("[data-alert-action]");
-  if (!button) return;
+  const form = event.target.closest("form[data-alert-action]");
+  if (!form) return;
   event.preventDefault();
-  const { alertId, alertAction: action } = button.dataset;
-  const body = {};
-  if (action === "dismiss") {
-    const reason = window.prompt("Why is this alert wrong? (optional)");
-    if (reason === null) return;
-    body.reason = reason;
-  }
+  const { alertId, alertAction: action } = form.dataset;
+  const reason = form.querySelector("input[name=reason]");
+  const body = reason && reason.value.trim() ? { reason: reason.value.trim() } : {};
+  const status = form.closest("main").querySelector(".action-status");
   const response = await fetch(`/api/v1/alerts/${alertId}/${action}`, {
     method: "POST", credentials: "same-origin",
     headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
   });
-  const row = button.closest("tr");
-  if (response.ok && row) {
-    if (action === "ack") {
-      row.querySelector(".status").textContent = "acknowledged";
-    } else {
-      row.remove();
-    }
+  const result = await response.json();
+  if (!response.ok) {
+    if (status) status.textContent = `Alert ${alertId}: ${result.error.message}`;
+    return;
+  }
+  const row = form.closest("tr");
+  const words = { ack: "acknowledged", resolve: "resolved", dismiss: "dismissed as a false positive" };
+  if (status) status.textContent = `Alert ${alertId} ${words[action]}.`;
+  if (action === "ack") {
+    row.querySelector(".status").textContent = result.status;
+    form.remove();
+  } else {
+    row.remove();
   }
 }
 
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("analyze-form");
   if (form) form.addEventListener("submit", analyse);
-  document.addEventListener("click", alertAction);
+  document.addEventListener("submit", alertAction);
   drawCharts();
 });

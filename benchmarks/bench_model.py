@@ -1,0 +1,226 @@
+"""model.v1 accuracy, speed and memory, with rules.v1, VADER and an unoptimised baseline.
+
+Targets (issue 3): SST-2 dev acc ≥ 0.90, TweetEval-sentiment val macro-recall ≥ 0.70,
+airline dev acc ≥ 0.83, GoEmotions dev macro-F1 (27 emotions) ≥ 0.46; ≥ 1,000 short
+messages/s on 2 cores; RSS ≤ 600 MB with the model loaded; 2,000-word e-mails unclipped.
+
+    python -m benchmarks model
+    python benchmarks/bench_model.py
+    CRMSENSE_BENCH_DATASETS=/path/to/datasets python -m benchmarks model
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from crmsense.analysis.model.engine import GOEMOTIONS, ModelEngine
+from crmsense.analysis.model.tune import classification_metrics
+from crmsense.analysis.types import LABELS
+
+DATASETS = Path(
+    os.environ.get(
+        "CRMSENSE_BENCH_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets"
+    )
+)
+SHORT_MESSAGES = 2000
+LONG_WORDS = 2000
+Row = dict[str, object]
+Scorer = Callable[[Sequence[str]], np.ndarray]
+
+
+def _csv(path: Path) -> tuple[list[str], np.ndarray]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return [r["text"] for r in rows], np.array([LABELS.index(r["label"]) for r in rows])
+
+
+def _goemotions_dev() -> tuple[list[str], np.ndarray]:
+    texts, truth = [], []
+    with (DATASETS / "goemotions" / "original" / "dev.tsv").open(encoding="utf-8") as fh:
+        for line in fh:
+            text, ids, _ = line.rstrip("\n").split("\t")
+            texts.append(text)
+            row = np.zeros(len(GOEMOTIONS), dtype=bool)
+            row[[int(i) for i in ids.split(",")]] = True
+            truth.append(row)
+    return texts, np.array(truth)
+
+
+def expected_calibration_error(probs: np.ndarray, gold: np.ndarray, bins: int = 10) -> float:
+    """Gap between confidence and accuracy, averaged over equal-width confidence bins."""
+    confidence, right = probs.max(1), probs.argmax(1) == gold
+    edges = np.minimum((confidence * bins).astype(int), bins - 1)
+    return float(
+        sum(
+            abs(confidence[edges == b].mean() - right[edges == b].mean()) * (edges == b).mean()
+            for b in range(bins)
+            if (edges == b).any()
+        )
+    )
+
+
+def _polarity_scores(name: str, scorer: Scorer) -> Row:
+    """One table row: the polarity benchmarks for one scorer ((n, 3) probabilities)."""
+    sst_texts, sst_gold = _csv(DATASETS / "sst2" / "dev.csv")
+    probs = scorer(sst_texts)
+    sst_pred = np.where(probs[:, 2] >= probs[:, 0], 2, 0)
+    row: Row = {"engine": name, "sst2_acc": classification_metrics(sst_pred, sst_gold)["accuracy"]}
+    for key, path, metric in (
+        ("tweeteval_recall", DATASETS / "tweeteval-sentiment" / "val.csv", "macro_recall"),
+        ("airline_acc", DATASETS / "airline-sentiment" / "dev.csv", "accuracy"),
+    ):
+        texts, gold = _csv(path)
+        probs = scorer(texts)
+        row[key] = classification_metrics(probs.argmax(1), gold)[metric]
+        row[key.split("_")[0] + "_ece"] = round(expected_calibration_error(probs, gold), 3)
+    return row
+
+
+def _engine_scorer(engine: object) -> Scorer:
+    def score(texts: Sequence[str]) -> np.ndarray:
+        return np.array([p.probs for p in engine.predict(texts)])  # type: ignore[attr-defined]
+
+    return score
+
+
+def _vader_scorer() -> Scorer | None:
+    try:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    except ImportError:
+        return None
+    vader = SentimentIntensityAnalyzer()
+
+    def score(texts: Sequence[str]) -> np.ndarray:
+        compound = np.array([vader.polarity_scores(t)["compound"] for t in texts])
+        labels = np.where(compound >= 0.05, 2, np.where(compound <= -0.05, 0, 1))
+        return np.eye(3)[labels]
+
+    return score
+
+
+def _rules_scorer() -> Scorer | None:
+    from crmsense.analysis.engines import ENGINES
+    from crmsense.errors import CrmsenseError
+
+    try:
+        return _engine_scorer(ENGINES.get("rules.v1")())
+    except (ImportError, CrmsenseError):
+        return None
+
+
+def goemotions_macro_f1(engine: ModelEngine) -> float:
+    """GoEmotions dev macro-F1 over the 27 emotions (neutral excluded), shipped thresholds."""
+    texts, truth = _goemotions_dev()
+    decided = engine.goemotions(engine.embed(texts)) >= engine.heads.thresholds
+    f1s = []
+    for k in range(len(GOEMOTIONS) - 1):
+        tp = float((decided[:, k] & truth[:, k]).sum())
+        f1s.append(2 * tp / max(float(decided[:, k].sum() + truth[:, k].sum()), 1.0))
+    return round(float(np.mean(f1s)), 4)
+
+
+def short_messages() -> list[str]:
+    """Unique customer messages of 15–25 words (airline dev; ~20 words, ~33 tokens)."""
+    texts, _ = _csv(DATASETS / "airline-sentiment" / "dev.csv")
+    return list(dict.fromkeys(t for t in texts if 15 <= len(t.split()) <= 25))[:SHORT_MESSAGES]
+
+
+def long_email(words: int = LONG_WORDS) -> str:
+    """A ~2,000-word e-mail made of SST-2 dev sentences."""
+    texts, _ = _csv(DATASETS / "sst2" / "dev.csv")
+    out: list[str] = []
+    for text in texts:
+        out += text.split()
+        if len(out) >= words:
+            break
+    return " ".join(out[:words])
+
+
+def _per_second(count: int, action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return count / (time.perf_counter() - started)
+
+
+def _baseline_per_second(texts: Sequence[str]) -> float | None:
+    """fp32 torch MiniLM, one text at a time (what sentence-transformers' encode loop does)."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    from tokenizers import Tokenizer
+
+    from crmsense.analysis.model.minilm import load_encoder
+    from crmsense.analysis.model.train import base_model_dir
+
+    torch.set_num_threads(2)
+    encoder = load_encoder(base_model_dir() / "model.safetensors").eval()
+    tokenizer = Tokenizer.from_file(str(base_model_dir() / "tokenizer.json"))
+
+    def encode_all() -> None:
+        with torch.no_grad():
+            for text in texts:
+                ids = tokenizer.encode(text).ids
+                encoder(torch.tensor([ids]), torch.ones((1, len(ids)), dtype=torch.long))
+
+    return _per_second(len(texts), encode_all)
+
+
+def run() -> list[Row]:
+    """Speed/memory row for model.v1 (measured first, one engine loaded), then accuracy rows
+    (one per engine)."""
+    import psutil
+
+    engine = ModelEngine()
+    short = short_messages()
+    engine.predict(short[:16])  # load the session; the 2,000 texts below are new to the cache
+    short_rate = _per_second(len(short), lambda: engine.predict(short))
+    cached_rate = _per_second(len(short), lambda: engine.predict(short))
+    email = long_email()
+    long_rate = _per_second(3, lambda: [engine.predict([f"{email} ({i})"]) for i in range(3)])
+    rss = psutil.Process().memory_info().rss / 2**20
+    vader = _vader_scorer()
+    vader_rate = _per_second(len(short), lambda: vader(short)) if vader else None
+    baseline = _baseline_per_second(short[:300])
+    rows: list[Row] = [{
+        "engine": f"model.v1 speed ({engine.model_version})",
+        "short msgs/s": round(short_rate),
+        "cached msgs/s": round(cached_rate),
+        "2000-word emails/s": round(long_rate, 1),
+        "RSS MB": round(rss),
+        "vs fp32 one-by-one": f"{short_rate / baseline:.1f}x" if baseline else "not installed",
+        "vs VADER": f"{short_rate / vader_rate:.2f}x" if vader_rate else "not installed",
+    }]  # fmt: skip
+    model_row = _polarity_scores(f"model.v1 ({engine.model_version})", _engine_scorer(engine))
+    rows.append({**model_row, "goemotions_f1": goemotions_macro_f1(engine)})
+    for name, scorer in (("rules.v1", _rules_scorer()), ("VADER", _vader_scorer())):
+        rows.append(_polarity_scores(name, scorer) if scorer else {"engine": f"{name}: n/a"})
+    return rows
+
+
+def _table(rows: Sequence[Row]) -> str:
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    cells = [[str(row.get(c, "")) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    speed, *accuracy = run()
+    print(_table([speed]))
+    print()
+    target: Row = {"engine": "target", "sst2_acc": 0.90, "tweeteval_recall": 0.70,
+                   "airline_acc": 0.83, "goemotions_f1": 0.46}  # fmt: skip
+    print(_table([*accuracy, target]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,377 @@
+"""The analyzer: everything in an :class:`Analysis` that does not depend on the engine.
+
+An engine only reads short texts (:class:`Prediction`). The analyzer splits documents
+into sentences, sends *all* sentences and aspect clauses of *all* documents to the
+engine in a few large ``predict`` calls (each distinct text once — customer text repeats
+a lot — with a cache kept across calls), and assembles the rest:
+
+- ``label``/``score``/``probabilities`` (the message-level reading): a message of up to
+  ``whole_chars`` (1,000) characters is also read whole, so the engine keeps the context
+  across its sentences ("No problems. Not at all!"); a longer one — and a call's customer
+  side — is the combination of its sentences by
+  :func:`crmsense.analysis.aggregate.aggregate` (weight ``sqrt(words) * (0.1 + |score|)``:
+  long and intense sentences count more, and nothing is truncated). A calibrator, when
+  given, maps the probabilities; ``confidence`` is the largest of them.
+- ``sentences``: every sentence (or call segment) with its own reading, so mixed messages
+  show.
+- ``unscored``: ``"empty"`` (nothing to read), ``"not_english"`` (language gate; the engine
+  is never asked) or ``"too_uncertain"`` (confidence below ``min_confidence``). An
+  unscored analysis is neutral with score 0; its confidence is 0 when the engine never
+  saw the text.
+- ``emotions``: the strongest reading of each over the sentences (and the whole message);
+  every name in ``EMOTIONS`` is present.
+- ``evidence``: the engine's spans (or, for engines without spans, whole sentences),
+  weighted by their part's share of the reading, mapped to document offsets; the five
+  strongest that push towards the label.
+- ``kind`` and ``reply_intent`` combine rules with the engine's kind/intent readings (when
+  it has them) of the message or its opening sentences, without another engine pass.
+- ``aspects``, ``competitors``, ``call``, ``language``: see
+  :mod:`~crmsense.analysis.aspects`, :mod:`~crmsense.analysis.competitors`,
+  :mod:`~crmsense.analysis.calls`, :mod:`~crmsense.analysis.language` (and
+  :mod:`~crmsense.analysis.kind`, :mod:`~crmsense.analysis.intent`). For a call the text
+  is the segments joined by newlines, ``sentences`` holds one entry per segment and the
+  call's label is its customer side's.
+
+``reply_intent`` is None for outbound messages, calls and survey comments.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Analyzer", "Calibrator"]
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from crmsense.analysis.aggregate import aggregate, label_of, strongest, weight, word_count
+from crmsense.analysis.aspects import AspectFinder, Mention, summarize
+from crmsense.analysis.calls import call_text, customer_side, summarize_call
+from crmsense.analysis.competitors import CompetitorFinder
+from crmsense.analysis.engines import Engine
+from crmsense.analysis.intent import reply_intent
+from crmsense.analysis.kind import classify_kind
+from crmsense.analysis.language import Language, detect_language
+from crmsense.analysis.sentences import Sentence, split_sentences
+from crmsense.analysis.types import (
+    EMOTIONS,
+    INTENTS,
+    KINDS,
+    LABELS,
+    Analysis,
+    AspectSentiment,
+    CallSummary,
+    Document,
+    EvidenceSpan,
+    Intent,
+    Kind,
+    Label,
+    Prediction,
+    SentenceSentiment,
+    TopicSentiment,
+)
+from crmsense.errors import ModelError
+
+Probs = tuple[float, float, float]
+Calibrator = Callable[[Probs], Probs]
+"""Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
+
+_UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
+_HEAD_CHARS = 1000
+_PREDICT_CHUNK = 4096
+_CACHE_LIMIT = 200_000
+_EVIDENCE = 5
+
+
+@dataclass
+class _Plan:
+    """A document prepared for scoring."""
+
+    doc: Document
+    text: str
+    language: Language
+    sentences: list[Sentence]
+    competitors: list[str]
+    mentions: list[Mention] = field(default_factory=list)
+    segment_of: list[int] = field(default_factory=list)
+    segment_spans: list[tuple[int, int]] = field(default_factory=list)
+    whole: Sentence | None = None
+    unscored: str | None = None
+
+    @property
+    def is_call(self) -> bool:
+        return bool(self.doc.segments)
+
+    @cached_property
+    def words(self) -> list[int]:
+        """Word count of each sentence."""
+        return [word_count(s.text) for s in self.sentences]
+
+
+def _r(value: float) -> float:
+    return round(value, 4)
+
+
+class Analyzer:
+    """Turns documents into analyses with one engine.
+
+    ``competitors`` are names to report (and to count as competitor aspect mentions);
+    ``topics`` are user-defined aspects given as keywords or phrases; ``calibrator`` maps
+    combined probabilities; below ``min_confidence`` a text is unscored as too uncertain;
+    messages of several sentences up to ``whole_chars`` characters are also read whole for
+    the message-level reading (0: always combine sentences).
+    """
+
+    def __init__(
+        self, engine: Engine, *, competitors: Iterable[str] = (), topics: Iterable[str] = (),
+        calibrator: Calibrator | None = None, min_confidence: float = 0.4,
+        max_sentence_chars: int = 1000, whole_chars: int = 1000,
+    ) -> None:  # fmt: skip
+        competitors = list(competitors)
+        self.engine = engine
+        self.calibrator = calibrator
+        self.min_confidence = min_confidence
+        self.max_sentence_chars = max_sentence_chars
+        self.whole_chars = whole_chars
+        self.aspects = AspectFinder(topics=topics, competitors=competitors)
+        self.competitors = CompetitorFinder(competitors)
+        self._cache: dict[str, Prediction] = {}
+
+    # -- public ---------------------------------------------------------------------------
+
+    def analyze(self, docs: Sequence[Document]) -> list[Analysis]:
+        """One analysis per document, in order."""
+        plans = [self._plan(doc) for doc in docs]
+        scorable = [p for p in plans if p.unscored is None]
+        texts = [s.text for p in scorable for s in p.sentences]
+        texts += [m.clause.text for p in scorable for m in p.mentions]
+        texts += [p.whole.text for p in scorable if p.whole is not None]
+        scored = self._predict(texts)
+        return [self._compose(plan, scored) for plan in plans]
+
+    # -- planning and scoring -------------------------------------------------------------
+
+    def _plan(self, doc: Document) -> _Plan:
+        if doc.segments:
+            text, spans = call_text(doc.segments)
+            sentences, segment_of = [], []
+            for index, (lo, hi) in enumerate(spans):
+                for s in split_sentences(text[lo:hi], max_chars=self.max_sentence_chars):
+                    sentences.append(Sentence(lo + s.start, lo + s.end, s.text))
+                    segment_of.append(index)
+        else:
+            text, spans, segment_of = doc.text, [], []
+            sentences = split_sentences(text, max_chars=self.max_sentence_chars)
+        language = detect_language(text)
+        plan = _Plan(doc, text, language, sentences, self.competitors.find(text),
+                     segment_of=segment_of, segment_spans=spans)  # fmt: skip
+        if not sentences:
+            plan.unscored = "empty"
+        elif not language.english:
+            plan.unscored = "not_english"
+        else:
+            plan.mentions = self.aspects.mentions(text, sentences, doc.topics)
+            first, last = sentences[0], sentences[-1]
+            if (
+                not doc.segments
+                and len(sentences) > 1
+                and last.end - first.start <= self.whole_chars
+            ):
+                plan.whole = Sentence(first.start, last.end, text[first.start : last.end])
+        return plan
+
+    def _predict(self, texts: Sequence[str]) -> dict[str, Prediction]:
+        """Predictions for the distinct ``texts``, from the cache or the engine."""
+        found = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = sorted({t for t in texts if t not in found}, key=len)
+        fresh: dict[str, Prediction] = {}
+        for start in range(0, len(missing), _PREDICT_CHUNK):
+            chunk = missing[start : start + _PREDICT_CHUNK]
+            predictions = self.engine.predict(chunk)
+            if len(predictions) != len(chunk):
+                raise ModelError(
+                    f"engine {self.engine.name!r} returned {len(predictions)} predictions for "
+                    f"{len(chunk)} texts; the engine is broken, report it or use another",
+                    code="E303",
+                )
+            fresh.update(zip(chunk, predictions, strict=True))
+        if len(self._cache) + len(fresh) > _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache.update(fresh)
+        return found | fresh
+
+    def _calibrate(self, probs: Probs) -> Probs:
+        if self.calibrator is None:
+            return probs
+        a, b, c = (min(1.0, max(0.0, x)) for x in self.calibrator(probs))
+        return a, b, c
+
+    # -- assembling -----------------------------------------------------------------------
+
+    def _compose(self, plan: _Plan, scored: dict[str, Prediction]) -> Analysis:
+        doc = plan.doc
+        preds = [scored[s.text] for s in plan.sentences] if plan.unscored is None else []
+        sentences: list[SentenceSentiment] = []
+        aspects: list[AspectSentiment] = []
+        evidence: list[EvidenceSpan] = []
+        call: CallSummary | None = None
+        probs, score, confidence = _UNIFORM, 0.0, 0.0
+        emotions: dict[str, float] = {}
+        if preds:
+            if plan.is_call:
+                readings = self._segment_readings(plan, preds)
+                call = summarize_call(doc.segments, readings)
+                sentences = self._segment_entries(plan, readings)
+            else:
+                sentences = [self._entry(s, p) for s, p in zip(plan.sentences, preds, strict=True)]
+            reading, sources = self._reading(plan, preds, scored)
+            probs = self._calibrate(reading.probs)
+            score, emotions, confidence = reading.score, reading.emotions, max(probs)
+            evidence = _evidence(plan.text, sources, label_of(probs))
+            aspects = summarize(plan.mentions, scored)
+            if confidence < self.min_confidence:
+                plan.unscored = "too_uncertain"
+        label: Label = label_of(probs) if plan.unscored is None else "neutral"
+        if plan.unscored is not None:
+            score = 0.0
+        kind_votes, intent_votes = _head_votes(plan, preds, scored) if preds else (None, None)
+        kind: Kind = (
+            "conversational"
+            if plan.is_call
+            else classify_kind(doc, len(plan.sentences), score, kind_votes)
+        )
+        return Analysis(
+            label=label, score=_r(score), confidence=_r(confidence), unscored=plan.unscored,
+            probabilities={name: _r(p) for name, p in zip(LABELS, probs, strict=True)},
+            sentences=sentences,
+            emotions={name: _r(v) for name, v in ({e: 0.0 for e in EMOTIONS} | emotions).items()},
+            aspects=aspects,
+            kind=kind, reply_intent=self._intent(plan, intent_votes, kind),
+            competitors=plan.competitors, evidence=evidence, call=call,
+            topic_sentiment=_topic(doc, aspects, label, score),
+            language=plan.language.code, engine=self.engine.name,
+            model_version=self.engine.model_version,
+        )  # fmt: skip
+
+    def _reading(
+        self, plan: _Plan, preds: list[Prediction], scored: dict[str, Prediction]
+    ) -> tuple[Prediction, list[tuple[Sentence, Prediction, float]]]:
+        """The document-level prediction and the parts its evidence comes from."""
+        if plan.whole is not None:
+            whole = scored[plan.whole.text]
+            emotions = strongest([whole.emotions, *(p.emotions for p in preds)])
+            reading = Prediction(whole.probs, whole.score, emotions)
+            return reading, [(plan.whole, whole, 1.0)]
+        indices = list(range(len(preds)))
+        if plan.is_call:
+            side = set(customer_side(plan.doc.segments))
+            indices = [i for i in indices if plan.segment_of[i] in side]
+        weights = {i: weight(plan.words[i], preds[i]) for i in indices}
+        total = sum(weights.values())
+        sources = [(plan.sentences[i], preds[i], weights[i] / total) for i in indices]
+        return aggregate([(plan.words[i], preds[i]) for i in indices]), sources
+
+    def _entry(
+        self, sentence: Sentence, p: Prediction, speaker: str | None = None,
+        role: str | None = None,
+    ) -> SentenceSentiment:  # fmt: skip
+        probs = self._calibrate(p.probs)
+        return SentenceSentiment(
+            text=sentence.text,
+            start=sentence.start,
+            end=sentence.end,
+            label=label_of(probs),
+            score=_r(p.score),
+            confidence=_r(max(probs)),
+            speaker=speaker,
+            role=role,
+        )
+
+    def _segment_readings(self, plan: _Plan, preds: list[Prediction]) -> list[Prediction | None]:
+        parts: dict[int, list[tuple[int, Prediction]]] = {}
+        for words, seg, p in zip(plan.words, plan.segment_of, preds, strict=True):
+            parts.setdefault(seg, []).append((words, p))
+        return [aggregate(parts[i]) if i in parts else None
+                for i in range(len(plan.doc.segments))]  # fmt: skip
+
+    def _segment_entries(
+        self, plan: _Plan, readings: list[Prediction | None]
+    ) -> list[SentenceSentiment]:
+        out = []
+        for (speaker, role, text), (lo, hi), reading in zip(
+            plan.doc.segments, plan.segment_spans, readings, strict=True
+        ):
+            if reading is not None:
+                out.append(self._entry(Sentence(lo, hi, text), reading, speaker, role))
+        return out
+
+    def _intent(self, plan: _Plan, votes: dict[str, float] | None, kind: Kind) -> Intent | None:
+        doc = plan.doc
+        if plan.is_call or doc.direction == "outbound" or doc.channel == "survey":
+            return None
+        return reply_intent(plan.text[:3000], votes, auto_reply=kind == "auto_reply")
+
+
+def _head_votes(
+    plan: _Plan, preds: list[Prediction], scored: dict[str, Prediction]
+) -> tuple[dict[str, float] | None, dict[str, float] | None]:
+    """The engine's kind and intent readings of the message, or of its opening.
+
+    A message read whole gives its own. Otherwise, over the sentences of the first 1,000
+    characters — kind: the length-weighted mean; intent: each intent its strongest
+    sentence, ``other`` its weakest (one sentence that unsubscribes or objects is enough).
+    """
+    if plan.whole is not None:
+        whole = scored[plan.whole.text]
+        return whole.kind, whole.intent
+    first = plan.sentences[0].start
+    head = [(w, p) for s, w, p in zip(plan.sentences, plan.words, preds, strict=True)
+            if s.end - first <= _HEAD_CHARS] or [(1, preds[0])]  # fmt: skip
+    kinds = [(w, p.kind) for w, p in head if p.kind]
+    intents = [p.intent for _, p in head if p.intent]
+    kind: dict[str, float] | None = None
+    if kinds:
+        total = sum(w for w, _ in kinds)
+        kind = {k: sum(w * d.get(k, 0.0) for w, d in kinds) / total for k in KINDS}
+    intent: dict[str, float] | None = None
+    if intents:
+        intent = {i: max(d.get(i, 0.0) for d in intents) for i in INTENTS if i != "other"}
+        intent["other"] = min(d.get("other", 0.0) for d in intents)
+    return kind, intent
+
+
+def _evidence(
+    text: str, sources: list[tuple[Sentence, Prediction, float]], label: Label
+) -> list[EvidenceSpan]:
+    """The strongest spans pushing towards ``label`` (any direction when neutral).
+
+    ``sources`` are (part, its prediction, its share of the whole); an engine's spans are
+    weighted by that share, and a part without spans stands for itself.
+    """
+    spans: list[tuple[int, int, float]] = []
+    for part, prediction, share in sources:
+        if prediction.evidence:
+            spans += [(part.start + e.start, part.start + e.end, e.weight * share)
+                      for e in prediction.evidence]  # fmt: skip
+        else:
+            spans.append((part.start, part.end, prediction.score * share))
+    direction = {"negative": -1.0, "positive": 1.0}.get(label, 0.0)
+    spans = [s for s in spans if s[2] != 0 and s[1] > s[0]]
+    toward = [s for s in spans if s[2] * direction > 0] or spans
+    toward.sort(key=lambda s: (-abs(s[2]), s[0]))
+    return [EvidenceSpan(start=lo, end=hi, text=text[lo:hi], weight=_r(w))
+            for lo, hi, w in toward[:_EVIDENCE]]  # fmt: skip
+
+
+def _topic(
+    doc: Document, aspects: list[AspectSentiment], label: Label, score: float
+) -> TopicSentiment | None:
+    """The document's first topic: its aspect reading, or the whole text's when unmentioned."""
+    if not doc.topics:
+        return None
+    topic = doc.topics[0]
+    found = next((a for a in aspects if a.aspect == topic), None)
+    if found is not None:
+        return TopicSentiment(
+            topic=topic, label=found.label, score=found.score, evidence=found.evidence
+        )
+    return TopicSentiment(topic=topic, label=label, score=_r(score))

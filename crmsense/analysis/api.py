@@ -1,0 +1,95 @@
+"""The Python API: ``crmsense.analyze(texts) -> list[Analysis]``.
+
+Engines are loaded by registry name once per process and analyzers (with their
+prediction caches) are kept per configuration, so repeated calls are cheap. HTML input
+is reduced to its visible text first (offsets then refer to that text).
+
+>>> [a.label for a in analyze(["No complaints, the team was great!", ""], engine="rules.v1")]
+['positive', 'neutral']
+"""
+
+from __future__ import annotations
+
+__all__ = ["analyze", "analyze_documents", "get_analyzer", "load_engine", "prepare"]
+
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import lru_cache
+
+from crmsense.analysis.analyzer import Analyzer
+from crmsense.analysis.engines import ENGINES, Engine
+from crmsense.analysis.types import Analysis, Document
+from crmsense.errors import ModelError
+
+
+@lru_cache(maxsize=8)
+def load_engine(name: str) -> Engine:
+    """The engine registered as ``name`` (e.g. ``"rules.v1"``), built once per process.
+
+    Unknown names raise ConfigError; an engine whose code or model files are missing
+    raises ModelError (or MissingExtraError) saying what to install or which engine to use.
+    """
+    try:
+        factory = ENGINES.get(name)
+    except ImportError as exc:
+        raise ModelError(
+            f"engine {name!r} is not available ({exc}); reinstall crmsense, or pick another "
+            f"engine, e.g. --engine rules.v1",
+            code="E301",
+        ) from exc
+    return factory()
+
+
+@lru_cache(maxsize=32)
+def get_analyzer(
+    engine: str, competitors: tuple[str, ...] = (), topics: tuple[str, ...] = (),
+    min_confidence: float = 0.4,
+) -> Analyzer:  # fmt: skip
+    """A shared :class:`Analyzer` for one configuration (its cache lives with it)."""
+    return Analyzer(
+        load_engine(engine), competitors=competitors, topics=topics, min_confidence=min_confidence
+    )
+
+
+def prepare(text: str) -> str:
+    """HTML to visible text; anything else as given."""
+    from crmsense.text.clean import clean_text, looks_like_html
+
+    return clean_text(text) if looks_like_html(text) else text
+
+
+def analyze_documents(
+    docs: Sequence[Document], *, engine: str | None = None,
+    competitors: Sequence[str] | None = None, topics: Sequence[str] = (),
+    min_confidence: float = 0.4,
+) -> list[Analysis]:  # fmt: skip
+    """Analyse :class:`Document` objects (subject, channel, segments, topics …); HTML
+    text is reduced to its visible text first.
+
+    ``engine`` defaults to ``Settings.engine`` and ``competitors`` to
+    ``Settings.competitors``; ``topics`` are extra aspects given as keywords or phrases.
+    """
+    from crmsense.settings import get_settings
+
+    settings = get_settings()
+    analyzer = get_analyzer(
+        engine or settings.engine,
+        tuple(settings.competitors if competitors is None else competitors),
+        tuple(topics), min_confidence,
+    )  # fmt: skip
+    return analyzer.analyze([replace(d, text=prepare(d.text)) for d in docs])
+
+
+def analyze(
+    texts: Sequence[str] | str, *, engine: str | None = None,
+    competitors: Sequence[str] | None = None, topics: Sequence[str] = (),
+    min_confidence: float = 0.4,
+) -> list[Analysis]:  # fmt: skip
+    """Analyse ``texts`` (one string or several); one :class:`Analysis` each, in order.
+
+    Options as for :func:`analyze_documents`.
+    """
+    items = [texts] if isinstance(texts, str) else texts
+    return analyze_documents([Document(text) for text in items], engine=engine,
+                             competitors=competitors, topics=topics,
+                             min_confidence=min_confidence)  # fmt: skip

@@ -1,0 +1,138 @@
+"""What an inbound reply to sales outreach means: the reply intent.
+
+An automatic reply (message kind ``auto_reply``) is ``out_of_office``. Otherwise rule
+patterns are checked in priority order — unsubscribe, referral, objection,
+polite_disengagement, interest — and the first that matches wins ("sounds interesting,
+but it's too expensive" is an objection; "not interested" is polite disengagement, never
+interest). Combination with an engine that reports intent probabilities:
+
+1. automatic replies and unsubscribe wording always win (they are unambiguous and act
+   on the contact, not the deal);
+2. otherwise an engine probability of at least 0.6 wins;
+3. otherwise the first matching rule;
+4. otherwise the engine's best guess when it reaches 0.4, else ``other``.
+
+>>> reply_intent("Please remove me from your mailing list.")
+'unsubscribe'
+>>> reply_intent("Not a priority right now - let's circle back next quarter.")
+'polite_disengagement'
+>>> reply_intent("Looks interesting, but honestly it's too expensive for a team our size.")
+'objection'
+>>> reply_intent("I'm not the right person; please reach out to Dana, our RevOps lead.")
+'referral'
+>>> reply_intent("Interesting! Could we set up a call next Tuesday?")
+'interest'
+"""
+
+from __future__ import annotations
+
+__all__ = ["OBJECTION", "RULES", "has_objection", "reply_intent"]
+
+import re
+
+from crmsense.analysis.types import INTENTS, Intent
+
+CONFIDENT = 0.6
+PLAUSIBLE = 0.4
+
+
+def _any(*patterns: str) -> re.Pattern[str]:
+    """One pattern for lower-cased text (no IGNORECASE: several times faster)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+#: Objection language (price, timing, competitor or status quo, authority, need); like
+#: every pattern here it is matched against lower-cased text.
+OBJECTION = _any(
+    r"\btoo (?:expensive|pricey|costly|high)\b", r"\b(?:out of|over|beyond) (?:our |the )?budget\b",
+    r"\bno budget\b", r"\bcan(?:'|’)?t afford\b", r"\bcannot afford\b",
+    r"\b(?:price|pricing|cost)s? (?:is|are) (?:too high|a concern|an issue|a problem|steep)\b",
+    r"\b(?:already|currently) (?:use|using|have|work with|working with|signed with|invested in)\b",
+    r"\bhappy with (?:our|the) (?:current|existing) (?:vendor|provider|solution|tool|setup)\b",
+    r"\b(?:went|are going|decided to go|chose to go|signed) with\b",
+    r"\b(?:locked|tied) into\b", r"\bjust (?:signed|renewed)\b",
+    r"\b(?:bad|wrong|tough|difficult) timing\b", r"\bno (?:bandwidth|capacity|resources)\b",
+    r"\bnot my (?:decision|call)\b",
+    r"\bdon(?:'|’)?t have (?:the )?(?:authority|budget|sign-off)\b",
+    r"\b(?:need|have) to (?:check|run (?:it|this) by|get approval from|clear (?:it|this) with)"
+    r" (?:my|our)\b",
+    r"\b(?:legal|procurement|security|it) (?:won(?:'|’)?t|will not|would never)"
+    r" (?:approve|allow)\b",
+    r"\b(?:concerned|worried|skeptical|sceptical) (?:about|that)\b",
+    r"\bdoes(?:n(?:'|’)?t| not) (?:fit|meet) our (?:needs|requirements|use case)\b",
+    r"\bwe (?:don(?:'|’)?t|do not) (?:need|see the (?:need|value))\b",
+)  # fmt: skip
+
+#: (intent, pattern) in priority order; the first match wins.
+RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
+    ("unsubscribe", _any(
+        r"\bunsubscribe\b", r"\bremove (?:me|us|my (?:e-?mail|address))\b",
+        r"\b(?:take|drop) (?:me|us) off\b", r"\bopt(?:ed|ing)? (?:me )?out\b",
+        r"\bstop (?:e-?mailing|contacting|sending|messaging|spamming)\b",
+        r"\b(?:do not|don(?:'|’)?t) (?:contact|e-?mail|message) (?:me|us)\b",
+        r"\bno longer wish to (?:receive|be contacted)\b",
+    )),
+    ("referral", _any(
+        r"\bright person (?:is|to (?:talk|speak) (?:to|with)|would be|for this)\b",
+        r"\b(?:i(?:'|’)?m|i am) not the (?:right|best|correct) (?:person|contact)\b",
+        r"\bplease (?:reach out|talk|speak|get in touch|contact) (?:to|with)?\b",
+        r"\b(?:cc(?:'|’)?ing|cc-ing|copying|looping in|looped in|adding|including) (?:my|our|in)"
+        r" (?:colleague|manager|boss|team|head|director|vp)",
+        r"\b(?:you should|better to|best to) (?:talk|speak|reach out|connect) (?:to|with)\b",
+        r"\b(?:handles|owns|is responsible for|is in charge of|looks after) (?:this|that|these|"
+        r"purchasing|procurement|our)\b",
+        r"\bforward(?:ed|ing)? (?:this|your (?:e-?mail|message|note)) (?:on )?to\b",
+    )),
+    ("objection", OBJECTION),
+    ("polite_disengagement", _any(
+        r"\bnot (?:a|our) (?:top |high |current )?priority\b",
+        r"\b(?:we(?:'|’)?ll|we will|i(?:'|’)?ll|i will|going to|have to|gonna) pass\b",
+        r"\bcircle back\b", r"\b(?:revisit|reconnect|touch base|check back|follow up) (?:in|next|"
+        r"later|after|down the (?:road|line))\b",
+        r"\b(?:think|thinking) (?:about it|it over)\b", r"\bnot (?:interested|looking)\b",
+        r"\bno,? thank(?:s| you)\b", r"\bmaybe (?:later|next|another time)\b",
+        r"\bhold off\b", r"\bnot (?:at this|at the|right) (?:time|moment|now)\b",
+        r"\b(?:on|to) the back burner\b", r"\bkeep (?:you|your (?:info|details)) on file\b",
+        r"\bnot (?:right )?now\b",
+    )),
+    ("interest", _any(
+        r"\b(?:interested|interesting|intrigued|curious)\b",
+        r"\b(?:let(?:'|’)?s|happy to|would love to|keen to|glad to|like to|want to) (?:set up|"
+        r"schedule|book|chat|talk|meet|connect|hop on|jump on|learn more|see|try|get)\b",
+        r"\b(?:send|share) (?:me |us |over )?(?:more (?:info|information|details)|the deck|"
+        r"pricing|a proposal|a quote)\b",
+        r"\b(?:can|could) (?:we|you) (?:set up|schedule|book|do|arrange) (?:a |the )?"
+        r"(?:call|demo|meeting|time|trial)\b",
+        r"\bwhat (?:does|is) your (?:availability|calendar)\b", r"\btell me more\b",
+        r"\bsounds (?:good|great|interesting|promising)\b", r"\bhow much (?:does|would|is)\b",
+        r"\b(?:free|available) (?:on|next|this) (?:monday|tuesday|wednesday|thursday|friday|"
+        r"week)\b",
+    )),
+)  # fmt: skip
+
+
+def has_objection(text: str) -> bool:
+    """Whether ``text`` contains objection language (used for calls too)."""
+    return bool(OBJECTION.search(text.lower()))
+
+
+def _rule(lowered: str) -> Intent | None:
+    return next((intent for intent, pattern in RULES if pattern.search(lowered)), None)
+
+
+def reply_intent(
+    text: str, engine: dict[str, float] | None = None, *, auto_reply: bool = False
+) -> Intent:
+    """The reply intent of ``text``, combining rules with an engine's probabilities."""
+    if auto_reply:
+        return "out_of_office"
+    rule = _rule(text.lower())
+    if rule == "unsubscribe":
+        return rule
+    votes = engine or {}
+    best = max(INTENTS, key=lambda k: votes.get(k, 0.0))
+    if votes.get(best, 0.0) >= CONFIDENT:
+        return best
+    if rule is not None:
+        return rule
+    return best if votes.get(best, 0.0) >= PLAUSIBLE else "other"

@@ -1,0 +1,94 @@
+"""What kind of message this is: conversational, transactional or an auto-reply.
+
+Transactional messages (invoice requests, receipts, scheduling, password resets, order
+forms, shipping notices, calendar invites) and auto-replies never drive alerts, so the
+rules lean towards *conversational*:
+
+1. ``auto_reply``: the record's auto-reply flag, or what
+   :func:`crmsense.text.autoreply.is_auto_reply` recognises from subject and opening
+   (out-of-office replies, auto-responders, ticket receipts, in several languages).
+2. Otherwise an engine that reports kind probabilities with at least 0.7 decides.
+3. Otherwise ``transactional`` when transactional phrases appear at least once per six
+   sentences (a long e-mail that asks for an invoice in passing stays conversational).
+4. A clearly negative message (score ≤ -0.35) is conversational whatever it is about:
+   "your invoice is wrong, again" is a complaint, not paperwork.
+
+>>> from crmsense.analysis.types import Document
+>>> classify_kind(Document("Could you resend invoice #4411 for March?"), 1, 0.0)
+'transactional'
+>>> classify_kind(Document("I am currently out of the office until Monday."), 1, 0.0)
+'auto_reply'
+>>> classify_kind(Document("Invoice #4411 is wrong AGAIN. This is unacceptable."), 2, -0.7)
+'conversational'
+"""
+
+from __future__ import annotations
+
+__all__ = ["classify_kind"]
+
+import re
+
+from crmsense.analysis.types import KINDS, Document, Kind
+from crmsense.text.autoreply import is_auto_reply
+
+CONFIDENT = 0.7
+NEGATIVE = -0.35
+
+#: Transactional phrases, matched against lower-cased text.
+_TRANSACTIONAL = re.compile(
+    r"\b(?:invoice|receipt|statement|order|po)\s*(?:#|no\.?|number)\s*\w+"
+    r"|\b(?:send|resend|re-send|share|forward|provide|attach(?:ed)?)\b[^.?!\n]{0,40}"
+    r"\b(?:invoice|receipt|w-?9|statement|purchase order|credit note)s?\b"
+    r"|\b(?:invoice|receipt|statement|purchase order|credit note|order form)s?\b[^.?!\n]{0,30}"
+    r"\b(?:attached|enclosed|below)\b"
+    r"|\bpayment (?:received|confirmation|confirmed|processed|reminder)\b"
+    r"|\byour (?:receipt|invoice|order|payment|statement)\b"
+    r"|\border (?:confirmation|form|status)\b|\bpurchase order\b"
+    r"|\bhas (?:been )?(?:shipped|dispatched|delivered)\b|\btracking (?:number|#|link)\b"
+    r"|\bout for delivery\b|\bshipping (?:confirmation|notice|notification|label)\b"
+    r"|\b(?:reset|change) (?:your |my )?password\b|\bpassword reset\b"
+    r"|\bverify your (?:e-?mail|account)\b|\b(?:verification|one-time) (?:code|password)\b"
+    r"|\b(?:calendar )?invitation:|^\s*(?:accepted|declined|tentative|updated invitation):"
+    r"|\bmeeting (?:invite|request|invitation)\b|\bcalendar (?:invite|invitation|event)\b"
+    r"|\b(?:reschedule|rescheduled|rescheduling)\b"
+    r"|\b(?:does|would|will) [^.?!\n]{0,30}\b(?:work|suit) for you\b"
+    r"|\bjoin (?:the )?(?:zoom|teams|google meet|webex) meeting\b"
+    r"|\bdo not reply\b|\bautomated (?:notification|e-?mail|message)\b",
+    re.MULTILINE,
+)
+#: Every alternative of ``_TRANSACTIONAL`` contains one of these: a cheap gate that spares
+#: most conversational text the regular expression.
+_HINTS = (
+    "invoice", "receipt", "statement", "order", "po #", "po#", "po no", "po number", "w-9",
+    "w9", "credit note", "payment", "shipped", "dispatched", "delivered", "delivery",
+    "tracking", "shipping", "password", "verify your", "verification", "one-time",
+    "invitation", "accepted:", "declined:", "tentative:", "meeting", "calendar", "reschedul",
+    "for you", "zoom", "teams", "webex", "google meet", "do not reply", "automated",
+)  # fmt: skip
+
+
+def _transactional_hits(text: str) -> int:
+    lowered = text.lower()
+    if not any(hint in lowered for hint in _HINTS):
+        return 0
+    return len(_TRANSACTIONAL.findall(lowered))
+
+
+def classify_kind(
+    doc: Document, sentences: int, score: float, engine: dict[str, float] | None = None
+) -> Kind:
+    """The kind of ``doc`` given its sentence count, sentiment score and engine's view."""
+    if doc.auto_reply or is_auto_reply({}, doc.subject or "", doc.text):
+        return "auto_reply"
+    kind: Kind
+    votes = engine or {}
+    best = max(KINDS, key=lambda k: votes.get(k, 0.0))
+    if votes.get(best, 0.0) >= CONFIDENT:
+        kind = best
+    else:
+        head = f"{doc.subject or ''}\n{doc.text[:3000]}"
+        hits = _transactional_hits(head)
+        kind = "transactional" if hits and hits * 6 >= sentences else "conversational"
+    if kind == "transactional" and score <= NEGATIVE:
+        return "conversational"
+    return kind

@@ -1,0 +1,297 @@
+"""``model.v1``: crmsense's own fine-tuned MiniLM, run with onnxruntime + tokenizers only.
+
+A model directory holds ``model.onnx`` (the int8 encoder; output: the mean-pooled sentence
+embedding), ``tokenizer.json``, ``heads.npz`` (numpy polarity and GoEmotions heads) and
+``config.json`` (version, calibration temperature, training summary). The shipped one is
+``crmsense/analysis/model/data``; ``crmsense train --data …`` writes tuned ones, loaded with
+``Settings.model_dir`` (``CRMSENSE_MODEL_DIR``) or ``ModelEngine(model_dir)``.
+
+Texts longer than one 128-token window are split into windows whose embeddings are averaged
+(weighted by tokens), so nothing is truncated. Nothing is loaded until first use.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EMOTION_MAP",
+    "GOEMOTIONS",
+    "MODEL_FILES",
+    "ModelConfig",
+    "ModelEngine",
+    "OnnxEncoder",
+    "default_model_dir",
+    "strip_handles",
+    "write_config",
+]
+
+import json
+import os
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from crmsense.analysis.model.heads import Heads, sigmoid, softmax
+from crmsense.analysis.types import EMOTIONS, LABELS, Prediction
+from crmsense.errors import ModelError
+
+GOEMOTIONS: tuple[str, ...] = (
+    "admiration", "amusement", "anger", "annoyance", "approval", "caring", "confusion",
+    "curiosity", "desire", "disappointment", "disapproval", "disgust", "embarrassment",
+    "excitement", "fear", "gratitude", "grief", "joy", "love", "nervousness", "optimism",
+    "pride", "realization", "relief", "remorse", "sadness", "surprise", "neutral",
+)  # fmt: skip
+EMOTION_MAP: dict[str, tuple[str, ...]] = {
+    "frustration": ("annoyance",),
+    "anger": ("anger",),
+    "disappointment": ("disappointment", "sadness"),
+    "confusion": ("confusion", "nervousness"),
+    "urgency": (),  # no public training data: always 0.0 here, the rule engine scores it
+    "enthusiasm": ("excitement", "joy", "optimism"),
+    "satisfaction": ("gratitude", "approval", "relief"),
+}
+"""crmsense emotion ← GoEmotions labels, combined as noisy-or: 1 - Π(1 - p)."""
+MODEL_VERSION = "minilm-l6-crm.1"
+MODEL_FILES = ("model.onnx", "tokenizer.json", "heads.npz", "config.json")
+MAX_TOKENS = 128
+TOKEN_BUDGET = 768  # tokens per onnxruntime call: small batches stay in cache
+CACHE_SIZE = 8192
+
+
+_HANDLES_AND_LINKS = re.compile(r"https?://\S+|www\.\S+|(?<![\w.])@\w+")
+
+
+def strip_handles(text: str) -> str:
+    """Drop @handles and links, which carry no sentiment but teach shortcuts (training and
+    scoring both apply this).
+
+    >>> strip_handles("@AcmeAir my bag is lost https://t.co/x - mail jo@example.com")
+    'my bag is lost - mail jo@example.com'
+    """
+    return " ".join(_HANDLES_AND_LINKS.sub(" ", text).split())
+
+
+def default_model_dir() -> Path:
+    """The model shipped inside the package."""
+    return Path(__file__).parent / "data"
+
+
+def _check_dir(directory: Path, files: Sequence[str] = MODEL_FILES) -> Path:
+    missing = [name for name in files if not (directory / name).is_file()]
+    if missing:
+        shipped = directory.resolve() == default_model_dir().resolve()
+        fix = (
+            "reinstall crmsense, or rebuild it with `crmsense train`"
+            if shipped
+            else "point --model-dir / CRMSENSE_MODEL_DIR at a directory written by "
+            "`crmsense train --data …`"
+        )
+        raise ModelError(
+            f"model directory {directory} lacks {', '.join(missing)}; {fix}", code="E301"
+        )
+    return directory
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """``config.json`` of a model directory."""
+
+    model_version: str
+    temperature: float
+    training: dict[str, Any]
+
+    @classmethod
+    def read(cls, directory: Path) -> ModelConfig:
+        try:
+            raw = json.loads((_check_dir(directory) / "config.json").read_text(encoding="utf-8"))
+            return cls(raw["model_version"], float(raw["temperature"]), raw.get("training", {}))
+        except (ValueError, KeyError) as exc:
+            raise ModelError(
+                f"{directory / 'config.json'} is unreadable ({exc}); rebuild the model "
+                "with `crmsense train`",
+                code="E302",
+            ) from exc
+
+
+def write_config(
+    directory: Path, *, model_version: str, temperature: float, training: dict[str, Any]
+) -> None:
+    """Write ``config.json`` (the counterpart of :meth:`ModelConfig.read`)."""
+    config = {
+        "name": "model.v1",
+        "model_version": model_version,
+        "temperature": temperature,
+        "labels": list(LABELS),
+        "goemotions": list(GOEMOTIONS),
+        "emotion_map": {k: list(v) for k, v in EMOTION_MAP.items()},
+        "max_tokens": MAX_TOKENS,
+        "training": training,
+    }
+    (directory / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+
+
+class OnnxEncoder:
+    """Texts → mean-pooled embeddings (float32, one row per text).
+
+    Windows of ≤ 128 tokens are sorted by length and run in small batches (dynamic
+    padding); embeddings of repeated texts come from a bounded cache.
+    """
+
+    def __init__(self, directory: Path, *, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        directory = _check_dir(directory, ("model.onnx", "tokenizer.json"))
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 8)
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3
+        try:
+            self._session = ort.InferenceSession(
+                str(directory / "model.onnx"), options, providers=["CPUExecutionProvider"]
+            )
+            self._tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        except Exception as exc:  # onnxruntime and tokenizers raise their own types
+            raise ModelError(
+                f"cannot load the model in {directory}: {exc}; rebuild it with `crmsense train`",
+                code="E303",
+            ) from exc
+        self._tokenizer.no_truncation()
+        self._tokenizer.no_padding()
+        cls, sep = self._tokenizer.token_to_id("[CLS]"), self._tokenizer.token_to_id("[SEP]")
+        if cls is None or sep is None:
+            raise ModelError(f"{directory / 'tokenizer.json'} lacks [CLS]/[SEP]", code="E303")
+        self._cls, self._sep = cls, sep
+        self.dim = int(self._session.get_outputs()[0].shape[-1])
+        self._cache: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        todo: dict[str, list[int]] = {}
+        for i, text in enumerate(texts):
+            hit = self._cache.get(text)
+            if hit is None:
+                todo.setdefault(text, []).append(i)
+            else:
+                out[i] = hit
+        if todo:
+            fresh = self._embed_uncached(list(todo))
+            for (text, rows), vector in zip(todo.items(), fresh, strict=True):
+                out[rows] = vector
+                self._cache[text] = vector
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return out
+
+    def _embed_uncached(self, texts: list[str]) -> NDArray[np.float32]:
+        width = MAX_TOKENS - 2
+        windows: list[tuple[int, list[int]]] = []
+        clean = [strip_handles(text) for text in texts]
+        for i, encoding in enumerate(self._tokenizer.encode_batch(clean, add_special_tokens=False)):
+            ids = encoding.ids
+            windows += [
+                (i, [self._cls, *ids[start : start + width], self._sep])
+                for start in range(0, max(len(ids), 1), width)
+            ]
+        order = sorted(range(len(windows)), key=lambda w: len(windows[w][1]))
+        sums = np.zeros((len(texts), self.dim), dtype=np.float64)
+        weights = np.zeros(len(texts), dtype=np.float64)
+        start = 0
+        while start < len(order):
+            stop = start + 1
+            while (
+                stop < len(order)
+                and (stop - start + 1) * len(windows[order[stop]][1]) <= TOKEN_BUDGET
+            ):
+                stop += 1
+            batch = [windows[w] for w in order[start:stop]]
+            length = max(len(ids) for _, ids in batch)
+            input_ids = np.zeros((len(batch), length), dtype=np.int64)
+            mask = np.zeros((len(batch), length), dtype=np.int64)
+            for row, (_, ids) in enumerate(batch):
+                input_ids[row, : len(ids)] = ids
+                mask[row, : len(ids)] = 1
+            (pooled,) = self._session.run(None, {"input_ids": input_ids, "attention_mask": mask})
+            for row, (text, ids) in enumerate(batch):
+                sums[text] += pooled[row] * len(ids)
+                weights[text] += len(ids)
+            start = stop
+        return (sums / weights[:, None]).astype(np.float32)
+
+
+class ModelEngine:
+    """The default engine: polarity (calibrated), crmsense emotions and raw GoEmotions.
+
+    ``model_dir`` defaults to ``Settings.model_dir``, then to the shipped model. Loading the
+    ONNX session waits for the first prediction.
+    """
+
+    name: ClassVar[str] = "model.v1"
+
+    def __init__(self, model_dir: Path | None = None, *, threads: int | None = None) -> None:
+        if model_dir is None:
+            from crmsense.settings import get_settings
+
+            model_dir = get_settings().model_dir or default_model_dir()
+        self.model_dir = Path(model_dir)
+        self.config = ModelConfig.read(self.model_dir)
+        self.model_version = self.config.model_version
+        self._threads = threads
+        self._encoder: OnnxEncoder | None = None
+        self._heads: Heads | None = None
+
+    @property
+    def encoder(self) -> OnnxEncoder:
+        if self._encoder is None:
+            self._encoder = OnnxEncoder(self.model_dir, threads=self._threads)
+        return self._encoder
+
+    @property
+    def heads(self) -> Heads:
+        if self._heads is None:
+            self._heads = Heads.load(self.model_dir / "heads.npz")
+        return self._heads
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """Pooled sentence embeddings, one row per text."""
+        return self.encoder.embed(texts)
+
+    def polarity(self, embeddings: NDArray[np.float32]) -> NDArray[np.float64]:
+        """Calibrated (negative, neutral, positive) probabilities of embedded texts."""
+        return softmax(self.heads.polarity.logits(embeddings), self.config.temperature)
+
+    def goemotions(self, embeddings: NDArray[np.float32]) -> NDArray[np.float64]:
+        """The 28 raw GoEmotions probabilities (columns in :data:`GOEMOTIONS` order)."""
+        return sigmoid(self.heads.emotions.logits(embeddings))
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """One :class:`Prediction` per text, in order; deterministic."""
+        if not texts:
+            return []
+        embeddings = self.embed(texts)
+        probs = self.polarity(embeddings)
+        emotions = _crm_emotions(self.goemotions(embeddings))
+        return [
+            Prediction(
+                probs=(float(p[0]), float(p[1]), float(p[2])),
+                score=float(np.clip(p[2] - p[0], -1.0, 1.0)),
+                emotions={name: float(emotions[i, k]) for k, name in enumerate(EMOTIONS)},
+            )
+            for i, p in enumerate(probs)
+        ]
+
+
+def _crm_emotions(goemotions: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Columns in :data:`EMOTIONS` order, each the noisy-or of its GoEmotions labels."""
+    out = np.zeros((len(goemotions), len(EMOTIONS)))
+    for k, name in enumerate(EMOTIONS):
+        columns = [GOEMOTIONS.index(label) for label in EMOTION_MAP[name]]
+        if columns:
+            out[:, k] = 1.0 - np.prod(1.0 - goemotions[:, columns], axis=1)
+    return out

@@ -1,0 +1,198 @@
+"""Numpy heads on top of the pooled sentence embedding: run, fit and calibrate.
+
+Everything here is plain numpy so that domain tuning (``crmsense train --data``) works
+without torch or scikit-learn.
+
+>>> head = LinearHead(np.eye(3, 2), np.zeros(3))
+>>> softmax(head.logits(np.array([[2.0, 0.0]]))).round(2).tolist()
+[[0.79, 0.11, 0.11]]
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "Heads",
+    "LinearHead",
+    "fit_logit_offset",
+    "fit_softmax",
+    "fit_temperature",
+    "fit_thresholds",
+    "sigmoid",
+    "softmax",
+]
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class LinearHead:
+    """``logits = x @ weight.T + bias``; ``weight`` is (classes, dim)."""
+
+    weight: Array
+    bias: Array
+
+    def logits(self, x: NDArray[np.floating]) -> Array:
+        return np.asarray(x, dtype=np.float64) @ self.weight.T + self.bias
+
+
+def softmax(logits: Array, temperature: float = 1.0) -> Array:
+    """Row-wise softmax of ``logits / temperature``.
+
+    >>> softmax(np.array([[0.0, 0.0]])).tolist()
+    [[0.5, 0.5]]
+    """
+    z = logits / temperature
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    return np.asarray(z / z.sum(axis=1, keepdims=True))
+
+
+def sigmoid(x: Array) -> Array:
+    """Numerically stable logistic function.
+
+    >>> sigmoid(np.array([0.0])).tolist()
+    [0.5]
+    """
+    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * x)))
+
+
+@dataclass(frozen=True)
+class Heads:
+    """The shipped heads: 3-class polarity (negative, neutral, positive) and 28 GoEmotions.
+
+    ``thresholds`` are the per-emotion decision thresholds that maximise F1 on held-out
+    data (the polarity temperature lives in ``config.json``).
+    """
+
+    polarity: LinearHead
+    emotions: LinearHead
+    thresholds: Array
+
+    def save(self, path: Path) -> None:
+        np.savez(
+            path,
+            polarity_weight=self.polarity.weight.astype(np.float32),
+            polarity_bias=self.polarity.bias.astype(np.float32),
+            emotions_weight=self.emotions.weight.astype(np.float32),
+            emotions_bias=self.emotions.bias.astype(np.float32),
+            thresholds=self.thresholds.astype(np.float32),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> Heads:
+        with np.load(path) as data:
+            arrays = {k: np.asarray(data[k], dtype=np.float64) for k in data.files}
+        return cls(
+            polarity=LinearHead(arrays["polarity_weight"], arrays["polarity_bias"]),
+            emotions=LinearHead(arrays["emotions_weight"], arrays["emotions_bias"]),
+            thresholds=arrays["thresholds"],
+        )
+
+
+def fit_softmax(
+    x: NDArray[np.floating],
+    y: NDArray[np.integer],
+    prior: LinearHead,
+    *,
+    l2: float = 1e-2,
+    iterations: int = 500,
+) -> LinearHead:
+    """Multinomial logistic regression, L2-regularised towards ``prior`` (a warm start).
+
+    Full-batch Nesterov gradient descent with the step set from the Lipschitz bound, so
+    the result is deterministic. Pulling towards the prior (rather than towards zero)
+    keeps classes the new data lacks working as before.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    classes = prior.weight.shape[0]
+    onehot = np.eye(classes)[np.asarray(y)]
+    n = len(x)
+    xb = np.hstack([x, np.ones((n, 1))])
+    w0 = np.hstack([prior.weight, prior.bias[:, None]])
+    lipschitz = 0.5 * _top_eigenvalue(xb.T @ xb / n) + l2
+    step = 1.0 / lipschitz
+    w, velocity = w0.copy(), w0.copy()
+    for t in range(1, iterations + 1):
+        grad = (softmax(xb @ velocity.T) - onehot).T @ xb / n
+        grad += l2 * (velocity - w0)
+        w_next = velocity - step * grad
+        velocity = w_next + (t - 1) / (t + 2) * (w_next - w)
+        w = w_next
+    return LinearHead(w[:, :-1], w[:, -1])
+
+
+def _top_eigenvalue(matrix: Array, iterations: int = 50) -> float:
+    vector = np.ones(matrix.shape[0]) / np.sqrt(matrix.shape[0])
+    for _ in range(iterations):
+        vector = matrix @ vector
+        vector /= np.linalg.norm(vector)
+    return float(vector @ matrix @ vector)
+
+
+def fit_temperature(logits: Array, y: NDArray[np.integer]) -> float:
+    """The softmax temperature that minimises held-out negative log-likelihood.
+
+    >>> logits = np.array([[4.0, 0.0], [4.0, 0.0], [0.0, 4.0], [4.0, 0.0]])
+    >>> 1.0 < fit_temperature(logits, np.array([0, 1, 1, 0])) < 10.0
+    True
+    """
+    rows = np.arange(len(y))
+
+    def nll(log_t: float) -> float:
+        return float(-np.log(softmax(logits, float(np.exp(log_t)))[rows, y] + 1e-12).mean())
+
+    lo, hi = np.log(0.05), np.log(20.0)
+    ratio = (np.sqrt(5.0) - 1) / 2
+    for _ in range(60):  # golden-section search on log T
+        a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+        if nll(a) < nll(b):
+            hi = b
+        else:
+            lo = a
+    return float(np.exp((lo + hi) / 2))
+
+
+def fit_logit_offset(
+    logits: Array, truth: NDArray[np.bool_], column: int, grid: Array | None = None
+) -> float:
+    """The offset added to ``logits[:, column]`` that makes "argmax is ``column``" agree best
+    with ``truth`` (balanced accuracy; the smallest of tied offsets).
+
+    >>> logits = np.array([[0.0, 1.0], [0.0, 0.5], [0.0, 2.0], [0.0, 0.0]])
+    >>> fit_logit_offset(logits, np.array([True, True, False, False]), 0)
+    1.0
+    """
+    grid = np.arange(0.0, 3.01, 0.25) if grid is None else grid
+    scores = []
+    for offset in grid:
+        shifted = logits.copy()
+        shifted[:, column] += offset
+        hit = shifted.argmax(1) == column
+        scores.append(hit[truth].mean() + (~hit[~truth]).mean())
+    return float(grid[int(np.argmax(scores))])
+
+
+def fit_thresholds(probs: Array, targets: NDArray[np.integer]) -> Array:
+    """Per-class probability thresholds that maximise F1 on held-out multi-label data.
+
+    >>> probs = np.array([[0.9], [0.4], [0.3], [0.1]])
+    >>> fit_thresholds(probs, np.array([[1], [1], [0], [0]])).round(2).tolist()
+    [0.35]
+    """
+    grid = np.linspace(0.02, 0.9, 45)
+    best = np.full(probs.shape[1], 0.5)
+    for k in range(probs.shape[1]):
+        truth = targets[:, k].astype(bool)
+        if not truth.any():
+            continue
+        predicted = probs[:, k][None, :] >= grid[:, None]
+        tp = (predicted & truth).sum(1)
+        f1 = 2 * tp / (predicted.sum(1) + truth.sum())
+        top = np.flatnonzero(f1 == f1.max())
+        best[k] = (grid[top[0]] + grid[top[-1]]) / 2
+    return best

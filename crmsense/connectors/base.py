@@ -1,0 +1,169 @@
+"""The connector protocol: pull records from a CRM, push results back into it.
+
+A connector only talks to its CRM and maps shapes. Storage, cursors and the external-id
+maps that make pushes idempotent are :mod:`crmsense.connectors.sync`'s job, so every
+connector gets the same resumability and the same ingest guarantees.
+
+Records are interchange-format dicts (see ``docs/``) with ``source`` set to the CRM
+(``"hubspot"``, ``"salesforce"``, ``"zoho"``) and ids that are the CRM's own ids.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "MARKER",
+    "PUSH_FIELDS",
+    "Connector",
+    "FieldSpec",
+    "NoteSpec",
+    "Page",
+    "SetupResult",
+    "TaskSpec",
+    "as_datetime",
+]
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar, Literal, Protocol, Self
+
+#: Prefix of every task and note crmsense writes, so pulls can skip them.
+MARKER = "[crmsense]"
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """A CRM timestamp (ISO 8601, with ``Z`` or an offset; or epoch ms) as aware UTC.
+
+    >>> as_datetime("2026-10-01T14:03:00.000Z").isoformat()
+    '2026-10-01T14:03:00+00:00'
+    >>> as_datetime("2026-10-01T19:33:00+05:30").isoformat()
+    '2026-10-01T14:03:00+00:00'
+    >>> as_datetime(1790863380000).isoformat()
+    '2026-10-01T14:03:00+00:00'
+    >>> as_datetime("not a date") is None
+    True
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value / 1000, UTC)
+    if not isinstance(value, str) or not value:
+        return None
+    if value.isdigit():
+        return datetime.fromtimestamp(int(value) / 1000, UTC)
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """A custom field crmsense writes: canonical name, label, and type (or choices)."""
+
+    name: str
+    label: str
+    choices: tuple[str, ...] = ()
+
+    @property
+    def numeric(self) -> bool:
+        return not self.choices
+
+
+_SENTIMENTS = ("positive", "neutral", "negative")
+
+#: The fields crmsense writes, per record kind (``account`` or ``deal``).
+PUSH_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
+    "account": (
+        FieldSpec("health_score", "Health Score"),
+        FieldSpec("health_band", "Health Band", ("green", "yellow", "red")),
+        FieldSpec("sentiment_trend", "Sentiment Trend", ("improving", "stable", "declining")),
+        FieldSpec("last_message_sentiment", "Last Message Sentiment", _SENTIMENTS),
+    ),
+    "deal": (
+        FieldSpec("deal_risk_score", "Deal Risk Score"),
+        FieldSpec("last_message_sentiment", "Last Message Sentiment", _SENTIMENTS),
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a pull: mapped records, and the cursor to resume *after* this page."""
+
+    object_type: str
+    records: list[dict[str, Any]]
+    cursor: dict[str, Any]
+    total: int | None = None
+    fetched: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSpec:
+    """A CRM task for an alert. ``key`` is crmsense's own id for it (e.g. ``alert:12``)."""
+
+    key: str
+    subject: str
+    body: str
+    due: datetime
+    priority: Literal["high", "normal", "low"]
+    account_id: str
+    deal_id: str | None = None
+    owner_id: str | None = None
+    done: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NoteSpec:
+    """A note with evidence, attached to an account (and deal)."""
+
+    key: str
+    title: str
+    body: str
+    account_id: str
+    deal_id: str | None = None
+    timestamp: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetupResult:
+    """What ``crmsense connect setup`` did per field: created, or already there."""
+
+    created: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+
+
+class Connector(Protocol):
+    """One CRM, both ways. Registered under a stable name such as ``"hubspot.v1"``."""
+
+    name: ClassVar[str]
+    source: ClassVar[str]
+    #: Pull order: accounts before the records that refer to them.
+    objects: ClassVar[tuple[str, ...]]
+
+    @classmethod
+    def configured(cls, config_path: Path | None = None) -> Self:
+        """Build from ``CRMSENSE_<CRM>_*`` variables or the TOML file (ConfigError if unset)."""
+        ...
+
+    def pull(self, object_type: str, cursor: dict[str, Any]) -> Iterator[Page]:
+        """Pages of records changed since ``cursor`` (``{}``: everything; ``{"since": iso}``)."""
+        ...
+
+    def push_fields(self, object_type: str, external_id: str, fields: dict[str, Any]) -> None:
+        """Write canonical fields (:data:`PUSH_FIELDS`) on an ``account`` or ``deal``."""
+        ...
+
+    def upsert_task(self, task: TaskSpec, external_id: str | None) -> str:
+        """Create the task, or update the one with ``external_id``; return its CRM id."""
+        ...
+
+    def upsert_note(self, note: NoteSpec, external_id: str | None) -> str:
+        """Create the note, or update the one with ``external_id``; return its CRM id."""
+        ...
+
+    def setup(self) -> SetupResult:
+        """Create the custom fields/properties crmsense writes (idempotent)."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,150 @@
+"""Connector credentials and settings: environment variables or one TOML file.
+
+Every connector reads ``CRMSENSE_<CRM>_<FIELD>`` variables, e.g.
+``CRMSENSE_HUBSPOT_TOKEN``, and falls back to the ``[<crm>]`` table of the TOML file named
+by ``CRMSENSE_CONNECTORS_CONFIG`` (or passed explicitly). The environment wins over the
+file. Secrets are :class:`pydantic.SecretStr`: they never appear in ``repr``, logs or
+error messages.
+
+>>> cfg = load_config(HubSpotConfig, env={"CRMSENSE_HUBSPOT_TOKEN": "pat-na1-123"})
+>>> cfg.token
+SecretStr('**********')
+>>> cfg.base_url
+'https://api.hubapi.com'
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "HubSpotConfig",
+    "SalesforceConfig",
+    "WebhookConfig",
+    "ZohoConfig",
+    "load_config",
+]
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from crmsense.errors import ConfigError
+
+CONFIG_ENV = "CRMSENSE_CONNECTORS_CONFIG"
+
+
+class _Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    section: ClassVar[str]
+
+    timeout_s: float = Field(30.0, gt=0, description="Per-request timeout.")
+    max_retries: int = Field(5, ge=0, description="Retries on 429, 5xx and timeouts.")
+
+
+class _CrmConfig(_Config):
+    arr_field: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="The CRM's account field that holds ARR (none is standard).",
+    )
+
+
+class HubSpotConfig(_CrmConfig):
+    """A HubSpot private-app access token (``pat-…``) and the API host."""
+
+    section = "hubspot"
+
+    token: SecretStr
+    base_url: str = "https://api.hubapi.com"
+
+
+class SalesforceConfig(_CrmConfig):
+    """A connected app's OAuth refresh-token credentials."""
+
+    section = "salesforce"
+
+    client_id: str
+    client_secret: SecretStr
+    refresh_token: SecretStr
+    login_url: str = "https://login.salesforce.com"
+    instance_url: str | None = Field(None, description="Taken from the token response if unset.")
+    access_token: SecretStr | None = None
+    api_version: str = "v60.0"
+
+
+class ZohoConfig(_CrmConfig):
+    """A Zoho self-client's OAuth refresh-token credentials and data-centre hosts."""
+
+    section = "zoho"
+
+    client_id: str
+    client_secret: SecretStr
+    refresh_token: SecretStr
+    accounts_url: str = "https://accounts.zoho.com"
+    api_domain: str = "https://www.zohoapis.com"
+    access_token: SecretStr | None = None
+
+
+class WebhookConfig(_Config):
+    """Secrets of the survey tools whose webhooks crmsense receives; unset = disabled."""
+
+    section = "webhooks"
+
+    delighted_secret: SecretStr | None = Field(None, description="Delighted API key.")
+    typeform_secret: SecretStr | None = None
+    surveymonkey_api_key: str | None = Field(None, description="The app's client id.")
+    surveymonkey_api_secret: SecretStr | None = None
+    surveymonkey_token: SecretStr | None = Field(None, description="To fetch response details.")
+    surveymonkey_base_url: str = "https://api.surveymonkey.com"
+    generic_secret: SecretStr | None = Field(None, description="For X-Crmsense-Signature.")
+    tolerance_s: int = Field(300, ge=1, description="Oldest accepted signed timestamp.")
+    spool_path: Path = Field(
+        Path("crmsense-webhooks.spool.jsonl"),
+        description="Verified payloads wait here while the database is unavailable.",
+    )
+
+
+C = TypeVar("C", bound=_Config)
+
+
+def _file_section(name: str, path: Path | None, env: Mapping[str, str]) -> dict[str, Any]:
+    if path is None and env.get(CONFIG_ENV):
+        path = Path(env[CONFIG_ENV])
+    if path is None:
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read connector config {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    section = data.get(name, {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table of settings")
+    return section
+
+
+def load_config(cls: type[C], path: Path | None = None, env: Mapping[str, str] | None = None) -> C:
+    """Validated settings for ``cls`` from ``env`` (default ``os.environ``) over the file."""
+    env = os.environ if env is None else env
+    prefix = f"CRMSENSE_{cls.section.upper()}_"
+    values = _file_section(cls.section, path, env)
+    for key, value in env.items():
+        field = key.removeprefix(prefix).lower()
+        if key.startswith(prefix) and field in cls.model_fields:
+            values[field] = value
+    try:
+        return cls.model_validate(values)
+    except ValidationError as exc:  # the message names fields only, never values
+        fields = ", ".join(
+            f"{prefix}{'.'.join(str(p) for p in e['loc']).upper()}" for e in exc.errors()
+        )
+        raise ConfigError(
+            f"{cls.section} is not configured: check {fields} (environment) or the "
+            f"[{cls.section}] table of the file in ${CONFIG_ENV}; see docs/connectors.md",
+            code="E410",
+        ) from None

@@ -1,0 +1,92 @@
+"""What every dashboard page shares: templates, the login session, rendering."""
+
+from __future__ import annotations
+
+__all__ = [
+    "COOKIE",
+    "HERE",
+    "LoginRequired",
+    "Session",
+    "not_found_page",
+    "page_url",
+    "render",
+    "safe_next",
+    "session_scopes",
+    "templates",
+]
+
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode, urlparse
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from crmsense.api.deps import DbDep
+from crmsense.api.security import verify_key
+from crmsense.web.format import install
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+install(templates)
+COOKIE = "crmsense_key"
+
+
+class LoginRequired(Exception):
+    """Raised by pages when the visitor has no valid session."""
+
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+def session_scopes(request: Request, db: DbDep) -> frozenset[str]:
+    """The scopes of the logged-in key; redirects to /login when there is none."""
+    key = request.cookies.get(COOKIE)
+    scopes = verify_key(db, key) if key else None
+    if scopes is None:
+        raise LoginRequired(request.url.path)
+    return scopes
+
+
+Session = Annotated[frozenset[str], Depends(session_scopes)]
+
+
+def render(
+    request: Request,
+    name: str,
+    scopes: frozenset[str] = frozenset(),
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """Render template ``name``; ``can_write`` tells it whether to offer actions."""
+    can_write = "write" in scopes or "admin" in scopes
+    return templates.TemplateResponse(
+        request, name, {"can_write": can_write, **context}, status_code=status_code
+    )
+
+
+def not_found_page(request: Request, scopes: frozenset[str], what: str) -> HTMLResponse:
+    """A 404 page saying what was not found."""
+    return render(request, "not_found.html", scopes, 404, what=what)
+
+
+def page_url(path: str, params: dict[str, Any], **changes: Any) -> str:
+    """``path`` with the query ``params`` updated by ``changes`` (empty values dropped).
+
+    >>> page_url("/", {"band": "red", "offset": 50}, sort="arr", offset=None)
+    '/?band=red&sort=arr'
+    """
+    merged = {**params, **changes}
+    query = urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+    return f"{path}?{query}" if query else path
+
+
+def safe_next(url: str) -> str:
+    """``url`` if it stays on this site, else ``/`` (no open redirects).
+
+    >>> safe_next("/alerts?role=csm"), safe_next("//evil.example/x"), safe_next("https://x.y/")
+    ('/alerts?role=csm', '/', '/')
+    """
+    parsed = urlparse(url)
+    return url if url.startswith("/") and not parsed.netloc and not url.startswith("//") else "/"

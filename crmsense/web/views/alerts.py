@@ -1,0 +1,83 @@
+"""Page 3, the alert queue (``/alerts``): my alerts by severity and due time, with
+one-click acknowledge, resolve and dismiss-as-false-positive."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from crmsense.alerts.config import ROLES
+from crmsense.alerts.lifecycle import ACTIVE, STATUSES
+from crmsense.api.deps import DbDep, PlaybookDep
+from crmsense.api.queries.alerts import Action, AlertFilter, act_on_alert, alert_page
+from crmsense.errors import InputError
+from crmsense.web.common import Session, page_url, render, safe_next
+
+router = APIRouter()
+PAGE_SIZE = 50
+
+
+@router.get("/alerts")
+async def alert_queue(
+    request: Request,
+    db: DbDep,
+    scopes: Session,
+    assignee: str = "",
+    role: str = "",
+    severity: str = "",
+    status: str = "active",
+    account_id: str = "",
+    offset: int = 0,
+) -> HTMLResponse:
+    statuses = ACTIVE if status == "active" else STATUSES if status == "all" else (status,)
+    filters = AlertFilter(
+        statuses=statuses if set(statuses) <= set(STATUSES) else ACTIVE,
+        severity=severity if severity in ("low", "moderate", "high") else None,
+        assignee=assignee or None,
+        role=role if role in ROLES else None,
+        account=account_id or None,
+    )
+    page = await run_in_threadpool(alert_page, db, filters, PAGE_SIZE, max(offset, 0))
+    params = {"assignee": assignee, "role": role, "severity": severity, "status": status,
+              "account_id": account_id}  # fmt: skip
+    here = page_url("/alerts", params)
+    return render(
+        request,
+        "alerts.html",
+        scopes,
+        page="alerts",
+        alerts=page,
+        params=params,
+        roles=ROLES,
+        statuses=("active", *STATUSES, "all"),
+        next_url=here,
+        prev_url=page_url("/alerts", params, offset=page.offset - PAGE_SIZE)
+        if page.offset > 0
+        else None,
+        next_page_url=page_url("/alerts", params, offset=page.offset + PAGE_SIZE)
+        if page.offset + PAGE_SIZE < page.total
+        else None,
+    )
+
+
+@router.post("/alerts/{alert_id}/{action}")
+async def alert_action(
+    alert_id: int,
+    action: Action,
+    db: DbDep,
+    scopes: Session,
+    playbook: PlaybookDep,
+    reason: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/alerts",
+) -> RedirectResponse:
+    """The same actions without JavaScript: a form post, then back to the page."""
+    if "write" not in scopes and "admin" not in scopes:
+        raise HTTPException(403, "this key lacks the 'write' scope")
+    try:
+        await run_in_threadpool(act_on_alert, db, alert_id, action, reason.strip(), playbook)
+    except InputError as exc:
+        raise HTTPException(404 if exc.code == "E130" else 409, str(exc.args[0])) from exc
+    return RedirectResponse(safe_next(next), status_code=303)

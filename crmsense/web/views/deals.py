@@ -1,0 +1,44 @@
+"""Page 4, deals at risk (``/deals``): open deals ranked by risk with their signals."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+
+from crmsense.api.deps import DbDep
+from crmsense.api.queries.deals import DealFilter, deal_page
+from crmsense.web.common import Session, page_url, render
+
+router = APIRouter()
+PAGE_SIZE = 50
+
+
+@router.get("/deals")
+async def deals(
+    request: Request,
+    db: DbDep,
+    scopes: Session,
+    level: str = "",
+    owner: str = "",
+    offset: int = 0,
+) -> HTMLResponse:
+    filters = DealFilter(
+        level=level if level in ("low", "medium", "high") else None, owner=owner or None
+    )
+    page = await run_in_threadpool(deal_page, db, filters, PAGE_SIZE, max(offset, 0))
+    params = {"level": level, "owner": owner}
+    return render(
+        request,
+        "deals.html",
+        scopes,
+        page="deals",
+        deals=page,
+        params=params,
+        prev_url=page_url("/deals", params, offset=page.offset - PAGE_SIZE)
+        if page.offset > 0
+        else None,
+        next_url=page_url("/deals", params, offset=page.offset + PAGE_SIZE)
+        if page.offset + PAGE_SIZE < page.total
+        else None,
+    )

@@ -1,0 +1,128 @@
+"""`crmsense sync` / `connect setup` end to end, credentials handling, the HTTP policy."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import json
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from crmsense.cli import app
+from crmsense.connectors.config import (
+    HubSpotConfig,
+    SalesforceConfig,
+    WebhookConfig,
+    ZohoConfig,
+    load_config,
+)
+from crmsense.connectors.http import BearerToken, HttpClient
+from crmsense.errors import ConfigError, IntegrationError
+from crmsense.store import open_database
+from crmsense.store.queries import record_counts
+
+from .conftest import Sleeps
+from .fakes.hubspot import TOKEN, FakeHubSpot
+
+
+def test_sync_and_setup_commands(
+    hubspot: tuple[FakeHubSpot, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, url = hubspot
+    fake.seed(companies=2, contacts_per=1, emails_per=1)
+    monkeypatch.setenv("CRMSENSE_HUBSPOT_TOKEN", TOKEN)
+    monkeypatch.setenv("CRMSENSE_HUBSPOT_BASE_URL", url)
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    runner = CliRunner()
+    setup = runner.invoke(app, ["connect", "setup", "hubspot"])
+    assert setup.exit_code == 0, setup.output
+    assert len(json.loads(setup.stdout.splitlines()[-1])["created"]) == 6
+    result = runner.invoke(app, ["sync", "hubspot", "--pull", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.splitlines()[-1])["accepted"]["account"] == 2
+    both = runner.invoke(app, ["sync", "HubSpot", "--db", db])  # pull, then push
+    assert both.exit_code == 0, both.output
+    assert "crmsense run" in both.output  # no signals yet: said, not silently zero
+    database = open_database(db)
+    assert record_counts(database)["account"] == 2
+    database.dispose()
+
+
+def test_sync_without_credentials_names_the_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CRMSENSE_SALESFORCE_CLIENT_ID", raising=False)
+    monkeypatch.delenv("CRMSENSE_CONNECTORS_CONFIG", raising=False)
+    result = CliRunner().invoke(app, ["sync", "salesforce", "--db", f"sqlite:///{tmp_path}/w.db"])
+    assert result.exit_code == 1
+    assert "CRMSENSE_SALESFORCE_CLIENT_ID" in result.output
+
+
+def test_config_file_and_environment(tmp_path: Path) -> None:
+    path = tmp_path / "connectors.toml"
+    path.write_text(
+        '[salesforce]\nclient_id = "from-file"\nclient_secret = "s"\n'
+        'refresh_token = "refresh-xyz"\napi_version = "v59.0"\n'
+    )
+    cfg = load_config(SalesforceConfig, path, env={"CRMSENSE_SALESFORCE_CLIENT_ID": "from-env"})
+    assert (cfg.client_id, cfg.api_version) == ("from-env", "v59.0")
+    assert "refresh-xyz" not in repr(cfg)
+    assert cfg.refresh_token.get_secret_value() == "refresh-xyz"
+    path.write_text("[salesforce]\nclient_idd = 1\n")
+    with pytest.raises(ConfigError):
+        load_config(SalesforceConfig, path, env={})
+    path.write_text("not toml [")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(HubSpotConfig, path, env={})
+
+
+def test_secrets_never_reach_logs_or_reprs(
+    hubspot: tuple[FakeHubSpot, str], sleeps: Sleeps, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, url = hubspot
+    fake.fault("/crm/v3/owners", 503, times=1)
+    client = HttpClient("hubspot", url, BearerToken(TOKEN), lambda r: ("x", "y"), sleep=sleeps)
+    with caplog.at_level(logging.DEBUG):
+        client.request("GET", "/crm/v3/owners", params={"email": "jane@acme.example"})
+    client.close()
+    assert caplog.records and TOKEN not in caplog.text and "jane@" not in caplog.text
+    assert TOKEN not in repr(client) and TOKEN not in repr(client.auth)
+    assert TOKEN not in repr(HubSpotConfig(token=TOKEN))  # type: ignore[arg-type]
+
+
+def test_unreachable_crm_retries_then_says_so(sleeps: Sleeps) -> None:
+    client = HttpClient(
+        "zoho",
+        "http://127.0.0.1:9",
+        BearerToken("t"),
+        lambda r: ("", ""),
+        max_retries=2,
+        sleep=sleeps,
+    )
+    with pytest.raises(IntegrationError, match="failed 3 times"):
+        client.request("GET", "/crm/v2.1/Accounts")
+    client.close()
+    assert len(sleeps) == 2
+
+
+def test_every_connector_setting_is_documented() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "connectors.md").read_text()
+    documented = set(re.findall(r"`CRMSENSE_([A-Z<>]+)_([A-Z_]+)`", doc))
+    for cls in (HubSpotConfig, SalesforceConfig, ZohoConfig, WebhookConfig):
+        for field in cls.model_fields:
+            name = field.upper()
+            assert (cls.section.upper(), name) in documented or ("<CRM>", name) in documented, (
+                f"CRMSENSE_{cls.section.upper()}_{name} is not in docs/connectors.md"
+            )
+
+
+@pytest.mark.parametrize(
+    "module", ["base", "config", "http", "state", "salesforce", "zoho", "webhooks"]
+)
+def test_doctests(module: str) -> None:
+    result = doctest.testmod(importlib.import_module(f"crmsense.connectors.{module}"))
+    assert result.failed == 0 and result.attempted > 0

@@ -1,0 +1,206 @@
+"""Salesforce connector against the local fake org: OAuth, SOQL paging, resume, push."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from crmsense.connectors.config import SalesforceConfig
+from crmsense.connectors.http import ApiError, QuotaExceededError
+from crmsense.connectors.salesforce import SalesforceConnector
+from crmsense.connectors.state import load_cursor
+from crmsense.connectors.sync import pull, push
+from crmsense.store import Database
+from crmsense.store import models as m
+from crmsense.store.queries import record_counts
+
+from .conftest import Sleeps
+from .fakes.salesforce import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeSalesforce, sf_id
+from .helpers import add_alert, add_analysis
+
+Fake = tuple[FakeSalesforce, str]
+Maker = Callable[..., SalesforceConnector]
+ACC1, OPP1 = sf_id("Account", 1), sf_id("Opportunity", 1)
+
+
+@pytest.fixture
+def connector(closing: list[Any], sleeps: Sleeps) -> Maker:
+    def make(
+        url: str, refresh_token: str = REFRESH_TOKEN, retries: int = 3, **extra: Any
+    ) -> SalesforceConnector:
+        config = SalesforceConfig(
+            client_id=CLIENT_ID,
+            client_secret=SecretStr(CLIENT_SECRET),
+            refresh_token=SecretStr(refresh_token),
+            login_url=url,
+            max_retries=retries,
+            **extra,
+        )
+        closing.append(SalesforceConnector(config, sleep=sleeps))
+        return closing[-1]
+
+    return make
+
+
+def test_pull_round_trip(db: Database, salesforce: Fake, connector: Maker) -> None:
+    fake, url = salesforce
+    fake.seed(accounts=2, contacts_per=2, emails_per=2)
+    report = pull(db, connector(url, arr_field="ARR__c"))
+    assert report.rejected == [] and report.failures == []
+    counts = record_counts(db)
+    assert (counts["account"], counts["contact"], counts["deal"]) == (2, 4, 2)
+    assert counts["message"] == 4 + 8 + 2  # cases, case e-mails, opportunity e-mails
+    assert (counts["call"], counts["activity"]) == (2, 2)
+    assert fake.tokens_issued == 1  # one refresh-token grant, then the token is reused
+    with db.session() as s:
+        account = s.scalars(select(m.Account).where(m.Account.external_id == ACC1)).one()
+        assert account.domain == "a1.example" and account.arr == 90000.0
+        assert account.extra["crm_owner_id"] == "005000000000001"
+        deal = s.scalars(select(m.Deal).where(m.Deal.external_id == OPP1)).one()
+        assert (deal.stage, deal.stage_index, deal.stage_count) == ("Negotiation", 4, 6)
+        pricing = s.scalars(select(m.Message).where(m.Message.subject == "Pricing")).first()
+        assert pricing is not None and pricing.deal_id == deal.id
+        assert pricing.account_id == account.id  # looked up from the opportunity
+        case = s.scalars(select(m.Message).where(m.Message.channel == "ticket")).first()
+        assert case is not None and case.ticket_priority == "high"
+
+
+def test_soql_is_incremental_and_ordered(
+    memory_db: Database, salesforce: Fake, connector: Maker
+) -> None:
+    fake, url = salesforce
+    fake.seed(accounts=1, contacts_per=1, emails_per=1)
+    crm = connector(url)
+    pull(memory_db, crm)
+    since = load_cursor(memory_db, "salesforce.v1", "cases")["since"]
+    fake.seen.clear()
+    pull(memory_db, crm, objects=["cases"])
+    soql = fake.calls("/query")[0].query["q"]
+    assert soql.startswith("SELECT Id, AccountId, ContactId, CaseNumber")
+    assert f"WHERE SystemModstamp >= {since[:19]}Z" in soql
+    assert soql.endswith("ORDER BY SystemModstamp ASC, Id ASC")
+
+
+@pytest.mark.parametrize("locator_expired", [False, True])
+def test_backfill_resumes_without_gaps_or_duplicates(
+    db: Database, salesforce: Fake, connector: Maker, locator_expired: bool
+) -> None:
+    fake, url = salesforce
+    acc = fake.add("Account", {"Name": "Acme", "Website": "acme.example"})
+    for n in range(450):
+        fake.add(
+            "Case",
+            {
+                "AccountId": acc,
+                "CaseNumber": str(n),
+                "Subject": f"case {n}",
+                "Description": "Still broken",
+                "CreatedDate": "2026-10-01T10:00:00Z",
+            },
+        )
+    fake.fail_after = ("/query/", 1, 503)  # page 2 arrives, page 3 fails
+    crm = connector(url, retries=1)
+    with pytest.raises(ApiError):
+        pull(db, crm, objects=["accounts", "cases"])
+    assert record_counts(db)["message"] == 400
+    assert load_cursor(db, "salesforce.v1", "cases")["next"].endswith("-400")
+    fake.fail_after = None
+    if locator_expired:
+        fake.locators.clear()
+    fake.seen.clear()
+    pull(db, crm, objects=["cases"])
+    with db.engine.connect() as conn:
+        tickets = conn.execute(select(m.Message.ticket_id)).scalars().all()
+    assert sorted(tickets) == sorted(str(n) for n in range(450))
+    first = fake.seen[0]
+    assert (
+        first.path.endswith("-400")
+        if not locator_expired
+        else "SystemModstamp >=" in (fake.calls("/query", "GET")[-1].query.get("q", ""))
+    )
+
+
+def test_expired_session_refreshes_once(
+    memory_db: Database, salesforce: Fake, connector: Maker
+) -> None:
+    fake, url = salesforce
+    fake.seed(accounts=1, contacts_per=0, emails_per=0)
+    crm = connector(url)
+    pull(memory_db, crm, objects=["accounts"])
+    fake.expire_token()
+    pull(memory_db, crm, objects=["accounts"])
+    assert fake.tokens_issued == 2
+    assert [s.path for s in fake.seen].count("/services/oauth2/token") == 2
+
+
+def test_bad_refresh_token_names_the_setting_not_the_secret(
+    memory_db: Database, salesforce: Fake, connector: Maker
+) -> None:
+    _, url = salesforce
+    with pytest.raises(ApiError) as failed:
+        pull(memory_db, connector(url, refresh_token="stolen-or-revoked"), objects=["accounts"])
+    assert failed.value.vendor_code == "invalid_grant"
+    assert "CRMSENSE_SALESFORCE_REFRESH_TOKEN" in str(failed.value)
+    assert "stolen-or-revoked" not in str(failed.value)
+
+
+def test_daily_request_limit_stops(
+    memory_db: Database, salesforce: Fake, connector: Maker, sleeps: Sleeps
+) -> None:
+    fake, url = salesforce
+    fake.seed(accounts=1, contacts_per=0, emails_per=0)
+    fake.fault("/query", 403)
+    with pytest.raises(QuotaExceededError):
+        pull(memory_db, connector(url), objects=["accounts"])
+    assert sleeps == []
+
+
+def test_setup_creates_custom_fields_once(salesforce: Fake, connector: Maker) -> None:
+    fake, url = salesforce
+    crm = connector(url)
+    assert len(crm.setup().created) == 6
+    assert fake.custom["Account"] == {
+        "Health_Score__c",
+        "Health_Band__c",
+        "Sentiment_Trend__c",
+        "Last_Message_Sentiment__c",
+    }
+    assert fake.custom["Opportunity"] == {"Deal_Risk_Score__c", "Last_Message_Sentiment__c"}
+    again = crm.setup()
+    assert again.created == [] and len(again.existing) == 6
+
+
+def test_push_round_trip(db: Database, salesforce: Fake, connector: Maker) -> None:
+    fake, url = salesforce
+    fake.seed(accounts=1, contacts_per=1, emails_per=1)
+    crm = connector(url)
+    pull(db, crm)
+    crm.setup()
+    pricing = next(
+        r["Id"] for r in fake.records["EmailMessage"].values() if r.get("Subject") == "Pricing"
+    )
+    add_analysis(db, "salesforce", pricing, "negative")
+    add_alert(db, "salesforce", ACC1, deal=OPP1, severity="high", rule="deal_risk_high")
+    report = push(db, crm)
+    assert report.failures == []
+    assert fake.records["Account"][ACC1]["Last_Message_Sentiment__c"] == "negative"
+    assert fake.records["Opportunity"][OPP1]["Last_Message_Sentiment__c"] == "negative"
+    tasks = [t for t in fake.records["Task"].values() if t["Subject"].startswith("[crmsense]")]
+    assert len(tasks) == 1
+    task = tasks[0]
+    assert task["WhatId"] == OPP1 and task["OwnerId"] == "005000000000002"
+    assert (task["Priority"], task["Status"], task["ActivityDate"]) == (
+        "High",
+        "Not Started",
+        "2026-10-06",
+    )
+    notes = list(fake.records["Note"].values())
+    assert len(notes) == 1 and notes[0]["ParentId"] == OPP1
+    again = push(db, crm)
+    assert again.failures == []
+    assert (again.pushed["tasks_updated"], again.pushed["notes_updated"]) == (1, 1)
+    assert len(fake.records["Task"]) == 2 and len(fake.records["Note"]) == 1

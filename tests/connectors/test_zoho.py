@@ -1,0 +1,174 @@
+"""Zoho CRM connector against the local fake: OAuth, paging, If-Modified-Since, push."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from crmsense.connectors.config import ZohoConfig
+from crmsense.connectors.http import ApiError
+from crmsense.connectors.state import load_cursor
+from crmsense.connectors.sync import pull, push
+from crmsense.connectors.zoho import ZohoConnector
+from crmsense.store import Database
+from crmsense.store import models as m
+from crmsense.store.queries import record_counts
+
+from .conftest import Sleeps
+from .fakes.zoho import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeZoho
+from .helpers import add_alert, add_analysis
+
+Fake = tuple[FakeZoho, str]
+Maker = Callable[..., ZohoConnector]
+
+
+@pytest.fixture
+def connector(closing: list[Any], sleeps: Sleeps) -> Maker:
+    def make(
+        url: str, refresh_token: str = REFRESH_TOKEN, retries: int = 3, **extra: Any
+    ) -> ZohoConnector:
+        config = ZohoConfig(
+            client_id=CLIENT_ID,
+            client_secret=SecretStr(CLIENT_SECRET),
+            refresh_token=SecretStr(refresh_token),
+            accounts_url=url,
+            api_domain="http://127.0.0.1:9",  # replaced by the token response's api_domain
+            max_retries=retries,
+            **extra,
+        )
+        closing.append(ZohoConnector(config, sleep=sleeps))
+        return closing[-1]
+
+    return make
+
+
+def test_pull_round_trip(db: Database, zoho: Fake, connector: Maker) -> None:
+    fake, url = zoho
+    fake.seed(accounts=2, contacts_per=2, emails_per=1)
+    report = pull(db, connector(url, arr_field="ARR"))
+    assert report.rejected == [] and report.failures == []
+    counts = record_counts(db)
+    assert (counts["account"], counts["contact"], counts["deal"]) == (2, 4, 2)
+    assert counts["message"] == 2 + 4  # notes + e-mails from the Emails related list
+    assert (counts["call"], counts["activity"]) == (2, 4)
+    assert fake.tokens_issued == 1
+    with db.session() as s:
+        deal = s.scalars(select(m.Deal).where(m.Deal.external_id == "150")).one()
+        assert (deal.stage_index, deal.stage_count, deal.owner) == (4, 6, "dana@vendor.example")
+        call = s.scalars(select(m.Call).where(m.Call.deal_id == deal.id)).one()
+        assert call.account_id == deal.account_id
+        email = s.scalars(select(m.Message).where(m.Message.channel == "email")).first()
+        assert email is not None and email.text == "We are unhappy with it."
+        assert email.contact_id is not None and email.direction == "inbound"
+        account = s.scalars(select(m.Account).where(m.Account.external_id == "100")).one()
+        assert account.domain == "z1.example" and account.extra["crm_owner_id"] == "777"
+        assert account.arr == 120000.0
+
+
+def test_incremental_pull_sends_if_modified_since(
+    memory_db: Database, zoho: Fake, connector: Maker
+) -> None:
+    fake, url = zoho
+    fake.seed(accounts=1, contacts_per=1)
+    crm = connector(url)
+    pull(memory_db, crm)
+    since = load_cursor(memory_db, "zoho.v1", "notes")["since"]
+    fake.seen.clear()
+    nothing = pull(memory_db, crm, objects=["notes"])  # 304: nothing changed
+    assert fake.calls("/Notes")[0].headers["if-modified-since"].startswith(since[:19])
+    assert nothing.fetched["notes"] == 1  # the boundary note again, nothing else
+    fake.add(
+        "Notes",
+        {
+            "Note_Title": "Escalation",
+            "Note_Content": "Angry call.",
+            "Parent_Id": {"id": "100"},
+            "$se_module": "Accounts",
+        },
+    )
+    again = pull(memory_db, crm, objects=["notes"])
+    assert again.fetched["notes"] == 2 and record_counts(memory_db)["message"] == 3
+
+
+def test_backfill_resumes_and_switches_to_page_tokens(
+    db: Database, zoho: Fake, connector: Maker
+) -> None:
+    fake, url = zoho
+    for n in range(2_150):
+        fake.add("Accounts", {"Account_Name": f"Account {n}"})
+    fake.fail_after = ("/Accounts", 3, 500)
+    crm = connector(url, retries=1)
+    with pytest.raises(ApiError):
+        pull(db, crm, objects=["accounts"])
+    assert load_cursor(db, "zoho.v1", "accounts")["page"] == 4
+    assert record_counts(db)["account"] == 600
+    fake.fail_after = None
+    fake.seen.clear()
+    pull(db, crm, objects=["accounts"])
+    assert record_counts(db)["account"] == 2_150
+    pages = [c.query.get("page") or c.query.get("page_token") for c in fake.calls("/Accounts")]
+    assert pages[0] == "4" and pages[-1] == "tok-2000"  # page 11 needs a page token
+
+
+def test_bad_refresh_token_is_an_auth_error(
+    memory_db: Database, zoho: Fake, connector: Maker
+) -> None:
+    _, url = zoho
+    with pytest.raises(ApiError) as failed:
+        pull(memory_db, connector(url, refresh_token="revoked"), objects=["accounts"])
+    assert failed.value.status == 401 and failed.value.vendor_code == "invalid_code"
+    assert "CRMSENSE_ZOHO_REFRESH_TOKEN" in str(failed.value)
+
+
+def test_429_without_retry_after_backs_off(
+    memory_db: Database, zoho: Fake, connector: Maker, sleeps: Sleeps
+) -> None:
+    fake, url = zoho
+    fake.seed(accounts=1, contacts_per=0)
+    fake.fault("/Accounts", 429)
+    pull(memory_db, connector(url), objects=["accounts"])
+    assert len(sleeps) == 1 and record_counts(memory_db)["account"] == 1
+
+
+def test_setup_creates_fields_once(zoho: Fake, connector: Maker) -> None:
+    fake, url = zoho
+    crm = connector(url)
+    assert len(crm.setup().created) == 6
+    assert fake.custom["Deals"] == {"Deal_Risk_Score", "Last_Message_Sentiment"}
+    assert len(crm.setup().existing) == 6
+
+
+def test_push_round_trip(db: Database, zoho: Fake, connector: Maker) -> None:
+    fake, url = zoho
+    fake.seed(accounts=1, contacts_per=1)
+    crm = connector(url)
+    pull(db, crm)
+    crm.setup()
+    message = fake.emails["101"][0]["message_id"]
+    add_analysis(db, "zoho", message, "negative")
+    add_alert(db, "zoho", "100", deal="150", severity="high")
+    report = push(db, crm)
+    assert report.failures == []
+    assert fake.records["Accounts"]["100"]["Last_Message_Sentiment"] == "negative"
+    tasks = [t for t in fake.records["Tasks"].values() if t["Subject"].startswith("[crmsense]")]
+    assert len(tasks) == 1
+    assert (tasks[0]["What_Id"], tasks[0]["$se_module"], tasks[0]["Owner"]) == (
+        "150",
+        "Deals",
+        {"id": "778"},
+    )
+    assert tasks[0]["Due_Date"] == "2026-10-06" and tasks[0]["Priority"] == "High"
+    assert (
+        len([n for n in fake.records["Notes"].values() if n["Note_Title"].startswith("[crmsense]")])
+        == 1
+    )
+    again = push(db, crm)
+    assert again.pushed["tasks_updated"] == 1 and again.failures == []
+    assert len(fake.records["Tasks"]) == 2
+    before = record_counts(db)
+    pull(db, crm)  # crmsense's own notes and tasks are not pulled back in
+    assert record_counts(db)["message"] == before["message"]

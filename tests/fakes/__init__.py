@@ -1,0 +1,1 @@
+"""Local fakes of third-party APIs that are not CRMs (served like ``connectors.fakes``)."""

@@ -1,0 +1,157 @@
+"""``crmsense analyze`` and ``crmsense eval`` on real CSV files."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from typer.testing import CliRunner
+
+from crmsense.analysis.engines import ENGINES
+from crmsense.analysis.types import INTENTS, KINDS, LABELS, Analysis
+from crmsense.cli import app
+from crmsense.errors import ModelError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "analysis"
+MESSAGES = FIXTURES / "crm_messages.csv"
+RULES = ["--engine", "rules.v1"]
+
+
+class MissingModelEngine:
+    """An engine whose model files are missing, as a broken install would be."""
+
+    name: ClassVar[str] = "missing-model.test"
+    model_version = "none"
+
+    def __init__(self) -> None:
+        raise ModelError("model files not found in /nowhere; run: crmsense train")
+
+
+ENGINES.register("missing-model.test", MissingModelEngine)
+ENGINES.register("missing-code.test", "crmsense.analysis.no_such_module:Engine")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def rows() -> list[dict[str, str]]:
+    with MESSAGES.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_analyze_one_text_prints_the_analysis() -> None:
+    code, out, _ = run("analyze", "No complaints, the support team was great!", *RULES)
+    assert code == 0
+    analysis = Analysis.model_validate_json(out)
+    assert analysis.label == "positive" and analysis.engine == "rules.v1"
+    assert set(json.loads(out)) == set(Analysis.model_fields)
+
+
+def test_analyze_csv_writes_one_object_per_row_in_order(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    code, _, err = run("analyze", "--input", str(MESSAGES), "--text-column", "text",
+                       "--topic-column", "topic", "--output", str(out), *RULES)  # fmt: skip
+    assert code == 0, err
+    lines = out.read_text(encoding="utf-8").splitlines()
+    source = rows()
+    assert len(lines) == len(source) == 24
+    for row, line in zip(source, lines, strict=True):
+        data = json.loads(line)
+        assert set(data) == set(Analysis.model_fields)
+        assert data["label"] in LABELS and data["kind"] in KINDS
+        assert data["reply_intent"] in INTENTS
+        if row["topic"]:
+            topic = data["topic_sentiment"]
+            assert topic["topic"] == row["topic"] and topic["label"] in LABELS
+            assert -1 <= topic["score"] <= 1
+        else:
+            assert data["topic_sentiment"] is None
+    by_text = {r["text"]: json.loads(line) for r, line in zip(source, lines, strict=True)}
+    mixed = by_text["We're happy with the pricing, but the implementation timeline has been a "
+                    "disaster."]  # fmt: skip
+    assert mixed["topic_sentiment"]["label"] == "positive"
+    assert {a["aspect"]: a["label"] for a in mixed["aspects"]}["timeline"] == "negative"
+    assert by_text[""]["unscored"] == "empty"
+    assert by_text["Please remove me from your mailing list."]["reply_intent"] == "unsubscribe"
+
+
+def test_analyze_csv_to_stdout_with_other_encoding_and_delimiter() -> None:
+    code, out, _ = run("analyze", "--input", str(FIXTURES / "semicolon_latin1.csv"),
+                       "--text-column", "message", "--topic-column", "sujet", *RULES)  # fmt: skip
+    assert code == 0
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first["sentences"][0]["text"] == "The café integration is great, thanks!"
+    assert first["topic_sentiment"]["label"] == "positive"
+    assert second["label"] == "negative"
+
+
+def test_analyze_usage_errors(tmp_path: Path) -> None:
+    code, _, err = run("analyze", "--input", str(MESSAGES), "--text-column", "body", *RULES)
+    assert code == 2 and "no column 'body'" in err and "text, topic, label" in err
+    assert run("analyze", *RULES)[0] == 2
+    assert run("analyze", "hi", "--input", str(MESSAGES), *RULES)[0] == 2
+    binary = tmp_path / "data.csv"
+    binary.write_bytes(b"\x00\x01\x02\x03" * 64)
+    code, _, err = run("analyze", "--input", str(binary), *RULES)
+    assert code == 2 and "binary" in err
+
+
+@pytest.mark.parametrize(
+    ("engine", "message"),
+    [("missing-model.test", "model files not found"), ("missing-code.test", "not available"),
+     ("nope.v9", "unknown engines 'nope.v9'")],
+)  # fmt: skip
+def test_unavailable_engine_is_explained(engine: str, message: str) -> None:
+    code, _, err = run("analyze", "Great support!", "--engine", engine)
+    assert code == 1
+    assert message in err and "--engine rules.v1" in err
+    assert "Traceback" not in err
+
+
+def test_eval_prints_every_figure() -> None:
+    code, out, _ = run("eval", "--input", str(MESSAGES), "--text-column", "text",
+                       "--label-column", "label", *RULES)  # fmt: skip
+    assert code == 0
+    for figure in (
+        "accuracy",
+        "macro-F1",
+        "macro-recall",
+        "per class",
+        "confusion matrix",
+        "throughput",
+        "ECE",
+        "reliability curve",
+        "negative",
+        "positive",
+    ):
+        assert figure in out, figure
+
+
+@pytest.mark.parametrize(
+    ("task", "column"), [("polarity", "label"), ("kind", "kind"), ("intent", "intent")]
+)
+def test_eval_json(task: str, column: str) -> None:
+    code, out, _ = run("eval", "--input", str(MESSAGES), "--label-column", column, "--task",
+                       task, "--format", "json", *RULES)  # fmt: skip
+    assert code == 0
+    report = json.loads(out)
+    assert report["task"] == task and report["n"] == 24 and report["engine"] == "rules.v1"
+    metrics = report["metrics"]
+    assert sum(map(sum, metrics["confusion"])) == 24
+    assert 0 <= metrics["accuracy"] <= 1 and 0 <= metrics["macro_f1"] <= 1
+    assert set(metrics["per_class"]) == set(metrics["labels"])
+    assert report["throughput"] > 0
+    assert (report["ece"] is None) == (task != "polarity")
+    if task != "polarity":
+        assert metrics["accuracy"] >= 0.9
+
+
+def test_eval_rejects_labels_of_another_task() -> None:
+    code, _, err = run("eval", "--input", str(MESSAGES), "--label-column", "intent", *RULES)
+    assert code == 2 and "not polarity labels" in err
+    assert run("eval", "--input", str(MESSAGES), "--task", "mood", *RULES)[0] == 2

@@ -1,0 +1,131 @@
+"""Aspect (topic) sentiment: the taxonomy, user topics, clause scoring."""
+
+from __future__ import annotations
+
+import pytest
+
+from crmsense.analysis.analyzer import Analyzer
+from crmsense.analysis.api import load_engine
+from crmsense.analysis.aspects import TAXONOMY, AspectFinder, clauses, topic_terms
+from crmsense.analysis.sentences import split_sentences
+from crmsense.analysis.types import Analysis, Document
+
+
+def found(text: str, finder: AspectFinder | None = None) -> list[tuple[str, str]]:
+    finder = finder or AspectFinder()
+    return [(m.aspect, m.clause.text) for m in finder.mentions(text, split_sentences(text))]
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer(load_engine("rules.v1"), competitors=["Gong", "Clari"],
+                    topics=["data residency"])  # fmt: skip
+
+
+def aspects_of(analyzer: Analyzer, text: str) -> dict[str, tuple[str, float]]:
+    [analysis] = analyzer.analyze([Document(text)])
+    for a in analysis.aspects:
+        assert text[a.start : a.end] == a.evidence
+    return {a.aspect: (a.label, a.score) for a in analysis.aspects}
+
+
+def test_default_taxonomy_covers_the_crm_topics() -> None:
+    assert set(TAXONOMY) == {
+        "pricing", "billing", "contract_renewal", "implementation_onboarding", "timeline",
+        "support", "product_quality", "reliability_performance", "usability", "integrations",
+        "competitor",
+    }  # fmt: skip
+
+
+def test_clauses_split_on_contrast() -> None:
+    text = "Although onboarding was slow, the support team was excellent; billing is fine."
+    [sentence] = split_sentences(text)
+    assert [c.text for c in clauses(text, sentence)] == [
+        "onboarding was slow,", "the support team was excellent", "billing is fine.",
+    ]  # fmt: skip
+    text = "The SSO setup, however, is a nightmare, but the support team helped."
+    [sentence] = split_sentences(text)
+    assert [c.text for c in clauses(text, sentence)] == [
+        "The SSO setup, however, is a nightmare,", "the support team helped.",
+    ]  # fmt: skip
+    text = "The app crashed while I was exporting the invoice."
+    [sentence] = split_sentences(text)
+    assert [c.text for c in clauses(text, sentence)] == [text]
+
+
+def test_mentions_are_whole_words_with_plurals() -> None:
+    assert found("Your prices went up and two invoices bounced.") == [
+        ("pricing", "Your prices went up and two invoices bounced."),
+        ("billing", "Your prices went up and two invoices bounced."),
+    ]
+    assert found("We integrated the bugfix. Supportive team, priceless.") == []
+
+
+def test_user_topics_and_competitors() -> None:
+    finder = AspectFinder(topics=["data residency"], competitors=["Gong"])
+    assert found("Data residency in the EU is a must. Gong offers it.", finder) == [
+        ("competitor", "Gong offers it."),
+        ("data residency", "Data residency in the EU is a must."),
+    ]
+    assert topic_terms("contract renewal")[1:] == TAXONOMY["contract_renewal"]
+    assert "invoice" in topic_terms("invoice") and "refund" in topic_terms("invoice")
+    assert topic_terms("SLA credits") == ("SLA credits", "sla", "credits")
+
+
+def test_positive_pricing_negative_implementation_timeline(analyzer: Analyzer) -> None:
+    aspects = aspects_of(
+        analyzer, "We're happy with the pricing, but the implementation timeline has been a "
+                  "disaster."
+    )  # fmt: skip
+    assert aspects["pricing"][0] == "positive" and aspects["pricing"][1] > 0
+    for name in ("implementation_onboarding", "timeline"):
+        assert aspects[name][0] == "negative" and aspects[name][1] < 0
+
+
+@pytest.mark.parametrize(
+    ("text", "positive", "negative"),
+    [
+        ("Support was fantastic, however the invoice was wrong again.", "support", "billing"),
+        ("Although the onboarding was painful, the product is excellent.", "product_quality",
+         "implementation_onboarding"),
+        ("The dashboard is intuitive but the API integration keeps failing.", "usability",
+         "integrations"),
+    ],
+)  # fmt: skip
+def test_opposite_aspects_in_one_sentence(
+    analyzer: Analyzer, text: str, positive: str, negative: str
+) -> None:
+    aspects = aspects_of(analyzer, text)
+    assert aspects[positive][0] == "positive", aspects
+    assert aspects[negative][0] == "negative", aspects
+
+
+def test_competitor_and_user_topic_aspects(analyzer: Analyzer) -> None:
+    text = ("We are seriously evaluating Clari as an alternative. Data residency in the EU "
+            "is great, thanks for sorting it out.")  # fmt: skip
+    [analysis] = analyzer.analyze([Document(text)])
+    names = {a.aspect: a for a in analysis.aspects}
+    assert analysis.competitors == ["Clari"]
+    assert names["competitor"].evidence == "We are seriously evaluating Clari as an alternative."
+    assert names["data residency"].label == "positive"
+
+
+def test_topic_sentiment_for_a_row_topic(analyzer: Analyzer) -> None:
+    text = "The renewal quote looks great. The SSO setup, on the other hand, is a nightmare."
+    pricing, sso, absent = analyzer.analyze([
+        Document(text, topics=("price",)), Document(text, topics=("SSO setup",)),
+        Document(text, topics=("mobile app",)),
+    ])  # fmt: skip
+    assert pricing.topic_sentiment is not None and sso.topic_sentiment is not None
+    assert pricing.topic_sentiment.label == "positive"
+    assert pricing.topic_sentiment.evidence == "The renewal quote looks great."
+    assert sso.topic_sentiment.label == "negative"
+    assert absent.topic_sentiment is not None and absent.topic_sentiment.evidence is None
+    assert absent.topic_sentiment.score == absent.score
+
+
+def test_non_english_and_empty_texts_have_no_aspects(analyzer: Analyzer) -> None:
+    results: list[Analysis] = analyzer.analyze(
+        [Document("Der Preis ist zu hoch und der Support ist langsam."), Document("")]
+    )
+    assert [r.aspects for r in results] == [[], []]

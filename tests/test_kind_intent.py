@@ -1,0 +1,162 @@
+"""Message kind (conversational / transactional / auto_reply) and reply intent."""
+
+from __future__ import annotations
+
+import pytest
+
+from crmsense.analysis.analyzer import Analyzer
+from crmsense.analysis.api import load_engine
+from crmsense.analysis.intent import has_objection, reply_intent
+from crmsense.analysis.kind import classify_kind
+from crmsense.analysis.types import Document
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer(load_engine("rules.v1"))
+
+
+TRANSACTIONAL = [
+    Document("Hi, could you please resend invoice #INV-20931 for March? Our AP team needs it."),
+    Document("Payment received - thank you. Your receipt for order #55120 is attached.",
+             subject="Your receipt from Acme"),
+    Document("Does Thursday at 2pm work for you? Otherwise I can reschedule to Friday morning."),
+    Document("We received a request to reset your password. If this was you, click the link "
+             "below. If you did not request a password reset, you can ignore this email."),
+    Document("Please find the signed order form attached, purchase order 4500012345."),
+    Document("Good news! Your order has shipped. Tracking number: 1Z999AA10123456784."),
+    Document("Join Zoom meeting https://zoom.us/j/98765 - Quarterly business review",
+             subject="Invitation: QBR @ Tue 14 Oct 2pm"),
+]  # fmt: skip
+
+CONVERSATIONAL = [
+    Document("The invoice you sent is wrong AGAIN. This is the third time we've been "
+             "overcharged and frankly it's unacceptable."),
+    Document("Hi Sam,\n\nThanks for the call. We reviewed the proposal with our team. The "
+             "workflow builder is impressive and the reporting covers what we need. Our main "
+             "concern is the migration from our old system. Also, could you send the invoice "
+             "for the pilot? We'd like a plan for the data import, a timeline for training, and "
+             "a named contact for escalations. Let's talk next week.\n\nBest,\nJane"),
+    Document("Export is broken since the update and my team is stuck."),
+]  # fmt: skip
+
+AUTO_REPLIES = [
+    Document("I am currently out of the office until Monday 12 May with limited access to "
+             "email. For urgent matters please contact support@acme.example."),
+    Document("Thanks for your message.", auto_reply=True),
+    Document("Back soon.", subject="Automatic reply: Renewal proposal"),
+    Document("Thank you for contacting support. Your ticket #88412 has been received and an "
+             "agent will reply shortly."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("doc", TRANSACTIONAL, ids=lambda d: d.text[:30])
+def test_transactional(analyzer: Analyzer, doc: Document) -> None:
+    assert analyzer.analyze([doc])[0].kind == "transactional"
+
+
+@pytest.mark.parametrize("doc", CONVERSATIONAL, ids=lambda d: d.text[:30])
+def test_conversational(analyzer: Analyzer, doc: Document) -> None:
+    assert analyzer.analyze([doc])[0].kind == "conversational"
+
+
+@pytest.mark.parametrize("doc", AUTO_REPLIES, ids=lambda d: d.text[:30])
+def test_auto_replies(analyzer: Analyzer, doc: Document) -> None:
+    analysis = analyzer.analyze([doc])[0]
+    assert analysis.kind == "auto_reply"
+    assert analysis.reply_intent == "out_of_office"
+
+
+def test_human_mention_of_leave_is_not_an_auto_reply(analyzer: Analyzer) -> None:
+    [analysis] = analyzer.analyze(
+        [Document("I was out of office last week and the export still fails. Can someone call me?")]
+    )
+    assert analysis.kind == "conversational"
+    assert analysis.reply_intent != "out_of_office"
+
+
+def test_kind_engine_votes() -> None:
+    doc = Document("Please see attached.")
+    assert classify_kind(doc, 1, 0.0, {"transactional": 0.9, "conversational": 0.1}) == (
+        "transactional"
+    )
+    assert classify_kind(doc, 1, 0.0, {"transactional": 0.55, "conversational": 0.45}) == (
+        "conversational"
+    )
+    assert classify_kind(doc, 1, -0.8, {"transactional": 0.95}) == "conversational"
+    flagged = Document("Please see attached.", auto_reply=True)
+    assert classify_kind(flagged, 1, 0.0, {"conversational": 0.99}) == "auto_reply"
+
+
+INTENTS = {
+    "interest": [
+        "Interesting! Could we set up a call next Tuesday to see a demo?",
+        "Sounds great - please send me more information about the enterprise plan.",
+        "Yes, I'm interested. What does your availability look like next week?",
+    ],
+    "polite_disengagement": [
+        "Not a priority for us right now. Let's circle back next quarter.",
+        "Thanks, but we'll pass for now.",
+        "We'll need to think about it and get back to you.",
+        "Not interested at this time, thank you.",
+    ],
+    "objection": [
+        "Honestly it looks good, but it's too expensive for a team our size.",
+        "We already use Gong and we're locked into a two-year contract.",
+        "I need to run this by my CFO, it's not my decision.",
+        "Bad timing - we are mid-migration and have no bandwidth until Q3.",
+    ],
+    "unsubscribe": [
+        "Please remove me from your mailing list.",
+        "Stop emailing me. I never signed up for this.",
+        "Unsubscribe",
+        "Not interested. Take me off your list.",
+    ],
+    "referral": [
+        "I'm not the right person for this - please reach out to Priya Shah.",
+        "The right person is Tom Baker in procurement, tom@acme.example.",
+        "cc'ing my colleague Dana who owns our sales tooling.",
+    ],
+    "other": [
+        "Got it.",
+        "See you at the conference.",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("intent", "text"), [(i, t) for i, texts in INTENTS.items() for t in texts]
+)
+def test_reply_intents(analyzer: Analyzer, intent: str, text: str) -> None:
+    assert reply_intent(text) == intent
+    assert analyzer.analyze([Document(text)])[0].reply_intent == intent
+
+
+def test_intent_engine_votes() -> None:
+    text = "Thanks for the note."
+    assert reply_intent(text, {"interest": 0.8, "other": 0.2}) == "interest"
+    assert reply_intent(text, {"interest": 0.45, "other": 0.3}) == "interest"
+    assert reply_intent(text, {"interest": 0.3, "other": 0.3}) == "other"
+    objection = "It's too expensive for us."
+    assert reply_intent(objection, {"interest": 0.5}) == "objection"
+    assert reply_intent(objection, {"polite_disengagement": 0.7}) == "polite_disengagement"
+    assert reply_intent("Please unsubscribe me.", {"interest": 0.99}) == "unsubscribe"
+    assert reply_intent("Anything.", {"interest": 0.99}, auto_reply=True) == "out_of_office"
+
+
+def test_intent_only_for_inbound_replies(analyzer: Analyzer) -> None:
+    text = "Thanks, but we'll pass for now."
+    inbound, outbound, survey, call = analyzer.analyze([
+        Document(text, direction="inbound"), Document(text, direction="outbound"),
+        Document(text, channel="survey"),
+        Document("", segments=(("Jo", "customer", text), ("Al", "rep", "Understood."))),
+    ])  # fmt: skip
+    assert inbound.reply_intent == "polite_disengagement"
+    assert outbound.reply_intent is None and survey.reply_intent is None
+    assert call.reply_intent is None and call.kind == "conversational"
+
+
+def test_objection_language() -> None:
+    assert has_objection("Your price is too high compared to what we pay now.")
+    assert has_objection("We're happy with our current vendor.")
+    assert not has_objection("Great, the price works for us. Send the contract.")

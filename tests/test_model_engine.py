@@ -1,0 +1,206 @@
+"""model.v1: the shipped ONNX model, its heads, long inputs, and domain tuning."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from crmsense.analysis.model.engine import (
+    GOEMOTIONS,
+    MODEL_FILES,
+    ModelEngine,
+    default_model_dir,
+)
+from crmsense.analysis.model.tune import read_labelled, tune
+from crmsense.analysis.types import EMOTIONS, LABELS
+from crmsense.errors import InputError, ModelError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tuning"
+SHIPPED = all((default_model_dir() / name).is_file() for name in MODEL_FILES)
+needs_model = pytest.mark.skipif(
+    not SHIPPED, reason="shipped model not built yet: run `crmsense train`"
+)
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to open a connection fails the test."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("model.v1 tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture(scope="module")
+def engine() -> ModelEngine:
+    if not SHIPPED:
+        pytest.skip("shipped model not built yet: run `crmsense train`")
+    return ModelEngine(default_model_dir())
+
+
+@pytest.fixture(scope="module")
+def tuned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    if not SHIPPED:
+        pytest.skip("shipped model not built yet: run `crmsense train`")
+    output = tmp_path_factory.mktemp("tuned") / "billing-model"
+    tune(FIXTURES / "labelled.csv", output, base_dir=default_model_dir(),
+         text_column="message", label_column="status")  # fmt: skip
+    yield output
+
+
+def label(engine: ModelEngine, text: str) -> str:
+    return LABELS[int(np.argmax(engine.predict([text])[0].probs))]
+
+
+@needs_model
+def test_probabilities_sum_to_one_and_score_is_intensity(engine: ModelEngine) -> None:
+    texts = ["Thanks, the fix works great!", "Please find the invoice attached.", "", "🙂🙂"]
+    for p in engine.predict(texts):
+        assert sum(p.probs) == pytest.approx(1.0, abs=1e-6)
+        assert all(0.0 <= x <= 1.0 for x in p.probs)
+        assert p.score == pytest.approx(p.probs[2] - p.probs[0])
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We are still waiting for a fix and the outage is costing us money.", "negative"),
+        ("This is unacceptable, we will cancel our contract if it happens again.", "negative"),
+        ("The export keeps failing and support has not replied in a week.", "negative"),
+        ("Thank you so much, the new dashboard is fantastic!", "positive"),
+        ("Your team did a brilliant job on the rollout, everyone is delighted.", "positive"),
+        ("Could we push our check-in meeting to Wednesday morning?", "neutral"),
+        ("Attached is the updated statement of work for your review.", "neutral"),
+    ],
+)
+def test_clear_crm_texts(engine: ModelEngine, text: str, expected: str) -> None:
+    assert label(engine, text) == expected
+
+
+@needs_model
+def test_handles_and_links_do_not_change_the_reading(engine: ModelEngine) -> None:
+    plain, addressed = engine.predict(
+        ["how do I change my booking?", "@AcmeAir how do I change my booking? https://t.co/a1"]
+    )
+    assert plain.probs == pytest.approx(addressed.probs, abs=1e-6)
+
+
+@needs_model
+def test_emotions_cover_every_crm_emotion(engine: ModelEngine) -> None:
+    texts = [
+        "This is so annoying, the sync broke AGAIN and nobody cares.",
+        "Thank you, we really appreciate your help!",
+    ]
+    angry, thankful = engine.predict(texts)
+    for prediction in (angry, thankful):
+        assert set(prediction.emotions) == set(EMOTIONS)
+        assert all(0.0 <= v <= 1.0 for v in prediction.emotions.values())
+        assert prediction.emotions["urgency"] == 0.0  # no training data: left to the rules
+    assert angry.emotions["frustration"] > thankful.emotions["frustration"]
+    assert thankful.emotions["satisfaction"] > angry.emotions["satisfaction"]
+
+
+@needs_model
+def test_raw_goemotions_probabilities(engine: ModelEngine) -> None:
+    probs = engine.goemotions(engine.embed(["Thank you so much!", "Why is this broken?"]))
+    assert probs.shape == (2, len(GOEMOTIONS))
+    assert probs[0, GOEMOTIONS.index("gratitude")] > probs[0].mean()
+    assert engine.heads.thresholds.shape == (len(GOEMOTIONS),)
+
+
+@needs_model
+def test_two_thousand_word_email_is_read_to_the_end(engine: ModelEngine) -> None:
+    opening = "Please find the agenda for the quarterly review attached. " * 160  # ~1,400 words
+    complaint = (
+        "The outage was a disaster, we are furious and we are cancelling the contract. " * 45
+    )
+    email = opening + complaint
+    assert 1900 <= len(email.split()) <= 2200
+    whole, start = engine.predict([email, opening])
+    assert whole.score < start.score - 0.1  # the complaint 1,400 words in still counts
+    assert sum(whole.probs) == pytest.approx(1.0, abs=1e-6)
+
+
+@needs_model
+def test_deterministic_across_calls_batches_and_instances(engine: ModelEngine) -> None:
+    texts = ["Still no answer on the billing dispute.", "Works like a charm.", "Ok."]
+    first = [p.probs for p in engine.predict(texts)]
+    alone = [engine.predict([t])[0].probs for t in texts]
+    other = [p.probs for p in ModelEngine(default_model_dir()).predict(texts[::-1])][::-1]
+    assert first == [p.probs for p in engine.predict(texts)]
+    np.testing.assert_allclose(first, alone, atol=1e-5)
+    np.testing.assert_allclose(first, other, atol=1e-5)
+
+
+@needs_model
+def test_domain_tuning_writes_a_model_that_loads_and_changes_predictions(
+    engine: ModelEngine, tuned: Path
+) -> None:
+    tuned_engine = ModelEngine(tuned)
+    assert tuned_engine.model_version.startswith(engine.model_version + "+tuned.")
+    report = tuned_engine.config.training
+    assert report["holdout_after"]["accuracy"] >= report["holdout_before"]["accuracy"]
+    texts = ["Invoice 4821 closed as paid.", "Chargeback filed against invoice 7730."]
+    base = engine.predict(texts)
+    after = tuned_engine.predict(texts)
+    assert [label(tuned_engine, t) for t in texts] == ["positive", "negative"]
+    assert after[0].probs[2] > base[0].probs[2]
+    assert after[1].probs[0] > base[1].probs[0]
+
+
+@needs_model
+def test_model_dir_setting_selects_the_tuned_model(
+    tuned: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRMSENSE_MODEL_DIR", str(tuned))
+    assert "+tuned." in ModelEngine().model_version
+
+
+@needs_model
+def test_cli_train_with_data(tmp_path: Path) -> None:
+    from crmsense.cli import app
+
+    output = tmp_path / "cli-model"
+    result = CliRunner().invoke(app, [
+        "train", "--data", str(FIXTURES / "labelled.csv"), "--text-column", "message",
+        "--label-column", "status", "--output", str(output),
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "+tuned." in ModelEngine(output).model_version
+
+
+def test_missing_model_dir_says_how_to_fix(tmp_path: Path) -> None:
+    with pytest.raises(ModelError) as info:
+        ModelEngine(tmp_path / "nowhere")
+    assert info.value.code == "E301"
+    assert "crmsense train" in str(info.value)
+
+
+def test_labelled_csv_with_unknown_labels_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("text,label\n" + "fine thanks,positive\n" * 30 + "meh,so-so\n")
+    with pytest.raises(InputError, match="so-so"):
+        read_labelled(path)
+
+
+def test_labelled_csv_columns_are_checked() -> None:
+    with pytest.raises(InputError, match="--text-column"):
+        read_labelled(FIXTURES / "labelled.csv")
+
+
+def test_cli_train_with_wrong_column_exits_2(tmp_path: Path) -> None:
+    from crmsense.cli import app
+
+    result = CliRunner().invoke(
+        app, ["train", "--data", str(FIXTURES / "labelled.csv"), "--output", str(tmp_path / "m")]
+    )
+    assert result.exit_code == 2
+    assert "--text-column" in result.output
