@@ -21,12 +21,12 @@ import os
 import statistics
 import tempfile
 import time
-import uuid
 from datetime import timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from benchmarks.bench_signals import AS_OF, ENGINE, POSTGRES_URL, populate
+from benchmarks._backends import backend_urls
+from benchmarks.bench_signals import AS_OF, ENGINE, populate
 from crmsense.alerts.config import Playbook, load_playbook
 from crmsense.alerts.engine import evaluate, evaluate_chat_message
 from crmsense.ingest.pipeline import ingest_records
@@ -81,23 +81,8 @@ def measure(url: str, accounts: int, messages: int) -> tuple[float, float, float
 def main() -> None:
     scale = float(os.environ.get("CRMSENSE_BENCH_ALERTS_SCALE", "1"))
     accounts, messages = max(20, int(5000 * scale)), max(2000, int(500_000 * scale))
-    rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        rows.append(("sqlite (file)", *measure(f"sqlite:///{tmp}/bench.db", accounts, messages)))
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = open_database(POSTGRES_URL)
-        with admin.engine.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:
-        print(f"postgresql: skipped ({exc.__class__.__name__})")
-    else:
-        try:
-            url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-            rows.append(("postgresql", *measure(url, accounts, messages)))
-        finally:
-            with admin.engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        rows = [(name, *measure(url, accounts, messages)) for name, url in backend_urls(tmp)]
     print(
         f"{accounts:,} accounts, {messages:,} messages (rows written directly, no model time; "
         f"signals computed first); targets: all rules ≤ 30 s, chat message → alert ≤ 200 ms "

@@ -13,17 +13,12 @@ import os
 import random
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from sqlalchemy import text
-
+from benchmarks._backends import backend_urls
 from crmsense.ingest.pipeline import ingest_paths
 from crmsense.store import open_database
 
-POSTGRES_URL = os.environ.get(
-    "CRMSENSE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 PHRASES = [
     "Thanks for the quick turnaround on the export fix.",
     "We are still waiting for an update on ticket 4411.",
@@ -100,21 +95,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.jsonl"
         records = write_workspace(path, n)
-        rows = [("sqlite (file)", *measure(f"sqlite:///{tmp}/bench.db", path, records))]
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
-        try:
-            admin = open_database(POSTGRES_URL)
-            with admin.engine.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        except Exception as exc:
-            print(f"postgresql: skipped ({exc.__class__.__name__})")
-        else:
-            try:
-                url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-                rows.append(("postgresql", *measure(url, path, records)))
-            finally:
-                with admin.engine.begin() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        rows = [(name, *measure(url, path, records)) for name, url in backend_urls(tmp)]
     print(f"{records:,} records ({n:,} messages), target ≥ 5,000 records/s into SQLite")
     print(f"{'backend':<16}{'first import rec/s':>20}{'re-import rec/s':>18}")
     for name, first, again in rows:

@@ -20,20 +20,17 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, insert, select, text
 
+from benchmarks._backends import backend_urls
 from crmsense.signals.compute import compute_signals
 from crmsense.store import Database, open_database
 from crmsense.store import models as m
 
-POSTGRES_URL = os.environ.get(
-    "CRMSENSE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 AS_OF = datetime(2026, 10, 1, 12, tzinfo=UTC)
 ENGINE = "rules.v1"
 TEXTS = [
@@ -298,23 +295,8 @@ def measure(url: str, accounts: int, messages: int) -> tuple[float, float, float
 def main() -> None:
     scale = float(os.environ.get("CRMSENSE_BENCH_SIGNALS_SCALE", "1"))
     accounts, messages = max(5, int(5000 * scale)), max(500, int(500_000 * scale))
-    rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        rows.append(("sqlite (file)", *measure(f"sqlite:///{tmp}/bench.db", accounts, messages)))
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = open_database(POSTGRES_URL)
-        with admin.engine.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:
-        print(f"postgresql: skipped ({exc.__class__.__name__})")
-    else:
-        try:
-            url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-            rows.append(("postgresql", *measure(url, accounts, messages)))
-        finally:
-            with admin.engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        rows = [(name, *measure(url, accounts, messages)) for name, url in backend_urls(tmp)]
     print(
         f"{accounts:,} accounts, {messages:,} messages (analyses written directly, no model "
         "time); targets: full ≤ 60 s, incremental ≤ 50 ms"

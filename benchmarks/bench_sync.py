@@ -15,11 +15,8 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-import uuid
-from pathlib import Path
 
-from sqlalchemy import text
-
+from benchmarks._backends import backend_urls
 from crmsense.connectors.config import HubSpotConfig
 from crmsense.connectors.hubspot import HubSpotConnector
 from crmsense.connectors.sync import pull
@@ -28,9 +25,6 @@ from crmsense.store.queries import record_counts
 from tests.connectors.fakes.hubspot import TOKEN, FakeHubSpot
 from tests.connectors.fakes.server import serve
 
-POSTGRES_URL = os.environ.get(
-    "CRMSENSE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 PHRASES = [
     "Thanks for the quick turnaround on the export fix.",
     "We are still waiting for an update on ticket 4411, any news?",
@@ -84,40 +78,18 @@ def run(url: str, db: Database, records: int) -> float:
     return records / seconds
 
 
-def _postgres() -> tuple[Database, str] | None:
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = open_database(POSTGRES_URL)
-        with admin.engine.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        admin.dispose()
-    except Exception as exc:  # unreachable server or missing driver: skip that half
-        print(f"  postgresql skipped: {exc.__class__.__name__}")
-        return None
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    db = open_database(f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}")
-    db.migrate()
-    return db, schema
-
-
 def main() -> None:
     records = int(os.environ.get("CRMSENSE_BENCH_SYNC_RECORDS", "50000"))
     fake = FakeHubSpot()
     seed(fake, records)
     with serve(fake.app) as url, tempfile.TemporaryDirectory() as tmp:
-        db = open_database(f"sqlite:///{Path(tmp) / 'bench.db'}")
-        db.migrate()
-        run(url, db, records)
-        db.dispose()
-        found = _postgres()
-        if found is not None:
-            pg, schema = found
+        for _name, db_url in backend_urls(tmp):
+            db = open_database(db_url)
+            db.migrate()
             try:
-                run(url, pg, records)
+                run(url, db, records)
             finally:
-                with pg.engine.begin() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                pg.dispose()
+                db.dispose()
 
 
 if __name__ == "__main__":

@@ -61,6 +61,21 @@ def _format(fmt: str) -> str:
     return fmt
 
 
+def _prepared(
+    fmt: str,
+    as_of: str | None,
+    engine: str | None,
+    config: Path | None,
+    db: str | None,
+    quiet: bool,
+) -> tuple[Database, datetime, str]:
+    """Check the format, open the workspace and bring its signals up to ``--as-of``."""
+    _format(fmt)
+    when = parse_as_of(as_of)
+    database = open_db(db)
+    return database, when, _ensure(database, when, engine, _config(config), quiet)
+
+
 def _ensure(
     database: Database, when: datetime, engine: str | None, cfg: HealthConfig, quiet: bool
 ) -> str:
@@ -152,10 +167,7 @@ def accounts(
     """Health, trend and outreach policy of every account (computed first if out of date)."""
     from crmsense.signals.report import account_reports
 
-    _format(fmt)
-    when = parse_as_of(as_of)
-    database = open_db(db)
-    _ensure(database, when, engine, _config(config), quiet)
+    database, when, _ = _prepared(fmt, as_of, engine, config, db, quiet)
     rows = account_reports(database, when.date())
     if fmt == "json":
         print(json.dumps([{k: v for k, v in r.items() if k != "signals"} for r in rows]))
@@ -192,10 +204,7 @@ def deals(
     """Risk of every open deal with its signals and evidence (riskiest first)."""
     from crmsense.signals.report import deal_reports
 
-    _format(fmt)
-    when = parse_as_of(as_of)
-    database = open_db(db)
-    _ensure(database, when, engine, _config(config), quiet)
+    database, when, _ = _prepared(fmt, as_of, engine, config, db, quiet)
     rows = deal_reports(database, when.date())
     if fmt == "json":
         print(json.dumps(rows))
@@ -304,10 +313,7 @@ def account(
         message_excerpts,
     )
 
-    _format(fmt)
-    when = parse_as_of(as_of)
-    database = open_db(db)
-    used = _ensure(database, when, engine, _config(config), quiet)
+    database, when, used = _prepared(fmt, as_of, engine, config, db, quiet)
     found = account_reports(database, when.date(), only=[account_id])
     if not found:
         fail(f"no account {account_id!r}; list them with: crmsense accounts")
