@@ -9,6 +9,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from crmsense.errors import CrmsenseError
 from crmsense.store import Database
@@ -37,7 +38,9 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress ba
 
 def fail(error: CrmsenseError | str, code: int = 1) -> NoReturn:
     """Print a one-line error and exit with ``code``."""
-    console.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+    console.print(
+        f"[bold red]error:[/] {escape(str(error))}", highlight=False, markup=True, soft_wrap=True
+    )
     raise typer.Exit(code)
 
 
