@@ -98,12 +98,14 @@ def test_emotions_cover_every_crm_emotion(engine: ModelEngine) -> None:
     texts = [
         "This is so annoying, the sync broke AGAIN and nobody cares.",
         "Thank you, we really appreciate your help!",
+        "URGENT: production is down, we need a fix today, please escalate ASAP.",
     ]
-    angry, thankful = engine.predict(texts)
-    for prediction in (angry, thankful):
+    angry, thankful, urgent = engine.predict(texts)
+    for prediction in (angry, thankful, urgent):
         assert set(prediction.emotions) == set(EMOTIONS)
         assert all(0.0 <= v <= 1.0 for v in prediction.emotions.values())
-        assert prediction.emotions["urgency"] == 0.0  # no training data: left to the rules
+    # urgency has no public training data: the rule engine's urgency lexicon scores it
+    assert urgent.emotions["urgency"] > 0.8 > 0.2 > thankful.emotions["urgency"]
     assert angry.emotions["frustration"] > thankful.emotions["frustration"]
     assert thankful.emotions["satisfaction"] > angry.emotions["satisfaction"]
 

@@ -34,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crmsense.alerts.actions.outbox import deliver_pending, enqueue
@@ -279,6 +280,25 @@ def _keys(db: Database, accounts: Sequence[str]) -> list[int]:
     return sorted(found.values())
 
 
+def _apply(
+    db: Database, playbook: Playbook, as_of: datetime, report: EvaluationReport,
+    found: Sequence[Candidate],
+) -> None:  # fmt: skip
+    """Apply ``found`` in one transaction. If a concurrent evaluation (``crmsense run`` and a
+    webhook at the same moment) opened an alert with the same dedupe key first, the unique
+    index on active alerts rejects ours; one retry then updates that alert instead."""
+    for attempt in (1, 2):
+        counts, ids = Counter(report.counts), list(report.alert_ids)
+        try:
+            with db.session() as session:
+                _Applier(session, playbook, as_of, report).apply(found)
+            return
+        except IntegrityError:
+            report.counts, report.alert_ids = counts, ids
+            if attempt == 2:
+                raise
+
+
 def _followup_wait(playbook: Playbook) -> timedelta:
     days = [n.params.min_days for r in playbook.rules for n in r.node.walk()  # type: ignore[attr-defined]
             if n.type == "unanswered_followup.v1"]  # fmt: skip
@@ -323,9 +343,13 @@ def evaluate(
         chunk = keys[offset : offset + BATCH]
         with db.engine.connect() as conn:
             facts = build_facts(conn, chunk, as_of, playbook)
-        found = [c for f in facts for c in candidates(f, playbook.rules, as_of)]
-        with db.session() as session:
-            _Applier(session, playbook, as_of, report).apply(found)
+        _apply(
+            db,
+            playbook,
+            as_of,
+            report,
+            [c for f in facts for c in candidates(f, playbook.rules, as_of)],
+        )
     with db.session() as session:
         _Applier(session, playbook, as_of, report).release()
         report.seconds = time.perf_counter() - clock
@@ -356,15 +380,20 @@ def evaluate_chat_message(
         raise InputError(f"no message with id {message_id}", code="E133")
     if row.channel != "chat" or not row.thread_id:
         return []
-    analyze_stored(db, load_engine(playbook.settings.engine or "rules.v1"), since=row.timestamp)
+    analyze_stored(db, load_engine(playbook.settings.engine or "rules.v1"),
+                   thread_id=row.thread_id)  # fmt: skip
     rules = [r for r in playbook.rules if r.realtime]
     report = EvaluationReport(row.timestamp, "chat")
     with db.engine.connect() as conn:
         facts = build_facts(conn, [row.account_id], row.timestamp, playbook, thread=row.thread_id)
-    found = [c for f in facts for c in candidates(f, rules, row.timestamp)]
+    _apply(
+        db,
+        playbook,
+        row.timestamp,
+        report,
+        [c for f in facts for c in candidates(f, rules, row.timestamp)],
+    )
     with db.session() as session:
-        _Applier(session, playbook, row.timestamp, report).apply(found)
-        session.flush()
         out = views(session, list(dict.fromkeys(report.alert_ids)))
     if deliver and report.alert_ids:
         deliver_pending(db, playbook, alert_ids=report.alert_ids)

@@ -13,7 +13,9 @@ a lot — with a cache kept across calls), and assembles the rest:
   long and intense sentences count more, and nothing is truncated). A calibrator, when
   given, maps the probabilities; ``confidence`` is the largest of them.
 - ``sentences``: every sentence (or call segment) with its own reading, so mixed messages
-  show.
+  show. Sarcastic praise ("Great, another outage.") is read as the complaint it is and
+  flagged ``sarcastic`` (:mod:`~crmsense.analysis.sarcasm`): every engine's positive
+  reading of a sarcastic text is mirrored before anything else uses it.
 - ``unscored``: ``"empty"`` (nothing to read), ``"not_english"`` (language gate; the engine
   is never asked) or ``"too_uncertain"`` (confidence below ``min_confidence``). An
   unscored analysis is neutral with score 0; its confidence is 0 when the engine never
@@ -51,6 +53,7 @@ from crmsense.analysis.engines import Engine
 from crmsense.analysis.intent import reply_intent
 from crmsense.analysis.kind import classify_kind
 from crmsense.analysis.language import Language, detect_language
+from crmsense.analysis.sarcasm import is_sarcastic, unsarcastic
 from crmsense.analysis.sentences import Sentence, split_sentences
 from crmsense.analysis.types import (
     EMOTIONS,
@@ -193,7 +196,9 @@ class Analyzer:
                     f"{len(chunk)} texts; the engine is broken, report it or use another",
                     code="E303",
                 )
-            fresh.update(zip(chunk, predictions, strict=True))
+            fresh.update(
+                (text, unsarcastic(text, p)) for text, p in zip(chunk, predictions, strict=True)
+            )
         if len(self._cache) + len(fresh) > _CACHE_LIMIT:
             self._cache.clear()
         self._cache.update(fresh)
@@ -284,6 +289,7 @@ class Analyzer:
             confidence=_r(max(probs)),
             speaker=speaker,
             role=role,
+            sarcastic=is_sarcastic(sentence.text),
         )
 
     def _segment_readings(self, plan: _Plan, preds: list[Prediction]) -> list[Prediction | None]:

@@ -45,8 +45,9 @@ _SEGMENTS: Table = m.CallSegment.__table__  # type: ignore[assignment]
 
 
 def _pending(
-    subject: str, engine: Engine, since: datetime | None, columns: Sequence[Any]
-) -> Select[Any]:
+    subject: str, engine: Engine, since: datetime | None, columns: Sequence[Any],
+    thread_id: str | None = None,
+) -> Select[Any]:  # fmt: skip
     table = SUBJECTS[subject]
     a = _ANALYSES.c
     current = and_(a.subject_type == subject, a.subject_id == table.c.id, a.engine == engine.name)
@@ -56,17 +57,25 @@ def _pending(
     ]  # fmt: skip
     if since is not None:
         conditions.append(table.c.timestamp >= since)
+    if thread_id is not None:
+        conditions.append(table.c.thread_id == thread_id)
     if subject == "survey":
         conditions += [table.c.comment.isnot(None), table.c.comment != ""]
     return select(*columns).select_from(table.outerjoin(_ANALYSES, current)).where(*conditions)
 
 
-def pending_count(db: Database, engine: Engine, since: datetime | None = None) -> int:
+def _subjects(thread_id: str | None) -> list[str]:
+    return ["message"] if thread_id is not None else list(SUBJECTS)
+
+
+def pending_count(
+    db: Database, engine: Engine, since: datetime | None = None, thread_id: str | None = None
+) -> int:
     """How many stored subjects have no current analysis by ``engine``."""
     with db.engine.connect() as conn:
         return sum(
-            conn.execute(_pending(subject, engine, since, [func.count()])).scalar_one()
-            for subject in SUBJECTS
+            conn.execute(_pending(subject, engine, since, [func.count()], thread_id)).scalar_one()
+            for subject in _subjects(thread_id)
         )
 
 
@@ -117,26 +126,28 @@ _COLUMNS = {
 
 
 def analyze_stored(
-    db: Database, engine: Engine, *, since: datetime | None = None, batch_size: int = 500,
-    progress: Progress | None = None, competitors: Sequence[str] = (),
-    topics: Sequence[str] = (),
+    db: Database, engine: Engine, *, since: datetime | None = None,
+    thread_id: str | None = None, batch_size: int = 500, progress: Progress | None = None,
+    competitors: Sequence[str] = (), topics: Sequence[str] = (),
 ) -> int:  # fmt: skip
     """Analyse every stored subject without a current analysis; return how many were.
 
-    ``since`` limits the work to subjects timestamped at or after it.
+    ``since`` limits the work to subjects timestamped at or after it; ``thread_id`` to the
+    messages of one thread or chat session (the real-time path: an indexed lookup).
     """
     analyzer = Analyzer(engine, competitors=competitors, topics=topics)
-    total = pending_count(db, engine, since)
+    total = pending_count(db, engine, since, thread_id)
     done = 0
     if progress:
         progress(done, total)
-    for subject, table in SUBJECTS.items():
+    for subject in _subjects(thread_id):
+        table = SUBJECTS[subject]
         columns = [table.c[name] for name in _COLUMNS[subject]]
         last_id = 0
         while True:
             with db.engine.connect() as conn:
                 rows = conn.execute(
-                    _pending(subject, engine, since, columns)
+                    _pending(subject, engine, since, columns, thread_id)
                     .where(table.c.id > last_id)
                     .order_by(table.c.id)
                     .limit(batch_size)

@@ -104,6 +104,7 @@ class SentenceSentiment(BaseModel):
     confidence: float
     speaker: str | None = None
     role: str | None = None
+    sarcastic: bool = False
 
 
 class AspectSentiment(BaseModel):

@@ -37,7 +37,7 @@ CompetitorOption = Annotated[
 _CHUNK = 1000
 
 
-def _engine(name: str | None) -> Engine:
+def engine_or_exit(name: str | None) -> Engine:
     """The engine to use, or a clear error when it cannot run here."""
     from crmsense.analysis.api import load_engine
     from crmsense.settings import get_settings
@@ -55,7 +55,7 @@ def _analyzer(name: str | None, competitors: list[str] | None, topics: list[str]
     from crmsense.settings import get_settings
 
     names = get_settings().competitors if competitors is None else competitors
-    return Analyzer(_engine(name), competitors=names, topics=topics)
+    return Analyzer(engine_or_exit(name), competitors=names, topics=topics)
 
 
 def _rows(path: Path, columns: list[str]) -> Iterator[dict[str, str]]:
@@ -275,7 +275,7 @@ def analyze_stored(
     from crmsense.settings import get_settings
 
     start = _since(since)
-    chosen = _engine(engine)
+    chosen = engine_or_exit(engine)
     database = open_db(db)
     names = get_settings().competitors if competitor is None else competitor
     try:

@@ -13,7 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from crmsense.cli.alerts import RulesOption, load_rules
-from crmsense.cli.analyze import CompetitorOption, EngineOption, _engine
+from crmsense.cli.analyze import CompetitorOption, EngineOption, engine_or_exit
 from crmsense.cli.app import (
     AsOfOption,
     DbOption,
@@ -117,7 +117,7 @@ def run_all(
 
     when = parse_as_of(as_of)
     cfg = _config(config)
-    chosen = _engine(engine)
+    chosen = engine_or_exit(engine)
     playbook = load_rules(rules)
     database = open_db(db)
     names = get_settings().competitors if competitor is None else competitor

@@ -1,8 +1,8 @@
 """``crmsense train``: rebuild the shipped model, or tune it on your own labelled messages.
 
-    crmsense train                                   # rebuild model.v1 from ../shared/datasets
-    crmsense train --data labelled.csv --output my-model
-    CRMSENSE_MODEL_DIR=my-model crmsense analyze "…"  # use the tuned model
+crmsense train                                   # rebuild model.v1 from ../shared/datasets
+crmsense train --data labelled.csv --output my-model
+CRMSENSE_MODEL_DIR=my-model crmsense analyze "…"  # use the tuned model
 """
 
 from __future__ import annotations
@@ -27,8 +27,11 @@ def train(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", help="Model directory to write (tuning: required; "
-                     "rebuild: default the package's shipped model)."),
+        typer.Option(
+            "--output",
+            help="Model directory to write (tuning: required; "
+            "rebuild: default the package's shipped model).",
+        ),
     ] = None,
     text_column: Annotated[str, typer.Option("--text-column")] = "text",
     label_column: Annotated[
@@ -36,8 +39,10 @@ def train(
     ] = "label",
     model_dir: Annotated[
         Path | None,
-        typer.Option("--model-dir", help="Base model to tune (default: $CRMSENSE_MODEL_DIR, "
-                     "else the shipped model)."),
+        typer.Option(
+            "--model-dir",
+            help="Base model to tune (default: $CRMSENSE_MODEL_DIR, else the shipped model).",
+        ),
     ] = None,
     holdout: Annotated[
         float, typer.Option("--holdout", help="Share of rows held out for before/after.")

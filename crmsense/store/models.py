@@ -48,6 +48,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -133,7 +134,7 @@ class Message(_Sourced, Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"), index=True)
-    thread_id: Mapped[str | None] = mapped_column(String(200))
+    thread_id: Mapped[str | None] = mapped_column(String(200), index=True)
     ticket_id: Mapped[str | None] = mapped_column(String(200))
     ticket_priority: Mapped[str | None] = mapped_column(String(20))
     timestamp: Mapped[datetime] = mapped_column()
@@ -256,6 +257,9 @@ class Analysis(Base):
     created_at: Mapped[datetime] = mapped_column()
 
 
+_ACTIVE_ALERT = text("status IN ('queued', 'open', 'acknowledged')")
+
+
 class Alert(Base):
     """A rule's alert on an account (or deal): queued → open → acknowledged → resolved,
     or dismissed as a false positive. ``assignees``: role → address (null when the
@@ -266,6 +270,14 @@ class Alert(Base):
     __table_args__ = (
         Index("ix_alerts_status_due", "status", "due_at"),
         Index("ix_alerts_owner_opened", "owner", "opened_at"),
+        # one active alert per dedupe key, even when a run and a webhook race
+        Index(
+            "ux_alerts_active_dedupe_key",
+            "dedupe_key",
+            unique=True,
+            sqlite_where=_ACTIVE_ALERT,
+            postgresql_where=_ACTIVE_ALERT,
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

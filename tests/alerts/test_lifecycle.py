@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from crmsense.alerts.config import load_playbook
 from crmsense.alerts.lifecycle import resolve_assignees, transition
@@ -134,3 +135,27 @@ def test_metrics_from_actions_feedback_and_outcomes(db: Database) -> None:
     assert report["recovery"]["health"]["improved"] == 2
     with db.session() as s:
         assert s.scalar(select(m.RecoveryPlan.status)) == "completed"
+
+
+def test_the_database_holds_one_active_alert_per_dedupe_key(db: Database) -> None:
+    """A run and a webhook evaluating at the same moment cannot both open the alert."""
+    _, by_key = _portfolio(db)
+    alert_id = by_key[("b", "tier_low")]["id"]
+
+    def copy() -> None:
+        with db.session() as session:
+            alert = session.get_one(m.Alert, alert_id)
+            columns = {c.key: getattr(alert, c.key) for c in m.Alert.__table__.columns}
+            session.add(m.Alert(**{**columns, "id": None, "status": "open"}))
+
+    with pytest.raises(IntegrityError):
+        copy()
+    transition(db, alert_id, "dismiss", PLAYBOOK, reason="duplicate check")
+    copy()  # a closed alert no longer blocks a new one for the same key
+    with db.session() as session:
+        rows = session.scalars(
+            select(m.Alert.status).where(
+                m.Alert.dedupe_key == session.get_one(m.Alert, alert_id).dedupe_key
+            )
+        ).all()
+    assert sorted(rows) == ["dismissed", "open"]

@@ -37,6 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from crmsense.analysis.model.heads import Heads, sigmoid, softmax
+from crmsense.analysis.rules.engine import RuleEngine
 from crmsense.analysis.types import EMOTIONS, LABELS, Prediction
 from crmsense.errors import ModelError
 
@@ -51,7 +52,7 @@ EMOTION_MAP: dict[str, tuple[str, ...]] = {
     "anger": ("anger",),
     "disappointment": ("disappointment", "sadness"),
     "confusion": ("confusion", "nervousness"),
-    "urgency": (),  # no public training data: always 0.0 here, the rule engine scores it
+    "urgency": (),  # no public training data: the rule engine's urgency lexicon scores it
     "enthusiasm": ("excitement", "joy", "optimism"),
     "satisfaction": ("gratitude", "approval", "relief"),
 }
@@ -245,6 +246,7 @@ class ModelEngine:
         self._threads = threads
         self._encoder: OnnxEncoder | None = None
         self._heads: Heads | None = None
+        self._rules: RuleEngine | None = None
 
     @property
     def encoder(self) -> OnnxEncoder:
@@ -257,6 +259,13 @@ class ModelEngine:
         if self._heads is None:
             self._heads = Heads.load(self.model_dir / "heads.npz")
         return self._heads
+
+    @property
+    def rules(self) -> RuleEngine:
+        """The rule engine, for the emotions without public training data (urgency)."""
+        if self._rules is None:
+            self._rules = RuleEngine()
+        return self._rules
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Pooled sentence embeddings, one row per text."""
@@ -277,14 +286,17 @@ class ModelEngine:
         embeddings = self.embed(texts)
         probs = self.polarity(embeddings)
         emotions = _crm_emotions(self.goemotions(embeddings))
-        return [
-            Prediction(
-                probs=(float(p[0]), float(p[1]), float(p[2])),
-                score=float(np.clip(p[2] - p[0], -1.0, 1.0)),
-                emotions={name: float(emotions[i, k]) for k, name in enumerate(EMOTIONS)},
-            )
-            for i, p in enumerate(probs)
-        ]
+        lexical = self.rules.predict(texts)
+        out = []
+        for i, p in enumerate(probs):
+            scores = {name: float(emotions[i, k]) for k, name in enumerate(EMOTIONS)}
+            for name, labels in EMOTION_MAP.items():
+                if not labels:
+                    scores[name] = lexical[i].emotions[name]
+            out.append(Prediction(probs=(float(p[0]), float(p[1]), float(p[2])),
+                                  score=float(np.clip(p[2] - p[0], -1.0, 1.0)),
+                                  emotions=scores))  # fmt: skip
+        return out
 
 
 def _crm_emotions(goemotions: NDArray[np.float64]) -> NDArray[np.float64]:

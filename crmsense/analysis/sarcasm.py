@@ -1,0 +1,119 @@
+"""Sarcasm: praise wrapped around a complaint ("Great, another outage.").
+
+Every engine reads "I love how the new release broke everything" as praise, because the
+praise words are the strongest signal in it. Customer sarcasm has a narrow, recognisable
+shape, so crmsense finds it with patterns, sentence by sentence, and the analyzer turns a
+positive reading of such a sentence into the mirror-image negative one (see
+:func:`unsarcastic`):
+
+1. set phrases: "thanks for nothing", "yeah right", "oh great", "gotta love how";
+2. a sentence that *opens* with praise ("Great,", "Wow, what a great…", "I love how…",
+   "Fantastic support,", "Love waiting…") and also reports a bad event (broke, outage,
+   failed, locked, on hold, "only took three weeks", "down again") — unless it also
+   reports a fix ("fixed", "resolved", "back up"), apologises or thanks for patience
+   (a rep's wording), or concedes with "but"/"though" (a mixed message, not sarcasm).
+
+Deliberately narrow: a missed sarcastic sentence costs less than a compliment read as a
+complaint.
+
+>>> is_sarcastic("Great, another outage. Exactly what we needed.")
+True
+>>> is_sarcastic("Fantastic support, only took three weeks to get a reply.")
+True
+>>> is_sarcastic("Great job on the migration, everything went smoothly!")
+False
+>>> is_sarcastic("Thanks for fixing the outage so quickly.")
+False
+"""
+
+from __future__ import annotations
+
+__all__ = ["is_sarcastic", "unsarcastic"]
+
+import re
+from dataclasses import replace
+
+from crmsense.analysis.types import Evidence, Prediction
+
+_SET_PHRASES = re.compile(
+    r"\bthanks? (?:a lot |so much |very much )?for nothing\b|\byeah,? right\b"
+    r"|\boh,? (?:great|wonderful|fantastic|perfect|joy|brilliant|lovely|goody)\b"
+    r"|\b(?:gotta|got to|you have to|you(?:'|’)ve got to) love (?:how|it when|the way)\b"
+    r"|\bthanks? for (?:breaking|wasting|ruining)\b|\bwhat a (?:joke|surprise)\b"
+)
+_PRAISE_OPENING = re.compile(
+    r"^\W*(?:(?:oh|wow|well|ah|so),?\s+)?(?:what an? )?(?:really |just |so |absolutely )?"
+    r"(?:great|wonderful|fantastic|perfect|brilliant|awesome|amazing|excellent|superb|nice|"
+    r"lovely|terrific|outstanding|stellar|love|loving|loved|i (?:just |really |absolutely )?"
+    r"love|i(?:'|’)m (?:so )?(?:glad|happy|thrilled|delighted)|thanks|thank you|"
+    r"(?:so )?glad|impressive|(?:such|what) an? (?:great|wonderful|fantastic|amazing)|"
+    r"another (?:great|wonderful|fantastic|amazing|brilliant)|bravo|kudos)\b"
+)
+_BAD_EVENT = re.compile(
+    r"\b(?:broke|broken|breaks|breaking|crash(?:ed|es|ing)?|outages?|down again|went down|"
+    r"failed|fails|failing|failure|errors?|bugs?|lost|locked out|locked|stuck|"
+    r"(?:waiting|waited|wait) (?:on hold|for|again|another|\d+)|on hold|"
+    r"delay(?:ed|s)?|late again|(?:only|just) took \d+|(?:only|just) took "
+    r"(?:a|an|one|two|three|four|five|six|several) (?:hours?|days?|weeks?|months?)|"
+    r"still (?:not|no|waiting|broken|down)|never (?:works|worked|got|answered|replied)|"
+    r"no (?:reply|response|answer)|charged (?:us |me )?twice|double[- ]charged|"
+    r"wiped|deleted|disappeared|unusable|useless)\b"
+)
+_NOT_SARCASM = re.compile(
+    r"\b(?:fixed|fixing|fixes|resolved|resolving|solved|restored|back up|working again|"
+    r"sorted|recovered|workaround|quick(?:ly)?|fast(?:er)?|prompt(?:ly)?|apolog\w*|sorry|"
+    r"patience|bearing with|"
+    r"letting (?:us|me) know|flagging|heads[- ]up|reporting|report(?:ed)?|investigat\w*|"
+    r"looking into|no (?:bugs?|errors?|issues?|problems?|outages?|downtime|crash(?:es)?)|"
+    r"(?:without|zero) (?:a )?(?:single )?(?:bugs?|errors?|issues?|hiccups?|downtime)|"
+    r"but|though|although|however|except|even if|despite)\b"
+)
+#: Every pattern needs one of these words: a cheap gate for the many sentences without.
+_HINTS = (
+    "great", "wonder", "fantast", "perfect", "brillian", "awesome", "amazing", "excellent",
+    "superb", "nice", "lovely", "terrific", "outstanding", "stellar", "love", "glad", "happy",
+    "thrilled", "delighted", "thank", "impressive", "bravo", "kudos", "right", "joy", "goody",
+    "joke", "surprise",
+)  # fmt: skip
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _sentence_is_sarcastic(lowered: str) -> bool:
+    if _SET_PHRASES.search(lowered):
+        return True
+    return bool(
+        _PRAISE_OPENING.search(lowered)
+        and _BAD_EVENT.search(lowered)
+        and not _NOT_SARCASM.search(lowered)
+    )
+
+
+def is_sarcastic(text: str) -> bool:
+    """Whether any sentence of ``text`` is sarcastic praise."""
+    lowered = text.lower()
+    if not any(hint in lowered for hint in _HINTS):
+        return False
+    return any(_sentence_is_sarcastic(s) for s in _SENTENCE_END.split(lowered))
+
+
+def unsarcastic(text: str, prediction: Prediction) -> Prediction:
+    """``prediction`` of ``text`` with sarcasm undone: a positive reading of sarcastic
+    text becomes its mirror image (negative and positive probabilities swapped, score and
+    evidence weights negated, the praise emotions turned into frustration); anything else
+    is returned as it is."""
+    negative, neutral, positive = prediction.probs
+    if positive <= negative or not is_sarcastic(text):
+        return prediction
+    emotions = dict(prediction.emotions)
+    if emotions:
+        praise = max(emotions.get("satisfaction", 0.0), emotions.get("enthusiasm", 0.0))
+        annoyed = emotions.get("frustration", 0.0)
+        emotions.update(frustration=max(annoyed, praise), satisfaction=annoyed,
+                        enthusiasm=annoyed)  # fmt: skip
+    return replace(
+        prediction,
+        probs=(positive, neutral, negative),
+        score=-prediction.score,
+        emotions=emotions,
+        evidence=[Evidence(e.start, e.end, e.text, -e.weight) for e in prediction.evidence],
+    )

@@ -1,0 +1,70 @@
+"""Sarcastic praise is read as the complaint it is; real praise is left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+import crmsense
+from crmsense.analysis.sarcasm import is_sarcastic, unsarcastic
+from crmsense.analysis.types import Evidence, Prediction
+
+SARCASTIC = [
+    "I love how the new release broke everything.",
+    "Great, another outage. Exactly what we needed.",
+    "Thanks for nothing.",
+    "Oh wonderful, the export failed again.",
+    "Fantastic support, only took three weeks to get a reply.",
+    "Love waiting on hold for 45 minutes.",
+    "Wow, what a great experience, my account got locked twice today.",
+    "Gotta love how the invoice charged us twice.",
+]
+SINCERE = [
+    "Great job on the migration, everything went smoothly!",
+    "I love how easy the new dashboard is.",
+    "Thanks so much for the quick fix!",
+    "Great, thanks, that works.",
+    "Thanks for fixing the outage so quickly.",
+    "Thank you for your patience while the service was down.",
+    "Love the new reports, but the export failed twice this week.",
+    "Thanks again for the help with the onboarding.",
+    "Great news: the login bug you reported is resolved.",
+    "The rollout went without a single hiccup.",
+]
+
+
+@pytest.mark.parametrize("text", SARCASTIC)
+def test_sarcastic_praise_is_recognised(text: str) -> None:
+    assert is_sarcastic(text)
+
+
+@pytest.mark.parametrize("text", SINCERE)
+def test_sincere_praise_and_mixed_messages_are_not_sarcasm(text: str) -> None:
+    assert not is_sarcastic(text)
+
+
+def test_only_a_positive_reading_is_mirrored() -> None:
+    text = "Great, another outage."
+    praise = Prediction((0.1, 0.2, 0.7), 0.6, {"satisfaction": 0.8, "frustration": 0.1},
+                        [Evidence(0, 5, "Great", 0.9)])  # fmt: skip
+    turned = unsarcastic(text, praise)
+    assert turned.probs == (0.7, 0.2, 0.1) and turned.score == -0.6
+    assert turned.evidence[0].weight == -0.9
+    assert turned.emotions["frustration"] == 0.8 and turned.emotions["satisfaction"] == 0.1
+    complaint = Prediction((0.8, 0.1, 0.1), -0.7)
+    assert unsarcastic(text, complaint) is complaint
+    assert unsarcastic("Great, it works.", praise) is praise
+
+
+@pytest.mark.parametrize("engine", ["rules.v1", "model.v1"])
+def test_the_analysis_reads_sarcasm_as_negative_and_flags_the_sentence(engine: str) -> None:
+    mixed = ("Hi team, thanks for the call on Monday. Fantastic support, only took three "
+             "weeks to get a reply about the SSO bug.")  # fmt: skip
+    sarcastic, sincere, message = crmsense.analyze(
+        ["Wow, what a great experience, my account got locked twice today.",
+         "Great job on the migration, everything went smoothly!", mixed],
+        engine=engine,
+    )  # fmt: skip
+    assert sarcastic.label == "negative" and sarcastic.sentences[0].sarcastic
+    assert sincere.label == "positive" and not sincere.sentences[0].sarcastic
+    assert [s.sarcastic for s in message.sentences] == [False, True]
+    assert message.sentences[-1].label == "negative"
