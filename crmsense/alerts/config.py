@@ -36,7 +36,6 @@ import hashlib
 import json
 import re
 import string
-import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, cached_property
@@ -48,6 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationErr
 
 from crmsense.alerts.calendar import Due, WorkCalendar
 from crmsense.alerts.conditions import ConditionProblem, Node, Window, compile_node
+from crmsense.configfile import parse_config
 from crmsense.errors import ConfigError
 
 DEFAULT_PATH = Path(__file__).with_name("default_playbook.toml")
@@ -236,17 +236,9 @@ class Playbook:
 # -- loading ---------------------------------------------------------------------------
 
 
-def _parse(text: str, where: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: not valid TOML: {exc} — fix the syntax there",
-                          code="E410") from exc  # fmt: skip
-
-
 @cache
 def _defaults() -> dict[str, Any]:
-    return _parse(DEFAULT_PATH.read_text(encoding="utf-8"), str(DEFAULT_PATH))
+    return parse_config(DEFAULT_PATH.read_text(encoding="utf-8"), str(DEFAULT_PATH), code="E410")
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -373,7 +365,8 @@ def _check_sinks(sinks: dict[str, SinkConfig], rule_names: set[str]) -> list[str
 
 
 def load_playbook(path: Path | None = None, *, text: str | None = None) -> Playbook:
-    """The default playbook, with ``path`` (or TOML ``text``) merged over it.
+    """The default playbook, with ``path`` (TOML, or YAML by its extension) or TOML
+    ``text`` merged over it.
 
     Raises :class:`~crmsense.errors.ConfigError` listing every problem with its key path.
     """
@@ -384,7 +377,7 @@ def load_playbook(path: Path | None = None, *, text: str | None = None) -> Playb
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read the rules file ({exc.strerror}) — check "
                               "the path", code="E413") from exc  # fmt: skip
-    data = _combine(_defaults(), _parse(text, where) if text is not None else {})
+    data = _combine(_defaults(), parse_config(text, where, code="E410") if text is not None else {})
     try:
         spec = PlaybookFile.model_validate(data)
     except ValidationError as exc:

@@ -25,7 +25,8 @@ app.add_typer(rules_app, name="rules")
 RulesOption = Annotated[
     Path | None,
     typer.Option("--rules", envvar="CRMSENSE_RULES",
-                 help="Alert playbook (TOML) merged over the default playbook."),
+                 help="Alert playbook (TOML, or YAML by extension) merged over the "
+                      "default playbook."),
 ]  # fmt: skip
 FormatOption = Annotated[str, typer.Option("--format", help="table or json")]
 ReasonOption = Annotated[

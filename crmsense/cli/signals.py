@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
-        "--config", help="Health-score and signals config (TOML), merged over the defaults."
+        "--config",
+        help="Health-score and signals config (TOML, or YAML by extension), merged over the "
+        "defaults.",
     ),
 ]
 FormatOption = Annotated[str, typer.Option("--format", help="table or json")]

@@ -28,13 +28,13 @@ __all__ = [
 
 import hashlib
 import json
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from crmsense.configfile import parse_config
 from crmsense.errors import ConfigError
 
 DEFAULT_PATH = Path(__file__).with_name("default_health.toml")
@@ -289,15 +289,6 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _parse(text: str, where: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(
-            f"{where}: not valid TOML: {exc} — fix the syntax at that line", code="E402"
-        ) from exc
-
-
 def _explain(error: ValidationError, where: str) -> ConfigError:
     problems = []
     for item in error.errors(include_url=False):
@@ -318,11 +309,12 @@ def _explain(error: ValidationError, where: str) -> ConfigError:
 
 @cache
 def _defaults() -> dict[str, Any]:
-    return _parse(DEFAULT_PATH.read_text(encoding="utf-8"), str(DEFAULT_PATH))
+    return parse_config(DEFAULT_PATH.read_text(encoding="utf-8"), str(DEFAULT_PATH), code="E402")
 
 
 def load_config(path: Path | None = None, *, text: str | None = None) -> HealthConfig:
-    """The shipped defaults, with ``path`` (or TOML ``text``) merged over them."""
+    """The shipped defaults, with ``path`` (TOML, or YAML by its extension) or TOML
+    ``text`` merged over them."""
     where = "<text>" if text is not None else str(path or DEFAULT_PATH)
     data = json.loads(json.dumps(_defaults()))
     if path is not None:
@@ -334,7 +326,7 @@ def load_config(path: Path | None = None, *, text: str | None = None) -> HealthC
                 code="E403",
             ) from exc
     if text is not None:
-        data = _merge(data, _parse(text, where))
+        data = _merge(data, parse_config(text, where, code="E402"))
     try:
         return HealthConfig.model_validate(data)
     except ValidationError as exc:
