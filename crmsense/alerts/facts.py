@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Table, and_, func, inspect, select, union
 
 from crmsense.store import models as m
+from crmsense.store.queries import edited_accounts
 from crmsense.store.types import to_utc
 
 if TYPE_CHECKING:
@@ -341,7 +342,8 @@ def touched_accounts(
     conn: Connection, marks: dict[str, Any], since: datetime, previous_as_of: datetime,
     as_of: datetime, followup_wait: timedelta,
 ) -> set[int]:  # fmt: skip
-    """Accounts touched since the last evaluation: new rows after ``marks``; analyses and
+    """Accounts touched since the last evaluation: new rows after ``marks``; accounts,
+    contacts and deals edited since ``since``; analyses and
     signal snapshots written since ``since`` (wall-clock); and follow-ups that have gone
     unanswered for ``followup_wait`` between ``previous_as_of`` and ``as_of``."""
     from crmsense.alerts import signalfacts
@@ -352,6 +354,7 @@ def touched_accounts(
     ]
     acc, ana, msg, sur = _t(m.Account), _t(m.Analysis), _t(m.Message), _t(m.Survey)
     parts.append(select(acc.c.id).where(acc.c.id > marks.get("accounts", 0)))
+    parts += edited_accounts(since)
     for subject, table in (("message", msg), ("survey", sur)):
         parts.append(
             select(table.c.account_id)

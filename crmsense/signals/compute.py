@@ -31,6 +31,7 @@ from crmsense.signals.load import history_days, load_accounts
 from crmsense.signals.outreach import Policy
 from crmsense.store import models as m
 from crmsense.store.db import Database
+from crmsense.store.queries import edited_accounts
 from crmsense.store.types import to_utc
 
 Progress = Callable[[int, int | None], None]
@@ -109,7 +110,8 @@ def _marks(conn: Connection) -> dict[str, int]:
 
 
 def _touched(conn: Connection, marks: dict[str, Any], since: datetime) -> set[int]:
-    """Accounts with rows added after ``marks`` or analyses written since ``since``."""
+    """Accounts with rows added after ``marks``, accounts/contacts/deals edited or analyses
+    written since ``since``."""
     a = _t(m.Analysis)
     parts: list[Any] = [
         select(_t(model).c.account_id).where(_t(model).c.id > int(marks.get(name, 0)))
@@ -117,6 +119,7 @@ def _touched(conn: Connection, marks: dict[str, Any], since: datetime) -> set[in
     ]
     acc = _t(m.Account)
     parts.append(select(acc.c.id).where(acc.c.id > int(marks.get("accounts", 0))))
+    parts += edited_accounts(since)
     for subject, model in _SUBJECTS.items():
         table = _t(model)
         parts.append(

@@ -91,6 +91,7 @@ class Account(_Sourced, Base):
     domain: Mapped[str | None] = mapped_column(String(200), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime | None] = mapped_column()
 
 
 class Contact(_Sourced, Base):
@@ -102,6 +103,7 @@ class Contact(_Sourced, Base):
     email: Mapped[str | None] = mapped_column(String(320), index=True)
     role: Mapped[str | None] = mapped_column(String(60))
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime | None] = mapped_column()
 
 
 class Deal(_Sourced, Base):
@@ -118,6 +120,7 @@ class Deal(_Sourced, Base):
     status: Mapped[str] = mapped_column(String(20), default="open")
     owner: Mapped[str | None] = mapped_column(String(320))
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime | None] = mapped_column()
 
 
 class Message(_Sourced, Base):

@@ -12,6 +12,7 @@ __all__ = ["RecordWriter", "Unresolved"]
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, delete, select
@@ -120,6 +121,7 @@ class RecordWriter:
     def __init__(self, conn: Connection, source: str = "local") -> None:
         self.conn = conn
         self.refs = _Refs(conn, source)
+        self.now = datetime.now(UTC)  # ``updated_at`` of the accounts, contacts, deals written
         self._insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
 
     # -- public ---------------------------------------------------------------------------
@@ -241,6 +243,7 @@ class RecordWriter:
                     "renewal_date": r.renewal_date,
                     "domain": r.domain.lower() if r.domain else None,
                     "extra": r.extra,
+                    "updated_at": self.now,
                 }
             )
             if r.parent_id:
@@ -290,6 +293,7 @@ class RecordWriter:
                     "email": r.email.lower() if r.email else None,
                     "role": r.role,
                     "extra": r.extra,
+                    "updated_at": self.now,
                 }
             )
         self._upsert(table, rows, ("source", "external_id"))
@@ -324,6 +328,7 @@ class RecordWriter:
                     "status": r.status,
                     "owner": r.owner,
                     "extra": r.extra,
+                    "updated_at": self.now,
                 }
             )
         self._upsert(table, rows, ("source", "external_id"))

@@ -133,6 +133,20 @@ def test_incremental_runs_read_only_touched_accounts(db: Database) -> None:
     assert evaluate(db, PLAYBOOK, at(0, 12), accounts=["a", "c"]).accounts == 2
 
 
+def test_an_edited_account_is_re_evaluated_incrementally(db: Database) -> None:
+    tl = Timeline()
+    tl.account("grow", arr=40_000)
+    tl.healthy("grow", at(0))
+    tl.survey("grow", at(0, 8), "nps", 2, "Not good enough.")
+    replay = Replay(db, tl)
+    replay.step(at(0, 9))
+    assert {a["rule"] for a in alerts(db)} == {"detractor_followup", "tier_moderate"}
+    tl.account("grow", arr=300_000)  # the CRM now says it is a high-value account
+    report = replay.step(at(0, 10))
+    assert (report.mode, report.accounts) == ("incremental", 1)
+    assert "tier_high" in {a["rule"] for a in alerts(db)}
+
+
 def test_unanswered_followups_are_picked_up_as_time_passes(db: Database) -> None:
     tl = Timeline()
     tl.account("wait")

@@ -113,6 +113,18 @@ def test_incremental_run_touches_only_what_changed(computed: Any) -> None:
     assert after["improving"] == accounts["improving"]
 
 
+def test_an_edited_account_is_recomputed_incrementally(computed: Any) -> None:
+    db, accounts, _ = computed
+    assert accounts["improving"]["scorecard"] != "enterprise"
+    edited = History("improving", segment="enterprise", arr=900_000).records[0]
+    _load(db, [edited])
+    step = compute_signals(db, AS_OF, engine="rules.v1")
+    assert (step.mode, step.accounts) == ("incremental", 1)
+    after = {a["account_id"]: a for a in account_reports(db, AS_OF.date())}
+    assert (after["improving"]["scorecard"], after["improving"]["arr"]) == ("enterprise", 900_000)
+    assert after["noisy"] == accounts["noisy"]
+
+
 def test_history_of_snapshots_and_the_change(computed: Any) -> None:
     db, accounts, _ = computed
     later = AS_OF + timedelta(days=7)
