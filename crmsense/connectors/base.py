@@ -12,6 +12,7 @@ from __future__ import annotations
 
 __all__ = [
     "MARKER",
+    "PENDING_PARENTS",
     "PUSH_FIELDS",
     "Connector",
     "FieldSpec",
@@ -19,11 +20,13 @@ __all__ = [
     "Page",
     "SetupResult",
     "TaskSpec",
+    "as_date",
     "as_datetime",
+    "link_parents",
 ]
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol, Self
@@ -55,6 +58,18 @@ def as_datetime(value: Any) -> datetime | None:
     except ValueError:
         return None
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def as_date(value: Any) -> str | None:
+    """A CRM date (``YYYY-MM-DD``, a timestamp at midnight UTC, or epoch ms) as an ISO date.
+
+    >>> as_date("2027-02-01"), as_date("2027-02-01T00:00:00.000Z"), as_date(1801440000000)
+    ('2027-02-01', '2027-02-01', '2027-02-01')
+    >>> as_date("") is None and as_date("soon") is None
+    True
+    """
+    when = as_datetime(value)
+    return when.date().isoformat() if when else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +111,39 @@ class Page:
     cursor: dict[str, Any]
     total: int | None = None
     fetched: int = 0
+
+
+#: Cursor key of the accounts :func:`link_parents` still has to send with their parent.
+PENDING_PARENTS = "pending_parents"
+
+
+def link_parents(pages: Iterable[Page], cursor: dict[str, Any]) -> Iterator[Page]:
+    """Account pages whose ``parent_id`` always resolves, whatever order the CRM sends.
+
+    Pages follow modification time, so a child can come before its parent, and the store
+    resolves ``parent_id`` only against accounts already stored. Such a child is stored
+    without the link first and sent again, whole and linked, after the last page; until
+    then it waits in the cursor, so an interrupted pull still links it when it resumes.
+    """
+    pending: dict[str, dict[str, Any]] = {r["id"]: r for r in cursor.get(PENDING_PARENTS, [])}
+    seen: set[str] = set()
+    last: Page | None = None
+    for page in pages:
+        seen.update(r["id"] for r in page.records if r.get("type") == "account")
+        records = []
+        for record in page.records:
+            parent = record.get("parent_id") if record.get("type") == "account" else None
+            if parent and parent not in seen:
+                pending[record["id"]] = record
+                record = {k: v for k, v in record.items() if k != "parent_id"}
+            elif record.get("type") == "account":
+                pending.pop(record["id"], None)  # a newer version, linked or parentless
+            records.append(record)
+        last = page
+        waiting = {PENDING_PARENTS: list(pending.values())} if pending else {}
+        yield replace(page, records=records, cursor={**page.cursor, **waiting})
+    if pending and last is not None:
+        yield Page(last.object_type, list(pending.values()), last.cursor, last.total)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,9 +27,17 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    StringConstraints,
+    ValidationError,
+)
 
 from crmsense.errors import ConfigError
 
@@ -45,11 +53,40 @@ class _Config(BaseModel):
     max_retries: int = Field(5, ge=0, description="Retries on 429, 5xx and timeouts.")
 
 
+_FIELD = r"^[A-Za-z_][A-Za-z0-9_]*$"  # a CRM field's API name (also keeps SOQL safe)
+
+
+def _pairs(value: Any) -> Any:
+    """``"csm=CSM__c, account_executive=OwnerId"`` (how the environment gives it) as a dict."""
+    if isinstance(value, str):
+        pairs = (item.partition("=") for item in value.split(",") if item.strip())
+        return {role.strip(): field.strip() for role, _, field in pairs}
+    return value
+
+
+OwnerFields = Annotated[
+    dict[
+        Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$")],
+        Annotated[str, StringConstraints(pattern=_FIELD)],
+    ],
+    BeforeValidator(_pairs),
+]
+
+
 class _CrmConfig(_Config):
     arr_field: str | None = Field(
-        None,
-        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
-        description="The CRM's account field that holds ARR (none is standard).",
+        None, pattern=_FIELD, description="The CRM's account field that holds ARR."
+    )
+    segment_field: str | None = Field(
+        None, pattern=_FIELD, description="The account field read as the segment (tier)."
+    )
+    renewal_field: str | None = Field(
+        None, pattern=_FIELD, description="The account field that holds the renewal date."
+    )
+    owner_fields: OwnerFields = Field(
+        default_factory=dict,
+        description="Owner role → the account's user field (the record owner is the "
+        "account_executive unless this says otherwise).",
     )
 
 
@@ -70,6 +107,7 @@ class SalesforceConfig(_CrmConfig):
     client_id: str
     client_secret: SecretStr
     refresh_token: SecretStr
+    segment_field: str | None = Field("Type", pattern=_FIELD)
     login_url: str = "https://login.salesforce.com"
     instance_url: str | None = Field(None, description="Taken from the token response if unset.")
     access_token: SecretStr | None = None
@@ -87,6 +125,13 @@ class ZohoConfig(_CrmConfig):
     accounts_url: str = "https://accounts.zoho.com"
     api_domain: str = "https://www.zohoapis.com"
     access_token: SecretStr | None = None
+    segment_field: str | None = Field("Account_Type", pattern=_FIELD)
+    email_full_scan_hours: float = Field(
+        24.0,
+        ge=0,
+        description="How often an e-mail pull reads every contact's e-mails; in between, "
+        "only contacts changed since the last pull (0: always every contact).",
+    )
 
 
 class WebhookConfig(_Config):

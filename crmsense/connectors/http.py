@@ -2,9 +2,12 @@
 
 Policy, the same for all vendors:
 
-* ``429``: wait ``Retry-After`` (seconds or an HTTP date; exponential backoff when the
-  header is absent), then retry. A *daily* quota (as the vendor's error body says) is not
-  retried: :class:`QuotaExceededError` tells the caller to stop until the quota resets.
+* ``429``: wait ``Retry-After`` (seconds or an HTTP date; without it, exponential backoff,
+  but at least the window of the limit the vendor names: :class:`Throttle`), then retry.
+  Some vendors signal a short-window limit with another status (Salesforce: ``403
+  REQUEST_LIMIT_EXCEEDED`` for concurrent requests); their :data:`RateLimits` says so. A
+  *daily* quota (as the vendor's error body says) is not retried:
+  :class:`QuotaExceededError` tells the caller to stop until the quota resets.
 * ``5xx``, timeouts and dropped connections: exponential backoff with full jitter.
 * ``401``: the auth object may refresh its token once (OAuth refresh-token flow).
 * any other ``4xx``: :class:`ApiError` with the vendor's own error code and message.
@@ -23,6 +26,8 @@ __all__ = [
     "HttpClient",
     "OAuthRefresh",
     "QuotaExceededError",
+    "RateLimits",
+    "Throttle",
     "retry_after_seconds",
 ]
 
@@ -30,6 +35,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
@@ -43,6 +49,19 @@ log = logging.getLogger("crmsense.connectors")
 
 ErrorParser = Callable[["httpx.Response"], tuple[str, str]]
 """Vendor error body → ``(code, message)``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Throttle:
+    """A rate-limit error, as the vendor names it: a spent quota, or a window to wait out."""
+
+    quota: bool = False
+    #: The least wait before retrying (the limit's window), when ``Retry-After`` is absent.
+    wait_s: float = 0.0
+
+
+RateLimits = Callable[[int, str, str], Throttle | None]
+"""``(status, vendor code, message)`` → the limit it reports, or None for other errors."""
 
 
 class ApiError(IntegrationError):
@@ -190,7 +209,7 @@ class HttpClient:
         auth: Auth,
         parse_error: ErrorParser,
         *,
-        is_quota: Callable[[int, str], bool] = lambda status, code: False,
+        rate_limits: RateLimits = lambda status, code, message: None,
         timeout_s: float = 30.0,
         max_retries: int = 5,
         backoff_base_s: float = 0.5,
@@ -206,7 +225,7 @@ class HttpClient:
         self.vendor = vendor
         self.auth = auth
         self.parse_error = parse_error
-        self.is_quota = is_quota
+        self.rate_limits = rate_limits
         self.max_retries = max_retries
         self.backoff_base_s = backoff_base_s
         self.backoff_cap_s = backoff_cap_s
@@ -269,15 +288,20 @@ class HttpClient:
                 return response
             vendor_code, message = self._error(response)
             wait = retry_after_seconds(response.headers.get("Retry-After"))
-            if self.is_quota(status, vendor_code):
+            throttle = self.rate_limits(status, vendor_code, message)
+            if throttle is not None and throttle.quota:
                 raise QuotaExceededError(
                     f"{self.vendor}: API quota exhausted ({vendor_code}: {message}); "
                     "resume the sync after the quota resets",
                     retry_after=wait,
                 )
-            if (status == 429 or status >= 500) and attempt < self.max_retries:
-                delay = min(self.max_wait_s, wait if wait is not None else self._backoff(attempt))
-                self._wait(method, path, f"HTTP {status}", delay)
+            retryable = status == 429 or status >= 500 or throttle is not None
+            if retryable and attempt < self.max_retries:
+                if wait is None:
+                    floor = throttle.wait_s if throttle is not None else 0.0
+                    wait = max(floor, self._backoff(attempt))
+                delay = min(self.max_wait_s, wait)
+                self._wait(method, path, f"HTTP {status} {vendor_code}", delay)
                 attempt += 1
                 continue
             self._fail(method, path, response, vendor_code, message)

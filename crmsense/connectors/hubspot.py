@@ -13,8 +13,14 @@ API surface (HubSpot's "legacy" v3/v4 paths, still the stable public ones):
   ``POST /crm/v3/properties/{type}``: push-back and setup.
 
 Auth: a private-app access token (``Authorization: Bearer pat-…``). Errors come as
-``{"status": "error", "message", "correlationId", "category"}``; a 429 adds
-``policyName`` (``DAILY`` means the daily quota is spent).
+``{"status": "error", "message", "correlationId", "category"}``; a 429 comes as
+``{"status": "error", "message", "errorType": "RATE_LIMIT", "correlationId",
+"policyName"}``: ``DAILY`` means the daily quota is spent (stop), ``TEN_SECONDLY_ROLLING``
+the 10-second window (wait it out), and search's own per-second limit says "You have
+reached your secondly limit." (wait a second). HubSpot's own client waits the same way.
+
+Companies carry their parent (``hs_parent_company_id``) and, through properties named in
+the config, segment, renewal date, ARR and owners by role.
 """
 
 from __future__ import annotations
@@ -36,10 +42,12 @@ from crmsense.connectors.base import (
     Page,
     SetupResult,
     TaskSpec,
+    as_date,
     as_datetime,
+    link_parents,
 )
 from crmsense.connectors.config import HubSpotConfig, load_config
-from crmsense.connectors.http import ApiError, BearerToken, HttpClient
+from crmsense.connectors.http import ApiError, BearerToken, HttpClient, Throttle
 from crmsense.errors import IntegrationError
 
 if TYPE_CHECKING:
@@ -53,7 +61,7 @@ PAGE_SIZE = 200
 SEARCH_CAP = 10_000
 
 _PROPERTIES: dict[str, list[str]] = {
-    "companies": ["name", "domain", "hubspot_owner_id", "industry"],
+    "companies": ["name", "domain", "hubspot_owner_id", "industry", "hs_parent_company_id"],
     "contacts": ["email", "firstname", "lastname", "jobtitle", "associatedcompanyid"],
     "deals": ["dealname", "dealstage", "pipeline", "amount", "closedate", "hubspot_owner_id",
               "hs_is_closed", "hs_is_closed_won"],
@@ -86,12 +94,29 @@ def _modified_property(object_type: str) -> str:
 
 def _parse_error(response: httpx.Response) -> tuple[str, str]:
     body = response.json()
-    code = body.get("policyName") or body.get("category") or f"HTTP{response.status_code}"
+    code = (
+        body.get("policyName")
+        or body.get("category")
+        or body.get("errorType")
+        or f"HTTP{response.status_code}"
+    )
     return str(code), str(body.get("message", ""))
 
 
-def _is_quota(status: int, code: str) -> bool:
-    return status == 429 and code == "DAILY"
+#: 429 policies → what to do: the daily quota stops the sync; the others are windows.
+_POLICIES = {
+    "DAILY": Throttle(quota=True),
+    "TEN_SECONDLY_ROLLING": Throttle(wait_s=10.0),
+    "SECONDLY": Throttle(wait_s=1.0),
+}
+
+
+def _rate_limits(status: int, code: str, message: str) -> Throttle | None:
+    if status != 429:
+        return None
+    if "secondly limit" in message.lower():  # search's per-second limit names no policy
+        return _POLICIES["SECONDLY"]
+    return _POLICIES.get(code)
 
 
 def _ms(value: Any) -> int:
@@ -130,12 +155,13 @@ class HubSpotConnector:
             config.base_url,
             BearerToken(config.token.get_secret_value()),
             _parse_error,
-            is_quota=_is_quota,
+            rate_limits=_rate_limits,
             timeout_s=config.timeout_s,
             max_retries=config.max_retries,
             sleep=sleep,
         )
-        self.arr_field = config.arr_field
+        self.config = config
+        self.owner_fields = {"account_executive": "hubspot_owner_id", **config.owner_fields}
         self._owners: dict[str, str] | None = None
         self._stages: dict[str, tuple[int, int, str]] | None = None
 
@@ -151,6 +177,10 @@ class HubSpotConnector:
     def pull(self, object_type: str, cursor: dict[str, Any]) -> Iterator[Page]:
         if object_type not in _PROPERTIES:
             raise IntegrationError(f"hubspot has no object {object_type!r}", code="E505")
+        pages = self._search(object_type, cursor)
+        return link_parents(pages, cursor) if object_type == "companies" else pages
+
+    def _search(self, object_type: str, cursor: dict[str, Any]) -> Iterator[Page]:
         modified = _modified_property(object_type)
         since = _ms(cursor.get("since"))
         after: str | None = cursor.get("after")
@@ -194,7 +224,11 @@ class HubSpotConnector:
             yield Page(object_type, records, cursor, data.get("total"), len(results))
 
     def _extra(self, object_type: str) -> list[str]:
-        return [self.arr_field] if object_type == "companies" and self.arr_field else []
+        if object_type != "companies":
+            return []
+        cfg = self.config
+        named = [cfg.arr_field, cfg.segment_field, cfg.renewal_field, *self.owner_fields.values()]
+        return sorted({n for n in named if n and n not in _PROPERTIES["companies"]})
 
     def _associations(self, object_type: str, ids: list[str]) -> dict[str, dict[str, str]]:
         """``{to_type: {from_id: first associated id}}`` for one page."""
@@ -258,13 +292,17 @@ class HubSpotConnector:
         return {"id": rid, "source": self.source, **{k: v for k, v in values.items() if v}}
 
     def _map_companies(self, rid: str, p: Row, _: Row) -> list[Row]:
-        owner = self._owner_email(p.get("hubspot_owner_id"))
+        cfg = self.config
+        owners = {role: self._owner_email(p.get(prop)) for role, prop in self.owner_fields.items()}
         return [{
             **self._base(rid, domain=p.get("domain"), industry=p.get("industry"),
-                         arr=_number(p.get(self.arr_field or ""))),
+                         arr=_number(p.get(cfg.arr_field or "")),
+                         parent_id=p.get("hs_parent_company_id"),
+                         segment=p.get(cfg.segment_field or ""),
+                         renewal_date=as_date(p.get(cfg.renewal_field or ""))),
             "type": "account",
             "name": p.get("name") or p.get("domain") or f"HubSpot company {rid}",
-            "owners": {"account_executive": owner} if owner else {},
+            "owners": {role: email for role, email in owners.items() if email},
             "crm_owner_id": p.get("hubspot_owner_id"),
         }]  # fmt: skip
 

@@ -11,6 +11,12 @@ API surface (REST API, version ``CRMSENSE_SALESFORCE_API_VERSION``, default v60.
   push-back; ``POST /tooling/sobjects/CustomField``: setup (``Health_Score__c`` …).
 * ``POST {login_url}/services/oauth2/token`` (``grant_type=refresh_token``) for the
   access token and ``instance_url``; a 401 ``INVALID_SESSION_ID`` refreshes once.
+* Limits: ``403 REQUEST_LIMIT_EXCEEDED`` "TotalRequests Limit exceeded." is the 24-hour
+  allocation (stop); the same code for concurrent long-running requests
+  ("ConcurrentRequests …", "ConcurrentPerOrgLongTxn …") is waited out and retried.
+
+Accounts carry ``ParentId``, the segment (``Type`` unless configured), a configured
+renewal-date field and owners by role from user lookups (``Owner.Email``, ``CSM__r.Email``).
 
 Why httpx and not ``simple-salesforce``: that SDK has no 429/5xx retry or backoff and no
 refresh-token grant (it takes a session id, password, JWT or client-credentials login),
@@ -35,10 +41,12 @@ from crmsense.connectors.base import (
     Page,
     SetupResult,
     TaskSpec,
+    as_date,
     as_datetime,
+    link_parents,
 )
 from crmsense.connectors.config import SalesforceConfig, load_config
-from crmsense.connectors.http import ApiError, HttpClient, OAuthRefresh
+from crmsense.connectors.http import ApiError, HttpClient, OAuthRefresh, Throttle
 from crmsense.errors import IntegrationError
 
 if TYPE_CHECKING:
@@ -48,7 +56,7 @@ Row = dict[str, Any]
 
 #: object type → (sObject, fields read). Relationship fields are dotted.
 _QUERIES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "accounts": ("Account", ("Id", "Name", "Website", "Industry", "OwnerId", "Owner.Email")),
+    "accounts": ("Account", ("Id", "Name", "Website", "Industry", "OwnerId", "ParentId")),
     "contacts": ("Contact", ("Id", "AccountId", "FirstName", "LastName", "Email", "Title")),
     "opportunities": ("Opportunity", ("Id", "AccountId", "Name", "StageName", "Amount",
                                       "CloseDate", "IsClosed", "IsWon", "OwnerId",
@@ -85,8 +93,23 @@ def _parse_error(response: httpx.Response) -> tuple[str, str]:
     )
 
 
-def _is_quota(status: int, code: str) -> bool:
-    return code == "REQUEST_LIMIT_EXCEEDED"
+def _rate_limits(status: int, code: str, message: str) -> Throttle | None:
+    if code != "REQUEST_LIMIT_EXCEEDED":
+        return None
+    if "concurrent" in message.lower():  # long-running requests (>= 20 s) at the org cap
+        return Throttle(wait_s=10.0)
+    return Throttle(quota=True)  # "TotalRequests Limit exceeded.": the 24-hour allocation
+
+
+def _user_email(field: str) -> str:
+    """The SOQL path to the e-mail of the user a lookup field names.
+
+    >>> _user_email("OwnerId"), _user_email("CSM__c"), _user_email("Account_Manager__c")
+    ('Owner.Email', 'CSM__r.Email', 'Account_Manager__r.Email')
+    """
+    if field.endswith("__c"):
+        return f"{field.removesuffix('__c')}__r.Email"
+    return f"{field.removesuffix('Id')}.Email"
 
 
 def _get(record: Row, dotted: str) -> Any:
@@ -131,13 +154,14 @@ class SalesforceConnector:
             config.instance_url or config.login_url,
             self.auth,
             _parse_error,
-            is_quota=_is_quota,
+            rate_limits=_rate_limits,
             timeout_s=config.timeout_s,
             max_retries=config.max_retries,
             sleep=sleep,
         )
         self.api = f"/services/data/{config.api_version}"
-        self.arr_field = config.arr_field
+        self.config = config
+        self.owner_fields = {"account_executive": "OwnerId", **config.owner_fields}
         self._stages: dict[str, tuple[int, int]] | None = None
         self._deal_accounts: dict[str, str | None] = {}
 
@@ -165,9 +189,21 @@ class SalesforceConnector:
     def pull(self, object_type: str, cursor: dict[str, Any]) -> Iterator[Page]:
         if object_type not in _QUERIES:
             raise IntegrationError(f"salesforce has no object {object_type!r}", code="E505")
+        if object_type == "accounts":
+            return link_parents(self._pull(object_type, cursor), cursor)
+        return self._pull(object_type, cursor)
+
+    def _account_fields(self) -> tuple[str, ...]:
+        cfg = self.config
+        named = [cfg.arr_field, cfg.segment_field, cfg.renewal_field]
+        named += [_user_email(f) for f in self.owner_fields.values()]
+        base = _QUERIES["accounts"][1]
+        return (*base, *sorted({n for n in named if n and n not in base}))
+
+    def _pull(self, object_type: str, cursor: dict[str, Any]) -> Iterator[Page]:
         sobject, fields = _QUERIES[object_type]
-        if object_type == "accounts" and self.arr_field:
-            fields = (*fields, self.arr_field)
+        if object_type == "accounts":
+            fields = self._account_fields()
         since = cursor.get("since")
         next_url: str | None = cursor.get("next")
         data: Row | None = None
@@ -236,14 +272,18 @@ class SalesforceConnector:
                 **{k: v for k, v in values.items() if v not in (None, "")}}  # fmt: skip
 
     def _map_accounts(self, r: Row) -> list[Row]:
+        cfg = self.config
         website = (r.get("Website") or "").lower()
         domain = re.sub(r"^(https?://)?(www\.)?", "", website).split("/")[0] or None
-        owner = _get(r, "Owner.Email")
-        arr = r.get(self.arr_field) if self.arr_field else None
-        return [{**self._base(r, domain=domain, industry=r.get("Industry"), arr=arr,
+        owners = {role: _get(r, _user_email(f)) for role, f in self.owner_fields.items()}
+        return [{**self._base(r, domain=domain, industry=r.get("Industry"),
+                              arr=r.get(cfg.arr_field) if cfg.arr_field else None,
+                              parent_id=r.get("ParentId"),
+                              segment=r.get(cfg.segment_field) if cfg.segment_field else None,
+                              renewal_date=as_date(r.get(cfg.renewal_field or "")),
                               crm_owner_id=r.get("OwnerId")),
                  "type": "account", "name": r.get("Name") or f"Salesforce account {r['Id']}",
-                 "owners": {"account_executive": owner} if owner else {}}]  # fmt: skip
+                 "owners": {role: email for role, email in owners.items() if email}}]  # fmt: skip
 
     def _map_contacts(self, r: Row) -> list[Row]:
         name = " ".join(filter(None, (r.get("FirstName"), r.get("LastName")))) or None

@@ -11,6 +11,8 @@ SurveyMonkey   ``Sm-Signature`` (+ ``Sm-Apikey``)     base64 HMAC-SHA1(key ``api
 generic        ``X-Crmsense-Signature``               ``t=<unix>,v1=<hex HMAC-SHA256 of t.body>``
 =============  =====================================  =========================================
 
+(The sources each scheme was checked against are listed in ``docs/connectors.md``.)
+
 A delivery whose id (the provider's event id; for generic requests the signature, which
 covers the timestamp) was accepted before is refused as a replay; generic requests older
 than ``tolerance_s`` (default 5 minutes) are refused as stale. Each response becomes a

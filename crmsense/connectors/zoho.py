@@ -8,22 +8,33 @@ API surface (``{api_domain}/crm/v2.1``):
   "next_page_token"}}``, ``204``/``304`` when nothing (changed). Past the first 2,000
   records Zoho wants ``page_token`` instead of ``page``; the pull follows it.
 * ``GET /Contacts/{id}/Emails`` (the Emails related list: ``{"email_related_list":
-  [...]}``) and ``GET /Contacts/{id}/Emails/{message_id}`` for each new e-mail's content.
+  [...], "info": {"next_index", "more_records", …}}``, a few e-mails per call, paged by
+  ``index``) and ``GET /Contacts/{id}/Emails/{message_id}`` for each new e-mail's content.
+  Zoho has no list of all e-mails and no modified-since filter on this list, so it is
+  read per contact: every contact on a full pass (at most every
+  ``email_full_scan_hours``), otherwise only contacts changed since the last pull; only
+  e-mails sent since the cursor are fetched in full.
+* ``GET /users?type=AllUsers``: e-mails of users a user-lookup field names (owners by role).
 * ``PUT /{Accounts|Deals}``, ``POST|PUT /Tasks``, ``POST|PUT /Notes`` (``{"data": [...]}``
-  in, per-record ``{"code", "details", "message", "status"}`` out); ``POST
-  /settings/fields?module=…`` for setup.
+  in, per-record ``{"code", "details", "message", "status"}`` out); setup with ``POST
+  /crm/v8/settings/fields?module=…`` (the Create Custom Fields API, documented from v6).
 * OAuth: ``Authorization: Zoho-oauthtoken …``; tokens from ``POST
   {accounts_url}/oauth/v2/token?grant_type=refresh_token…``, whose ``api_domain`` is the
-  data centre to call. Errors: ``{"code", "details", "message", "status": "error"}``.
+  data centre to call. Errors: ``{"code", "details", "message", "status": "error"}``;
+  ``429 TOO_MANY_REQUESTS`` (concurrency) is retried with backoff.
+
+Accounts carry ``Parent_Account``, the segment (``Account_Type`` unless configured), a
+configured renewal-date field and owners by role from user-lookup fields.
 """
 
 from __future__ import annotations
 
 __all__ = ["ZohoConnector", "field_name"]
 
+import logging
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
@@ -34,18 +45,24 @@ from crmsense.connectors.base import (
     Page,
     SetupResult,
     TaskSpec,
+    as_date,
     as_datetime,
+    link_parents,
 )
 from crmsense.connectors.config import ZohoConfig, load_config
-from crmsense.connectors.http import ApiError, HttpClient, OAuthRefresh
+from crmsense.connectors.http import ApiError, HttpClient, OAuthRefresh, Throttle
 from crmsense.errors import IntegrationError
 
 if TYPE_CHECKING:
     import httpx
 
+log = logging.getLogger("crmsense.connectors")
+
 Row = dict[str, Any]
 
 API = "/crm/v2.1"
+#: The Create Custom Fields API is documented from v6 on (not for v2.1).
+SETUP_API = "/crm/v8"
 PER_PAGE = 200
 _MODULES = {
     "accounts": "Accounts",
@@ -57,6 +74,7 @@ _MODULES = {
 }
 _MODULE_OF = {"account": "Accounts", "deal": "Deals"}
 _PRIORITY = {"high": "High", "normal": "Normal", "low": "Low"}
+#: Spent API credits. Not confirmed in Zoho's documentation (see docs/connectors.md).
 _QUOTA_CODES = {"LIMIT_REACHED", "API_LIMIT_EXCEEDED"}
 
 
@@ -79,8 +97,8 @@ def _parse_error(response: httpx.Response) -> tuple[str, str]:
     return str(code), str(body.get("message", ""))
 
 
-def _is_quota(status: int, code: str) -> bool:
-    return code in _QUOTA_CODES
+def _rate_limits(status: int, code: str, message: str) -> Throttle | None:
+    return Throttle(quota=True) if code in _QUOTA_CODES else None
 
 
 def _id(value: Any) -> str | None:
@@ -127,14 +145,16 @@ class ZohoConnector:
             config.api_domain,
             self.auth,
             _parse_error,
-            is_quota=_is_quota,
+            rate_limits=_rate_limits,
             timeout_s=config.timeout_s,
             max_retries=config.max_retries,
             sleep=sleep,
         )
-        self.arr_field = config.arr_field
+        self.config = config
+        self.owner_fields = {"account_executive": "Owner", **config.owner_fields}
         self._stages: dict[str, tuple[int, int]] | None = None
         self._deal_accounts: dict[str, str | None] = {}
+        self._users: dict[str, str] | None = None
 
     @classmethod
     def configured(cls, config_path: Path | None = None) -> Self:
@@ -182,47 +202,96 @@ class ZohoConnector:
 
     def pull(self, object_type: str, cursor: dict[str, Any]) -> Iterator[Page]:
         if object_type == "emails":
-            yield from self._pull_emails(cursor)
-            return
+            return self._pull_emails(cursor)
         if object_type not in _MODULES:
             raise IntegrationError(f"zoho has no object {object_type!r}", code="E505")
+        pages = self._pull_module(object_type, cursor)
+        return link_parents(pages, cursor) if object_type == "accounts" else pages
+
+    def _pull_module(self, object_type: str, cursor: dict[str, Any]) -> Iterator[Page]:
         for records, info, after in self._pages(_MODULES[object_type], cursor):
             mapped = self._map_page(object_type, records)
             yield Page(object_type, mapped, after, info.get("count"), len(records))
 
+    def _full_scan_due(self, cursor: dict[str, Any]) -> bool:
+        last = as_datetime(cursor.get("full_scan_at"))
+        every = timedelta(hours=self.config.email_full_scan_hours)
+        return not cursor.get("since") or last is None or datetime.now(UTC) - last >= every
+
     def _pull_emails(self, cursor: dict[str, Any]) -> Iterator[Page]:
-        """The Emails related list of every contact, keeping those sent since ``since``."""
-        since = as_datetime(cursor.get("since"))
+        """E-mails sent since ``since``, from the Emails related list of each contact.
+
+        A full pass reads every contact; between full passes only contacts changed since
+        the last pull (``If-Modified-Since``) are read. Cursor: ``since`` (newest e-mail
+        time), ``full_scan_at``; mid-pass also the contacts' ``page``/``token``.
+        """
+        since = cursor.get("since")
+        after = as_datetime(since)
+        resuming = "page" in cursor
+        full = bool(cursor.get("full")) if resuming else self._full_scan_due(cursor)
+        started = cursor.get("pass_started") or datetime.now(UTC).isoformat()
         contacts_cursor: Row = {k: cursor[k] for k in ("page", "token") if k in cursor}
-        newest = _later(cursor.get("newest"), cursor.get("since"))
-        for contacts, _, after in self._pages("Contacts", contacts_cursor):
+        if not full and since:
+            contacts_cursor["since"] = since
+        newest = _later(cursor.get("newest"), since)
+        for contacts, _, following in self._pages("Contacts", contacts_cursor):
             records: list[Row] = []
             for contact in contacts:
-                for email in self._emails_of(str(contact["id"])):
-                    sent = as_datetime(email.get("time") or email.get("sent_time"))
-                    if sent is None or (since is not None and sent < since):
-                        continue
-                    newest = _later(newest, sent.isoformat())
+                for email in self._emails_of(str(contact["id"]), after):
+                    newest = _later(newest, email.get("time") or email.get("sent_time"))
                     records.append(self._map_email(str(contact["id"]), email))
-            following: Row = {"since": newest}
-            if "page" in after:  # more contacts to go: keep the old ``since`` until the end
-                following = {
-                    "since": cursor.get("since"),
-                    "newest": newest,
-                    "page": after["page"],
-                    "token": after["token"],
-                }
-            yield Page("emails", records, following, None, len(records))
+            scanned = started if full else cursor.get("full_scan_at")
+            nxt: Row = {"since": newest, "full_scan_at": scanned}
+            if "page" in following:  # more contacts to go: keep the old ``since`` until the end
+                nxt = {"since": since, "newest": newest, "page": following["page"],
+                       "token": following["token"], "full": full, "pass_started": started,
+                       "full_scan_at": cursor.get("full_scan_at")}  # fmt: skip
+            yield Page("emails", records, nxt, None, len(records))
 
-    def _emails_of(self, contact_id: str) -> Iterator[Row]:
-        response = self.http.request("GET", f"{API}/Contacts/{contact_id}/Emails")
-        if response.status_code == 204 or not response.content:
-            return
-        for summary in response.json().get("email_related_list", []):
-            detail = self.http.request(
-                "GET", f"{API}/Contacts/{contact_id}/Emails/{summary['message_id']}"
-            ).json()
-            yield {**summary, **(detail.get("email_related_list") or [{}])[0]}
+    def _emails_of(self, contact_id: str, after: datetime | None) -> Iterator[Row]:
+        """The contact's e-mails sent at or after ``after``, each with its content."""
+        path = f"{API}/Contacts/{contact_id}/Emails"
+        index: str | None = None
+        while True:
+            response = self.http.request("GET", path, params={"index": index} if index else None)
+            if response.status_code == 204 or not response.content:
+                return
+            data: Row = response.json()
+            for summary in data.get("email_related_list", []):
+                sent = as_datetime(summary.get("time") or summary.get("sent_time"))
+                if sent is None or (after is not None and sent < after):
+                    continue  # already pulled: no need for its content
+                detail = self.http.request("GET", f"{path}/{summary['message_id']}").json()
+                yield {**summary, **(detail.get("email_related_list") or [{}])[0]}
+            info: Row = data.get("info") or {}
+            index = info.get("next_index") or data.get("next_index")
+            if not index or info.get("more_records") is False:
+                return
+
+    def _user_email(self, user_id: str | None) -> str | None:
+        """A CRM user's e-mail (for user-lookup fields, which carry only name and id)."""
+        if not user_id:
+            return None
+        if self._users is None:
+            self._users = {}
+            page = 1
+            try:
+                while True:
+                    response = self.http.request(
+                        "GET", f"{API}/users",
+                        params={"type": "AllUsers", "page": page, "per_page": PER_PAGE},
+                    )  # fmt: skip
+                    data: Row = response.json() if response.content else {}
+                    for user in data.get("users", []):
+                        if user.get("email"):
+                            self._users[str(user["id"])] = user["email"]
+                    if not (data.get("info") or {}).get("more_records"):
+                        break
+                    page += 1
+            except ApiError as exc:  # e.g. no ZohoCRM.users.READ scope: keep the ids only
+                log.warning("zoho: users unavailable (%s); owner e-mails by role left empty",
+                            exc.vendor_code)  # fmt: skip
+        return self._users.get(user_id)
 
     def _stage(self, name: str | None) -> tuple[int, int] | None:
         if not name:
@@ -272,20 +341,29 @@ class ZohoConnector:
         return {}
 
     def _map_accounts(self, r: Row) -> list[Row]:
+        cfg = self.config
         owner = r.get("Owner") or {}
         website = (r.get("Website") or "").lower().removeprefix("https://").removeprefix("http://")
+        owners: Row = {}
+        for role, field in self.owner_fields.items():
+            user = r.get(field)
+            if isinstance(user, dict):
+                owners[role] = user.get("email") or self._user_email(_id(user))
         return [
             {
                 **self._base(
                     r,
                     domain=website.removeprefix("www.").split("/")[0],
                     industry=r.get("Industry"),
-                    arr=r.get(self.arr_field) if self.arr_field else None,
+                    arr=r.get(cfg.arr_field) if cfg.arr_field else None,
+                    parent_id=_id(r.get("Parent_Account")),
+                    segment=r.get(cfg.segment_field) if cfg.segment_field else None,
+                    renewal_date=as_date(r.get(cfg.renewal_field or "")),
                     crm_owner_id=owner.get("id"),
                 ),
                 "type": "account",
                 "name": r.get("Account_Name") or f"Zoho account {r['id']}",
-                "owners": {"account_executive": owner["email"]} if owner.get("email") else {},
+                "owners": {role: email for role, email in owners.items() if email},
             }
         ]
 
@@ -479,7 +557,7 @@ class ZohoConnector:
                 try:
                     data = self.http.request(
                         "POST",
-                        f"{API}/settings/fields",
+                        f"{SETUP_API}/settings/fields",
                         params={"module": module},
                         json={"fields": [definition]},
                     ).json()

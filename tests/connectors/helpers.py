@@ -41,7 +41,7 @@ def add_alert(
         "action": "Contact this customer within 24 hours",
         "reasons": {"items": ["NPS 3 from a decision maker"]},
         "evidence": {"items": [{"message_id": "e1011", "excerpt": "We still cannot log in"}]},
-        "dedupe_key": f"{account}:{rule}",
+        "dedupe_key": f"{source}:{account}:{rule}",
         "created_at": NOW,
         "due_at": NOW + timedelta(days=1),
         "updated_at": NOW,

@@ -61,6 +61,8 @@ def test_hubspot_requests(
         assert f["propertyName"] in ("lastmodifieddate", "hs_lastmodifieddate")
         assert s.body["sorts"] == [{"propertyName": f["propertyName"], "direction": "ASCENDING"}]
         assert s.body["limit"] == 200 and all(isinstance(p, str) for p in s.body["properties"])
+    (companies,) = fake.calls("/companies/search")
+    assert "hs_parent_company_id" in companies.body["properties"]
     for s in fake.calls("/batch/read"):
         assert all(set(i) == {"id"} and isinstance(i["id"], str) for i in s.body["inputs"])
     tasks = [s for s in fake.calls("/crm/v3/objects/tasks") if not s.path.endswith("/search")]

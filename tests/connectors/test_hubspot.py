@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from crmsense.store import models as m
 from crmsense.store.queries import record_counts
 
 from .conftest import Sleeps
-from .fakes.hubspot import TOKEN, FakeHubSpot
+from .fakes.hubspot import TOKEN, FakeHubSpot, rate_limited
 from .helpers import add_alert, add_analysis, set_alert_status
 
 Fake = tuple[FakeHubSpot, str]
@@ -74,6 +75,55 @@ def test_pull_round_trip_lands_every_object(
         assert ticket is not None and ticket.ticket_priority == "high"
         call = s.scalars(select(m.Call)).first()
         assert call is not None and call.title == "QBR"
+
+
+def test_companies_bring_parent_segment_renewal_and_owners_by_role(
+    db: Database, hubspot: Fake, connector: Maker
+) -> None:
+    fake, url = hubspot
+    fake.seed(companies=3, contacts_per=0, emails_per=0)
+    crm = connector(
+        url,
+        arr_field="arr",
+        segment_field="tier",
+        renewal_field="renewal_date",
+        owner_fields={"csm": "csm_owner"},
+    )
+    report = pull(db, crm, objects=["companies"])
+    assert report.rejected == []
+    (search,) = fake.calls("/companies/search")
+    assert {"hs_parent_company_id", "tier", "renewal_date", "csm_owner", "arr"} <= set(
+        search.body["properties"]
+    )
+    with db.session() as s:
+        rows = {a.external_id: a for a in s.scalars(select(m.Account))}
+    one, two, three = rows["1"], rows["2"], rows["3"]
+    assert (one.parent_id, two.parent_id, three.parent_id) == (three.id, one.id, None)
+    assert (one.segment, one.renewal_date, one.arr) == ("enterprise", date(2027, 2, 1), 250000.0)
+    assert one.owners == {"account_executive": "sam@vendor.example", "csm": "dana@vendor.example"}
+
+
+def test_a_child_pulled_pages_before_its_parent_is_linked_even_after_a_crash(
+    db: Database, hubspot: Fake, connector: Maker
+) -> None:
+    fake, url = hubspot
+    fake.add("companies", "child", {"name": "Acme EMEA", "hs_parent_company_id": "parent"})
+    for n in range(250):
+        fake.add("companies", f"c{n}", {"name": f"Company {n}"})
+    fake.add("companies", "parent", {"name": "Acme Holdings"})  # modified last: last page
+    fake.fail_after = ("/companies/search", 1, 503)  # page 1 stored, then the CRM goes down
+    crm = connector(url, retries=0)
+    with pytest.raises(ApiError):
+        pull(db, crm, objects=["companies"], batch_records=1)
+    waiting = load_cursor(db, "hubspot.v1", "companies")["pending_parents"]
+    assert [(r["id"], r["parent_id"]) for r in waiting] == [("child", "parent")]
+    fake.fail_after = None
+    report = pull(db, crm, objects=["companies"], batch_records=1)
+    assert report.rejected == []
+    with db.session() as s:
+        rows = {a.external_id: a for a in s.scalars(select(m.Account))}
+    assert rows["child"].parent_id == rows["parent"].id and len(rows) == 252
+    assert "pending_parents" not in load_cursor(db, "hubspot.v1", "companies")
 
 
 def test_incremental_pull_asks_only_for_changes(
@@ -166,19 +216,34 @@ def test_429_waits_for_retry_after_then_succeeds(
     assert record_counts(memory_db)["account"] == 1
 
 
+@pytest.mark.parametrize(
+    ("body", "wait"),
+    [
+        (rate_limited("TEN_SECONDLY_ROLLING"), 10.0),  # the rolling window, not a blind retry
+        ({**rate_limited("SECONDLY"), "message": "You have reached your secondly limit."}, 1.0),
+    ],
+)
+def test_429_without_retry_after_waits_out_the_named_window(
+    memory_db: Database,
+    hubspot: Fake,
+    connector: Maker,
+    sleeps: Sleeps,
+    body: dict[str, Any],
+    wait: float,
+) -> None:
+    fake, url = hubspot
+    fake.seed(companies=1, contacts_per=0, emails_per=0)
+    fake.fault("/companies/search", 429, body)
+    pull(memory_db, connector(url), objects=["companies"])
+    assert sleeps == [wait] and record_counts(memory_db)["account"] == 1
+
+
 def test_daily_quota_stops_without_retrying(
     memory_db: Database, hubspot: Fake, connector: Maker, sleeps: Sleeps
 ) -> None:
     fake, url = hubspot
     fake.seed(companies=1, contacts_per=0, emails_per=0)
-    body = {
-        "status": "error",
-        "message": "You have reached your daily limit.",
-        "category": "RATE_LIMITS",
-        "correlationId": "c",
-        "policyName": "DAILY",
-    }
-    fake.fault("/companies/search", 429, body, times=5)
+    fake.fault("/companies/search", 429, rate_limited("DAILY"), times=5)
     with pytest.raises(QuotaExceededError, match="quota"):
         pull(memory_db, connector(url), objects=["companies"])
     assert len(fake.calls("/companies/search")) == 1 and sleeps == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -19,7 +20,14 @@ from crmsense.store import models as m
 from crmsense.store.queries import record_counts
 
 from .conftest import Sleeps
-from .fakes.salesforce import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeSalesforce, sf_id
+from .fakes.salesforce import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    REFRESH_TOKEN,
+    FakeSalesforce,
+    errors,
+    sf_id,
+)
 from .helpers import add_alert, add_analysis
 
 Fake = tuple[FakeSalesforce, str]
@@ -67,6 +75,26 @@ def test_pull_round_trip(db: Database, salesforce: Fake, connector: Maker) -> No
         assert pricing.account_id == account.id  # looked up from the opportunity
         case = s.scalars(select(m.Message).where(m.Message.channel == "ticket")).first()
         assert case is not None and case.ticket_priority == "high"
+
+
+def test_accounts_bring_parent_segment_renewal_and_owners_by_role(
+    db: Database, salesforce: Fake, connector: Maker
+) -> None:
+    fake, url = salesforce
+    fake.seed(accounts=2, contacts_per=0, emails_per=0)
+    fake.batch_size = 1  # one account per query page: the child comes a page before its parent
+    crm = connector(url, renewal_field="Renewal_Date__c", owner_fields={"csm": "CSM__c"})
+    report = pull(db, crm, objects=["accounts"], batch_records=1)
+    assert report.rejected == []
+    soql = fake.calls("/query", "GET")[0].query["q"]
+    assert soql.startswith("SELECT Id, Name, Website, Industry, OwnerId, ParentId, ")
+    assert all(f in soql for f in ("CSM__r.Email", "Owner.Email", "Renewal_Date__c", "Type"))
+    with db.session() as s:
+        one = s.scalars(select(m.Account).where(m.Account.external_id == ACC1)).one()
+        two = s.scalars(select(m.Account).where(m.Account.external_id == sf_id("Account", 2))).one()
+    assert (one.parent_id, two.parent_id) == (two.id, None)
+    assert (one.segment, one.renewal_date) == ("Customer - Direct", date(2027, 2, 15))
+    assert one.owners == {"account_executive": "sam@vendor.example", "csm": "dana@vendor.example"}
 
 
 def test_soql_is_incremental_and_ordered(
@@ -157,6 +185,17 @@ def test_daily_request_limit_stops(
     with pytest.raises(QuotaExceededError):
         pull(memory_db, connector(url), objects=["accounts"])
     assert sleeps == []
+
+
+def test_concurrent_request_limit_is_waited_out(
+    memory_db: Database, salesforce: Fake, connector: Maker, sleeps: Sleeps
+) -> None:
+    fake, url = salesforce
+    fake.seed(accounts=1, contacts_per=0, emails_per=0)
+    busy = errors("REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded.")
+    fake.fault("/query", 403, busy)
+    pull(memory_db, connector(url), objects=["accounts"])
+    assert sleeps == [10.0] and record_counts(memory_db)["account"] == 1
 
 
 def test_setup_creates_custom_fields_once(salesforce: Fake, connector: Maker) -> None:

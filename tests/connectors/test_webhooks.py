@@ -288,6 +288,18 @@ def test_bad_payloads_get_a_clear_4xx(
         assert s.scalars(select(m.Survey)).all() == []
 
 
+def test_delighted_created_then_updated_is_one_response(receiver: WebhookReceiver) -> None:
+    # Delighted sends survey_response.created with the score, then .updated with the comment
+    created = receiver.receive(
+        "delighted", *delighted(event_type="survey_response.created", event_id="evt-c")
+    )
+    updated = receiver.receive("delighted", *delighted(score=2, event_id="evt-u"))
+    assert (created.status, updated.status) == ("stored", "stored")
+    with receiver.db.session() as s:
+        (survey,) = s.scalars(select(m.Survey)).all()
+    assert (survey.score, survey.comment) == (2.0, "Support never answers.")
+
+
 def test_events_crmsense_does_not_use_are_acknowledged(receiver: WebhookReceiver) -> None:
     receipt = receiver.receive("delighted", *delighted(event_type="unsubscribe.created"))
     assert (receipt.status, receipt.records) == ("ignored", 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -67,6 +68,52 @@ def test_pull_round_trip(db: Database, zoho: Fake, connector: Maker) -> None:
         account = s.scalars(select(m.Account).where(m.Account.external_id == "100")).one()
         assert account.domain == "z1.example" and account.extra["crm_owner_id"] == "777"
         assert account.arr == 120000.0
+
+
+def test_accounts_bring_parent_segment_renewal_and_owners_by_role(
+    db: Database, zoho: Fake, connector: Maker
+) -> None:
+    fake, url = zoho
+    fake.seed(accounts=2, contacts_per=0, emails_per=0)
+    crm = connector(url, renewal_field="Renewal_Date", owner_fields={"csm": "CSM"})
+    assert pull(db, crm, objects=["accounts"]).rejected == []
+    assert len(fake.calls("/users")) == 1  # the CSM lookup has no e-mail: asked once
+    with db.session() as s:
+        rows = {a.external_id: a for a in s.scalars(select(m.Account))}
+    one, two = rows["100"], rows["200"]
+    assert (one.parent_id, two.parent_id) == (two.id, None)
+    assert (one.segment, one.renewal_date) == ("Customer", date(2027, 2, 20))
+    assert one.owners == {"account_executive": "sam@vendor.example", "csm": "dana@vendor.example"}
+
+
+def test_emails_are_paged_and_only_new_ones_fetched_in_full(
+    memory_db: Database, zoho: Fake, connector: Maker
+) -> None:
+    fake, url = zoho
+    fake.seed(accounts=2, contacts_per=2, emails_per=12)  # more than one list call each
+    crm = connector(url)
+    pull(memory_db, crm, objects=["accounts", "contacts"])
+    first = pull(memory_db, crm, objects=["emails"])
+    assert first.fetched["emails"] == 48 and record_counts(memory_db)["message"] == 48
+    assert len(fake.calls("/Emails/msg-")) == 48
+    assert [
+        c.query.get("index") for c in fake.calls("/Contacts/101/Emails") if "msg-" not in c.path
+    ] == [None, "10"]
+    fake.seen.clear()
+    pull(memory_db, crm, objects=["emails"])  # nothing changed: no contact is read
+    assert fake.calls("/Emails") == []
+    fake.add_email("101", "Renewal", "We will not renew.")
+    fake.touch("Contacts", "101")  # e.g. an e-mail sent from the CRM edits the contact
+    fake.add_email("202", "Hello", "Quiet contact, not edited.")
+    fake.seen.clear()
+    again = pull(memory_db, crm, objects=["emails"])
+    assert again.fetched["emails"] == 1
+    assert {c.path.split("/")[4] for c in fake.calls("/Emails")} == {"101"}
+    assert len(fake.calls("/Emails/msg-")) == 1  # the new one only
+    fake.seen.clear()
+    full = pull(memory_db, connector(url, email_full_scan_hours=0), objects=["emails"])
+    assert full.fetched["emails"] == 2 and record_counts(memory_db)["message"] == 50
+    assert len(fake.calls("/Emails/msg-")) == 2  # the missed one and the boundary one
 
 
 def test_incremental_pull_sends_if_modified_since(
@@ -138,6 +185,7 @@ def test_setup_creates_fields_once(zoho: Fake, connector: Maker) -> None:
     fake, url = zoho
     crm = connector(url)
     assert len(crm.setup().created) == 6
+    assert {c.path for c in fake.calls("/settings/fields", "POST")} == {"/crm/v8/settings/fields"}
     assert fake.custom["Deals"] == {"Deal_Risk_Score", "Last_Message_Sentiment"}
     assert len(crm.setup().existing) == 6
 

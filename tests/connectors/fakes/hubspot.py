@@ -3,8 +3,13 @@
 Shapes follow developers.hubspot.com (CRM v3 search: ``filterGroups``/``sorts``/``limit``
 ≤ 200/``after``; results ``{"total", "results": [{"id", "properties", "createdAt",
 "updatedAt", "archived"}], "paging": {"next": {"after"}}}``; errors ``{"status": "error",
-"message", "correlationId", "category"}``; 429s add ``policyName``). Search refuses to
-page past 10,000 results, as HubSpot does.
+"message", "correlationId", "category"}``; a 429 is ``{"status": "error", "message",
+"errorType": "RATE_LIMIT", "correlationId", "policyName", "requestId"}`` as the usage
+guidelines show it, without ``Retry-After``). Search refuses to page past 10,000 results,
+as HubSpot does. The portal has three custom company properties a team might keep: a
+segment (``tier``), a renewal date (``renewal_date``, a date property: ``YYYY-MM-DD``) and
+a CSM (``csm_owner``, a HubSpot-user property: an owner id); ``hs_parent_company_id`` is
+HubSpot's own read-only "Parent Company" (a company id).
 """
 
 from __future__ import annotations
@@ -37,7 +42,19 @@ _OPERATORS = {
     "NOT_CONTAINS_TOKEN",
 }
 STANDARD_PROPERTIES = {
-    "companies": {"name", "domain", "hubspot_owner_id", "industry", "hs_lastmodifieddate"},
+    "companies": {
+        "name",
+        "domain",
+        "hubspot_owner_id",
+        "industry",
+        "hs_lastmodifieddate",
+        "hs_parent_company_id",
+        "annualrevenue",
+        "arr",
+        "tier",
+        "renewal_date",
+        "csm_owner",
+    },
     "contacts": {
         "email",
         "firstname",
@@ -108,7 +125,22 @@ def iso(ms: int) -> str:
     )
 
 
+def rate_limited(policy: str = "TEN_SECONDLY_ROLLING") -> dict[str, Any]:
+    """A 429 body as HubSpot sends it (``DAILY``: the daily limit is spent)."""
+    which = "daily" if policy == "DAILY" else policy.lower()
+    return {
+        "status": "error",
+        "message": f"You have reached your {which} limit.",
+        "errorType": "RATE_LIMIT",
+        "correlationId": correlation_id(),
+        "policyName": policy,
+        "requestId": correlation_id(),
+    }
+
+
 def error(status: int, message: str = "", category: str = "", **extra: Any) -> dict[str, Any]:
+    if status == 429:
+        return rate_limited()
     default = {
         401: "INVALID_AUTHENTICATION",
         404: "OBJECT_NOT_FOUND",
@@ -171,6 +203,8 @@ class FakeHubSpot(FakeApi):
         """A small realistic portfolio: companies, contacts, deals and every engagement."""
         for c in range(1, companies + 1):
             cid = f"{c}"
+            # company 1 belongs to the last one (modified after it), the others to company 1
+            parent = str(companies) if c == 1 else "1"
             self.add(
                 "companies",
                 cid,
@@ -180,6 +214,10 @@ class FakeHubSpot(FakeApi):
                     "hubspot_owner_id": "101",
                     "industry": "SOFTWARE",
                     "arr": "250000",
+                    "tier": "enterprise" if c == 1 else "mid_market",
+                    "renewal_date": f"2027-{c % 12 + 1:02d}-01",
+                    "csm_owner": "102",
+                    "hs_parent_company_id": parent if companies > 1 and c != companies else None,
                 },
             )
             self.add(

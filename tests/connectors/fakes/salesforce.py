@@ -5,8 +5,11 @@ Shapes follow the REST API Developer Guide (v60.0): query results ``{"totalSize"
 ``[{"message", "errorCode"}]``; ``POST /sobjects/X`` → ``201 {"id", "success",
 "errors"}``; ``PATCH`` → ``204``; the OAuth token endpoint ``{"access_token",
 "instance_url", "id", "token_type", "issued_at", "signature"}`` or ``400 {"error",
-"error_description"}``. SOQL is parsed only as far as crmsense uses it, and unknown
-columns fail as Salesforce fails them (``INVALID_FIELD``).
+"error_description"}``; the spent 24-hour allocation is ``403 [{"message": "TotalRequests
+Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}]``. SOQL is parsed only as far
+as crmsense uses it, and unknown columns fail as Salesforce fails them
+(``INVALID_FIELD``). The org has the custom Account fields a team might add: ``ARR__c``,
+``Renewal_Date__c`` (Date) and ``CSM__c`` (a User lookup, read as ``CSM__r.Email``).
 """
 
 from __future__ import annotations
@@ -38,7 +41,13 @@ SCHEMA: dict[str, set[str]] = {
         "OwnerId",
         "Owner.Email",
         "SystemModstamp",
+        "ParentId",
+        "Type",
+        "AnnualRevenue",
         "ARR__c",
+        "Renewal_Date__c",
+        "CSM__c",
+        "CSM__r.Email",
     },
     "Contact": {"Id", "AccountId", "FirstName", "LastName", "Email", "Title", "SystemModstamp"},
     "Opportunity": {
@@ -138,10 +147,9 @@ def errors(code: str, message: str) -> list[dict[str, Any]]:
 
 
 class FakeSalesforce(FakeApi):
-    batch_size = 200
-
     def reset(self) -> None:
         super().reset()
+        self.batch_size = 200  # records per query page (Salesforce's default is 2,000)
         self.records: dict[str, dict[str, dict[str, Any]]] = {o: {} for o in SCHEMA}
         self.custom: dict[str, set[str]] = {"Account": set(), "Opportunity": set()}
         self.locators: dict[str, tuple[list[dict[str, Any]], int]] = {}
@@ -178,6 +186,12 @@ class FakeSalesforce(FakeApi):
                     "ARR__c": 90000.0,
                     "OwnerId": "005000000000001",
                     "Owner": {"Email": "sam@vendor.example"},
+                    # account 1 belongs to the last one, which is modified after it
+                    "ParentId": sf_id("Account", accounts) if a == 1 < accounts else None,
+                    "Type": "Customer - Direct",
+                    "Renewal_Date__c": f"2027-{a % 12 + 1:02d}-15",
+                    "CSM__c": "005000000000002",
+                    "CSM__r": {"Email": "dana@vendor.example"},
                 },
             )
             opp = self.add(
@@ -310,7 +324,11 @@ class FakeSalesforce(FakeApi):
             )
         return seen.body, self.injected(
             request.url.path,
-            lambda s: errors("REQUEST_LIMIT_EXCEEDED" if s == 403 else "SERVER_ERROR", f"HTTP {s}"),
+            lambda s: (
+                errors("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+                if s == 403
+                else errors("SERVER_ERROR", f"HTTP {s}")
+            ),
         )
 
     def _columns(self, sobject: str) -> set[str]:

@@ -8,7 +8,13 @@ Shapes follow zoho.com/crm/developer/docs/api/v2.1: records ``{"data": [...], "i
 [...]}`` and answer per record ``{"code", "details", "message", "status"}``; errors
 ``{"code", "details", "message", "status": "error"}``; the accounts server's token
 endpoint takes its grant in the query string and answers 200 even on failure
-(``{"error": "invalid_code"}``).
+(``{"error": "invalid_code"}``). A contact's Emails related list comes ten e-mails at a
+time, paged by ``index`` (``info.next_index``, ``more_records``), as the "Get Emails of a
+Record" reference shows; the Create Custom Fields API is served at ``/crm/v8`` (it is
+documented from v6 on), the fields metadata at v2.1. Accounts have the standard
+``Parent_Account`` lookup and ``Account_Type`` picklist, and two custom fields a team
+might add: ``Renewal_Date`` (date) and ``CSM`` (a user lookup: ``{"name", "id"}``, no
+e-mail; ``GET /users`` has it).
 """
 
 from __future__ import annotations
@@ -29,6 +35,12 @@ CLIENT_ID = "1000.FAKECLIENTID"
 CLIENT_SECRET = "fake-zoho-secret"
 REFRESH_TOKEN = "1000.fake.refresh"
 API = "/crm/v2.1"
+SETUP_API = "/crm/v8"
+EMAILS_PER_CALL = 10
+USERS = [
+    {"id": "777", "full_name": "Sam Rep", "email": "sam@vendor.example", "status": "active"},
+    {"id": "778", "full_name": "Dana Csm", "email": "dana@vendor.example", "status": "active"},
+]
 MODULES = ("Accounts", "Contacts", "Deals", "Notes", "Calls", "Tasks")
 STAGES = [
     "Qualification",
@@ -97,6 +109,10 @@ class FakeZoho(FakeApi):
         self.records[module][rid] = {"Created_Time": now, **fields, "id": rid, "Modified_Time": now}
         return rid
 
+    def touch(self, module: str, rid: str) -> None:
+        """Edit a record: its ``Modified_Time`` moves on."""
+        self.records[module][rid]["Modified_Time"] = ztime(next(self.clock))
+
     def add_email(self, contact: str, subject: str, content: str, sent: bool = False) -> str:
         message_id = f"msg-{next(self.ids)}"
         self.emails.setdefault(contact, []).append(
@@ -123,6 +139,15 @@ class FakeZoho(FakeApi):
                     "Website": f"www.z{a}.example",
                     "ARR": 120000.0,
                     "Owner": {"name": "Sam", "id": "777", "email": "sam@vendor.example"},
+                    "Account_Type": "Customer",
+                    "Renewal_Date": f"2027-{a % 12 + 1:02d}-20",
+                    "CSM": {"name": "Dana Csm", "id": "778"},
+                    # account 1 belongs to the last one, which is modified after it
+                    "Parent_Account": (
+                        {"name": f"Zylker {accounts}", "id": f"{accounts}00"}
+                        if a == 1 < accounts
+                        else None
+                    ),
                 },
             )
             deal = self.add(
@@ -187,7 +212,9 @@ class FakeZoho(FakeApi):
         return Starlette(
             routes=[
                 Route("/oauth/v2/token", self.token, methods=["POST"]),
-                Route(f"{API}/settings/fields", self.fields, methods=["GET", "POST"]),
+                Route(f"{API}/settings/fields", self.fields, methods=["GET"]),
+                Route(f"{SETUP_API}/settings/fields", self.fields, methods=["POST"]),
+                Route(f"{API}/users", self.users, methods=["GET"]),
                 Route(f"{API}/Contacts/{{id}}/Emails", self.email_list, methods=["GET"]),
                 Route(f"{API}/Contacts/{{id}}/Emails/{{mid}}", self.email_one, methods=["GET"]),
                 Route(f"{API}/{{module}}", self.records_route, methods=["GET", "PUT", "POST"]),
@@ -378,16 +405,32 @@ class FakeZoho(FakeApi):
         _, early = await self._guard(request)
         if early:
             return early
-        mails = self.emails.get(request.path_params["id"], [])
+        mails = sorted(self.emails.get(request.path_params["id"], []), key=lambda m: m["time"])
         if not mails:
             return Response(status_code=204)
-        listed = [{k: v for k, v in m.items() if k != "content"} for m in mails]
-        return JSONResponse(
-            {
-                "email_related_list": listed,
-                "info": {"per_page": 200, "count": len(listed), "page": 1, "more_records": False},
-            }
-        )
+        start = int(request.query_params.get("index") or 0)
+        listed = [
+            {k: v for k, v in m.items() if k != "content"}
+            for m in mails[::-1][start : start + EMAILS_PER_CALL]  # newest first
+        ]
+        more = start + EMAILS_PER_CALL < len(mails)
+        info = {
+            "per_page": EMAILS_PER_CALL,
+            "count": len(listed),
+            "next_index": str(start + EMAILS_PER_CALL) if more else None,
+            "prev_index": str(start - EMAILS_PER_CALL) if start else None,
+            "more_records": more,
+        }
+        return JSONResponse({"email_related_list": listed, "info": info})
+
+    async def users(self, request: Request) -> Response:
+        _, early = await self._guard(request)
+        if early:
+            return early
+        if request.query_params.get("type") not in ("AllUsers", "ActiveUsers"):
+            return JSONResponse(error(400, "INVALID_DATA", "type"), status_code=400)
+        info = {"per_page": 200, "count": len(USERS), "page": 1, "more_records": False}
+        return JSONResponse({"users": USERS, "info": info})
 
     async def email_one(self, request: Request) -> Response:
         _, early = await self._guard(request)
