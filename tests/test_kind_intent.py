@@ -83,6 +83,8 @@ def test_kind_engine_votes() -> None:
     assert classify_kind(doc, 1, 0.0, {"transactional": 0.55, "conversational": 0.45}) == (
         "conversational"
     )
+    invoice = Document("Could you resend invoice #4411 for March?")
+    assert classify_kind(invoice, 1, 0.0, {"conversational": 0.9}) == "transactional"
     assert classify_kind(doc, 1, -0.8, {"transactional": 0.95}) == "conversational"
     flagged = Document("Please see attached.", auto_reply=True)
     assert classify_kind(flagged, 1, 0.0, {"conversational": 0.99}) == "auto_reply"
@@ -139,7 +141,8 @@ def test_intent_engine_votes() -> None:
     assert reply_intent(text, {"interest": 0.3, "other": 0.3}) == "other"
     objection = "It's too expensive for us."
     assert reply_intent(objection, {"interest": 0.5}) == "objection"
-    assert reply_intent(objection, {"polite_disengagement": 0.7}) == "polite_disengagement"
+    # a matching rule wins even over a confident engine: the patterns are precise
+    assert reply_intent(objection, {"polite_disengagement": 0.9}) == "objection"
     assert reply_intent("Please unsubscribe me.", {"interest": 0.99}) == "unsubscribe"
     assert reply_intent("Anything.", {"interest": 0.99}, auto_reply=True) == "out_of_office"
 

@@ -3,8 +3,9 @@
 Tasks and what is compared with the gold label:
 
 - ``polarity``: the analysis label (unscored → neutral). Gold labels negative / neutral /
-  positive (also neg, neu, pos). A binary gold set (no neutral, e.g. SST-2) is scored the
-  usual way for 3-class models: negative vs positive probability, renormalised.
+  positive (also neg, neu, pos and -1, 0, 1). A binary gold set (no neutral, e.g. SST-2)
+  is scored the usual way for 3-class models: negative vs positive probability,
+  renormalised.
 - ``emotion``: the strongest emotion among those named in the gold labels (all emotions
   when none are); "neutral" when the gold set has it and no emotion reaches 0.5.
 - ``kind``: the message kind. ``intent``: the reply intent (None → other).
@@ -45,7 +46,8 @@ from crmsense.analysis.types import INTENTS, KINDS, LABELS, Analysis, Document
 from crmsense.errors import InputError
 
 TASKS = ("polarity", "emotion", "kind", "intent")
-_ALIASES = {"neg": "negative", "neu": "neutral", "pos": "positive"}
+_ALIASES = {"neg": "negative", "neu": "neutral", "pos": "positive",
+            "-1": "negative", "0": "neutral", "1": "positive", "+1": "positive"}  # fmt: skip
 _CHUNK = 1000
 
 
@@ -198,6 +200,7 @@ def evaluate(
         raise InputError("texts and labels differ in length", code="E112")
     labels = _gold_labels(task, gold)
     gold_set = set(labels)
+    analyzer.engine.predict(texts[:1])  # load the model before the clock starts
     started = time.perf_counter()
     analyses: list[Analysis] = []
     for start in range(0, len(texts), _CHUNK):

@@ -34,6 +34,9 @@ CompetitorOption = Annotated[
     list[str] | None,
     typer.Option("--competitor", help="Competitor name to detect; repeat ($CRMSENSE_COMPETITORS)."),
 ]
+TopicOption = Annotated[
+    list[str] | None, typer.Option("--topic", help="Extra aspect keyword/phrase; repeat.")
+]
 _CHUNK = 1000
 
 
@@ -123,9 +126,7 @@ def analyze(
     ] = None,
     engine: EngineOption = None,
     competitor: CompetitorOption = None,
-    topic: Annotated[
-        list[str] | None, typer.Option("--topic", help="Extra aspect keyword/phrase; repeat.")
-    ] = None,
+    topic: TopicOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Analyse one text (prints JSON) or every row of a CSV (writes JSON Lines, in order)."""
@@ -264,6 +265,7 @@ def analyze_stored(
         int, typer.Option("--batch-size", min=1, help="Subjects per transaction.")
     ] = 500,
     competitor: CompetitorOption = None,
+    topic: TopicOption = None,
     db: DbOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -281,7 +283,7 @@ def analyze_stored(
     try:
         with LazyProgress("analysing", quiet=quiet) as progress:
             count = run(database, chosen, since=start, batch_size=batch_size,
-                        progress=progress, competitors=names)  # fmt: skip
+                        progress=progress, competitors=names, topics=topic or ())  # fmt: skip
     except CrmsenseError as exc:
         fail(exc)
     print(

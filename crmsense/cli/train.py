@@ -88,7 +88,7 @@ def _tune(
     console.print(table)
     console.print(
         f"wrote {report.output} ({report.model_version}, trained on {report.train_rows} rows); "
-        f"use it with --model-dir {report.output} or CRMSENSE_MODEL_DIR={report.output}",
+        f"use it with CRMSENSE_MODEL_DIR={report.output} (or model_dir in the settings)",
         highlight=False,
     )
 

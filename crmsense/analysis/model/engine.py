@@ -1,7 +1,8 @@
 """``model.v1``: crmsense's own fine-tuned MiniLM, run with onnxruntime + tokenizers only.
 
 A model directory holds ``model.onnx`` (the int8 encoder; output: the mean-pooled sentence
-embedding), ``tokenizer.json``, ``heads.npz`` (numpy polarity and GoEmotions heads) and
+embedding), ``tokenizer.json``, ``heads.npz`` (numpy polarity, GoEmotions, message-kind and
+reply-intent heads) and
 ``config.json`` (version, calibration temperature, training summary). The shipped one is
 ``crmsense/analysis/model/data``; ``crmsense train --data …`` writes tuned ones, loaded with
 ``Settings.model_dir`` (``CRMSENSE_MODEL_DIR``) or ``ModelEngine(model_dir)``.
@@ -36,9 +37,9 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from crmsense.analysis.model.heads import Heads, sigmoid, softmax
+from crmsense.analysis.model.heads import Heads, LinearHead, sigmoid, softmax
 from crmsense.analysis.rules.engine import RuleEngine
-from crmsense.analysis.types import EMOTIONS, LABELS, Prediction
+from crmsense.analysis.types import EMOTIONS, INTENTS, KINDS, LABELS, Evidence, Prediction
 from crmsense.errors import ModelError
 
 GOEMOTIONS: tuple[str, ...] = (
@@ -227,7 +228,9 @@ class OnnxEncoder:
 
 
 class ModelEngine:
-    """The default engine: polarity (calibrated), crmsense emotions and raw GoEmotions.
+    """The default engine: polarity (calibrated), crmsense emotions, message kind and reply
+    intent (when the directory has those heads). Urgency and word-level evidence come from
+    the rule engine's lexicon (see :func:`_agreeing`).
 
     ``model_dir`` defaults to ``Settings.model_dir``, then to the shipped model. Loading the
     ONNX session waits for the first prediction.
@@ -287,16 +290,41 @@ class ModelEngine:
         probs = self.polarity(embeddings)
         emotions = _crm_emotions(self.goemotions(embeddings))
         lexical = self.rules.predict(texts)
+        kinds = _task_probs(self.heads.kind, embeddings, KINDS)
+        intents = _task_probs(self.heads.intent, embeddings, INTENTS)
         out = []
         for i, p in enumerate(probs):
             scores = {name: float(emotions[i, k]) for k, name in enumerate(EMOTIONS)}
             for name, labels in EMOTION_MAP.items():
                 if not labels:
                     scores[name] = lexical[i].emotions[name]
-            out.append(Prediction(probs=(float(p[0]), float(p[1]), float(p[2])),
-                                  score=float(np.clip(p[2] - p[0], -1.0, 1.0)),
-                                  emotions=scores))  # fmt: skip
+            score = float(np.clip(p[2] - p[0], -1.0, 1.0))
+            out.append(Prediction(probs=(float(p[0]), float(p[1]), float(p[2])), score=score,
+                                  emotions=scores, evidence=_agreeing(lexical[i].evidence, score),
+                                  kind=kinds[i] if kinds else None,
+                                  intent=intents[i] if intents else None))  # fmt: skip
         return out
+
+
+def _agreeing(spans: Sequence[Evidence], score: float) -> list[Evidence]:
+    """The rule lexicon's spans that push the way the model reads the text, rescaled to
+    share the model's score: word-level evidence for a model that has none of its own.
+    None agree: no spans, and the Analyzer cites the whole sentence."""
+    agree = [e for e in spans if e.weight * score > 0]
+    total = sum(abs(e.weight) for e in agree)
+    return [Evidence(e.start, e.end, e.text, e.weight / total * abs(score)) for e in agree]
+
+
+def _task_probs(
+    head: LinearHead | None, embeddings: NDArray[np.float32], classes: Sequence[str]
+) -> list[dict[str, float]]:
+    """Per text, class → probability from a calibrated softmax head (none: no head)."""
+    if head is None:
+        return []
+    return [
+        {name: float(p) for name, p in zip(classes, row, strict=True)}
+        for row in softmax(head.logits(embeddings))
+    ]
 
 
 def _crm_emotions(goemotions: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from crmsense.errors import ModelError
+
 Array = NDArray[np.float64]
 
 
@@ -63,35 +65,46 @@ def sigmoid(x: Array) -> Array:
 
 @dataclass(frozen=True)
 class Heads:
-    """The shipped heads: 3-class polarity (negative, neutral, positive) and 28 GoEmotions.
+    """The shipped heads: 3-class polarity (negative, neutral, positive), 28 GoEmotions,
+    and (optional, calibrated softmax) message kind and reply intent.
 
     ``thresholds`` are the per-emotion decision thresholds that maximise F1 on held-out
-    data (the polarity temperature lives in ``config.json``).
+    data (the polarity temperature lives in ``config.json``; the kind and intent
+    temperatures are folded into their weights).
     """
 
     polarity: LinearHead
     emotions: LinearHead
     thresholds: Array
+    kind: LinearHead | None = None
+    intent: LinearHead | None = None
 
     def save(self, path: Path) -> None:
-        np.savez(
-            path,
-            polarity_weight=self.polarity.weight.astype(np.float32),
-            polarity_bias=self.polarity.bias.astype(np.float32),
-            emotions_weight=self.emotions.weight.astype(np.float32),
-            emotions_bias=self.emotions.bias.astype(np.float32),
-            thresholds=self.thresholds.astype(np.float32),
-        )
+        heads = {"polarity": self.polarity, "emotions": self.emotions, "kind": self.kind,
+                 "intent": self.intent}  # fmt: skip
+        arrays = {"thresholds": self.thresholds.astype(np.float32)}
+        for name, head in heads.items():
+            if head is not None:
+                arrays[f"{name}_weight"] = head.weight.astype(np.float32)
+                arrays[f"{name}_bias"] = head.bias.astype(np.float32)
+        np.savez(path, **arrays)  # type: ignore[arg-type]
 
     @classmethod
     def load(cls, path: Path) -> Heads:
         with np.load(path) as data:
             arrays = {k: np.asarray(data[k], dtype=np.float64) for k in data.files}
-        return cls(
-            polarity=LinearHead(arrays["polarity_weight"], arrays["polarity_bias"]),
-            emotions=LinearHead(arrays["emotions_weight"], arrays["emotions_bias"]),
-            thresholds=arrays["thresholds"],
-        )
+
+        def head(name: str) -> LinearHead | None:
+            if f"{name}_weight" not in arrays:
+                return None
+            return LinearHead(arrays[f"{name}_weight"], arrays[f"{name}_bias"])
+
+        polarity, emotions = head("polarity"), head("emotions")
+        if polarity is None or emotions is None:
+            raise ModelError(f"{path} lacks the polarity or emotion head; rebuild the model "
+                             "with `crmsense train`", code="E302")  # fmt: skip
+        return cls(polarity=polarity, emotions=emotions, thresholds=arrays["thresholds"],
+                   kind=head("kind"), intent=head("intent"))  # fmt: skip
 
 
 def fit_softmax(

@@ -11,6 +11,8 @@
 3. :func:`export` writes the encoder to ONNX (pooled embedding output), quantises it to
    int8 (per-channel dynamic), then fits the polarity temperature and the per-emotion
    thresholds on the validation split *as embedded by the int8 model* that ships.
+4. The kind and reply-intent heads are fitted on the frozen int8 embeddings of the
+   crmsense-authored ``crm_heads.tsv`` (:mod:`crmsense.analysis.model.tasks`).
 
 Needs the ``[train]`` extra (torch CPU, onnx, safetensors via the base-model package).
 """
@@ -50,6 +52,7 @@ from crmsense.analysis.model.heads import (
     fit_temperature,
     fit_thresholds,
 )
+from crmsense.analysis.model.tasks import write_task_heads
 from crmsense.analysis.types import LABELS
 from crmsense.errors import ConfigError, InputError, require_extra
 
@@ -477,9 +480,12 @@ def export(
 
 
 def build(config: TrainConfig) -> dict[str, Any]:
-    """The whole pipeline: data → fine-tune (resumable) → export → calibrate."""
+    """The whole pipeline: data → fine-tune (resumable) → export → calibrate → fit the
+    kind and reply-intent heads (:mod:`~crmsense.analysis.model.tasks`)."""
     train, val = load_mix(config)
     log.info("training mix %s", mix_summary(train))
     log.info("validation mix %s", mix_summary(val))
     checkpoint, history = fine_tune(config, train, val)
-    return export(config, checkpoint, val, train, history)
+    training = export(config, checkpoint, val, train, history)
+    training["task_heads"] = write_task_heads(config.output, seed=config.seed)
+    return training

@@ -1,0 +1,132 @@
+"""The message-kind and reply-intent heads of ``model.v1``.
+
+No public corpus labels CRM messages as conversational / transactional / auto-reply, or
+sales replies by intent, so these two heads are fitted on crmsense-authored messages
+(``crm_heads.tsv``, Apache-2.0, written for this project): multinomial logistic
+regression on the frozen sentence embedding of the model directory's own encoder. Per
+head, a stratified fifth of the rows is held out to choose the L2 strength and then the
+softmax temperature (folded into the weights, so the probabilities are calibrated); the
+final head is refitted on every row. The Analyzer combines these probabilities with its
+rules (:mod:`crmsense.analysis.kind`, :mod:`crmsense.analysis.intent`): a head decides
+only when it is confident.
+
+``crmsense train`` runs this after the encoder is exported; to refit the heads of an
+existing model directory::
+
+    python -m crmsense.analysis.model.tasks crmsense/analysis/model/data
+"""
+
+from __future__ import annotations
+
+__all__ = ["TASK_DATA", "TaskRow", "fit_task_heads", "read_task_rows", "write_task_heads"]
+
+import csv
+import json
+import random
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from crmsense.analysis.model.engine import ModelEngine
+from crmsense.analysis.model.heads import LinearHead, fit_softmax, fit_temperature, softmax
+from crmsense.analysis.types import INTENTS, KINDS
+from crmsense.errors import InputError
+
+TASK_DATA = Path(__file__).with_name("crm_heads.tsv")
+L2_GRID = (1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)
+HOLDOUT = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    """One authored message: its kind, and its intent when it is a sales reply (any other
+    message is trained as intent ``other``, which is what the Analyzer says of it)."""
+
+    text: str
+    kind: str
+    intent: str | None
+
+
+def read_task_rows(path: Path = TASK_DATA) -> list[TaskRow]:
+    """Rows of a ``text<TAB>kind<TAB>intent`` file (intent may be empty)."""
+    rows = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for line, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
+            kind, intent = row["kind"].strip(), (row["intent"] or "").strip() or None
+            if kind not in KINDS or (intent is not None and intent not in INTENTS):
+                raise InputError(
+                    f"{path}:{line}: kind {kind!r} / intent {intent!r} is not one of "
+                    f"{', '.join(KINDS)} / {', '.join(INTENTS)}; fix the label"
+                )
+            rows.append(TaskRow(row["text"].strip(), kind, intent))
+    return rows
+
+
+def _split(labels: Sequence[str], seed: int) -> tuple[list[int], list[int]]:
+    """Stratified (fit, held-out) row indices."""
+    rng = random.Random(seed)
+    fit: list[int] = []
+    held: list[int] = []
+    for label in sorted(set(labels)):
+        rows = [i for i, y in enumerate(labels) if y == label]
+        rng.shuffle(rows)
+        cut = max(1, round(len(rows) * HOLDOUT))
+        held += rows[:cut]
+        fit += rows[cut:]
+    return sorted(fit), sorted(held)
+
+
+def _fit_head(
+    x: NDArray[np.float32], labels: Sequence[str], classes: Sequence[str], seed: int
+) -> tuple[LinearHead, dict[str, Any]]:
+    y = np.array([classes.index(label) for label in labels])
+    prior = LinearHead(np.zeros((len(classes), x.shape[1])), np.zeros(len(classes)))
+    fit, held = _split(labels, seed)
+
+    def accuracy(head: LinearHead) -> float:
+        return float((head.logits(x[held]).argmax(1) == y[held]).mean())
+
+    trials = {l2: fit_softmax(x[fit], y[fit], prior, l2=l2, iterations=800) for l2 in L2_GRID}
+    l2 = max(L2_GRID, key=lambda value: (accuracy(trials[value]), value))
+    temperature = fit_temperature(trials[l2].logits(x[held]), y[held])
+    held_probs = softmax(trials[l2].logits(x[held]), temperature)
+    final = fit_softmax(x, y, prior, l2=l2, iterations=800)
+    summary = {
+        "rows": len(labels), "held_out": len(held), "l2": l2,
+        "temperature": round(temperature, 3),
+        "held_out_accuracy": round(accuracy(trials[l2]), 4),
+        "held_out_mean_confidence": round(float(held_probs.max(1).mean()), 4),
+    }  # fmt: skip
+    return LinearHead(final.weight / temperature, final.bias / temperature), summary
+
+
+def fit_task_heads(
+    engine: ModelEngine, rows: Sequence[TaskRow], seed: int = 13
+) -> tuple[LinearHead, LinearHead, dict[str, Any]]:
+    """(kind head, intent head, summary) fitted on ``rows`` embedded by ``engine``."""
+    x = engine.embed([r.text for r in rows])
+    kind, kind_summary = _fit_head(x, [r.kind for r in rows], KINDS, seed)
+    intent, intent_summary = _fit_head(x, [r.intent or "other" for r in rows], INTENTS, seed)
+    return kind, intent, {"kind": kind_summary, "intent": intent_summary}
+
+
+def write_task_heads(model_dir: Path, data: Path = TASK_DATA, seed: int = 13) -> dict[str, Any]:
+    """Fit the kind and intent heads for ``model_dir``'s encoder and store them in its
+    ``heads.npz`` (the summary goes into ``config.json`` under ``training.task_heads``)."""
+    engine = ModelEngine(model_dir)
+    kind, intent, summary = fit_task_heads(engine, read_task_rows(data), seed)
+    replace(engine.heads, kind=kind, intent=intent).save(model_dir / "heads.npz")
+    config_path = model_dir / "config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config.setdefault("training", {})["task_heads"] = {"data": data.name, "seed": seed, **summary}
+    config_path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    return summary
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintenance entry point
+    print(json.dumps(write_task_heads(Path(sys.argv[1])), indent=2))
