@@ -58,7 +58,7 @@ EMOTION_MAP: dict[str, tuple[str, ...]] = {
     "satisfaction": ("gratitude", "approval", "relief"),
 }
 """crmsense emotion ← GoEmotions labels, combined as noisy-or: 1 - Π(1 - p)."""
-MODEL_VERSION = "minilm-l6-crm.1"
+MODEL_VERSION = "minilm-l6-crm.2"
 MODEL_FILES = ("model.onnx", "tokenizer.json", "heads.npz", "config.json")
 MAX_TOKENS = 128
 TOKEN_BUDGET = 768  # tokens per onnxruntime call: small batches stay in cache
