@@ -128,6 +128,18 @@ def goemotions_macro_f1(engine: ModelEngine) -> float:
     return round(float(np.mean(f1s)), 4)
 
 
+def batch_dependence(engine_dir: Path | None = None, count: int = 1000) -> float:
+    """Share of airline-dev labels that change when each text is scored alone instead of
+    in batches with its neighbours (a deterministic engine: 0)."""
+    texts, _ = _csv(DATASETS / "airline-sentiment" / "dev.csv")
+    texts = texts[:count]
+    batched = ModelEngine(engine_dir)
+    alone = ModelEngine(engine_dir)
+    together = batched.polarity(batched.embed(texts)).argmax(1)
+    single = np.array([alone.polarity(alone.embed([t]))[0].argmax() for t in texts])
+    return round(float((together != single).mean()), 4)
+
+
 def short_messages() -> list[str]:
     """Unique customer messages of 15–25 words (airline dev; ~20 words, ~33 tokens)."""
     texts, _ = _csv(DATASETS / "airline-sentiment" / "dev.csv")
@@ -201,6 +213,7 @@ def run() -> list[Row]:
         "cached msgs/s": round(cached_rate),
         "2000-word emails/s": round(long_rate, 1),
         "crmsense.analyze msgs/s": round(analyzer_rate),
+        "labels batch-dependent": batch_dependence(),
         "RSS MB": round(rss),
         "vs fp32 one-by-one": f"{short_rate / baseline:.1f}x" if baseline else "not installed",
         "vs VADER": f"{short_rate / vader_rate:.2f}x" if vader_rate else "not installed",

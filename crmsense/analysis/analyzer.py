@@ -15,7 +15,9 @@ a lot — with a cache kept across calls), and assembles the rest:
 - ``sentences``: every sentence (or call segment) with its own reading, so mixed messages
   show. Sarcastic praise ("Great, another outage.") is read as the complaint it is and
   flagged ``sarcastic`` (:mod:`~crmsense.analysis.sarcasm`): every engine's positive
-  reading of a sarcastic text is mirrored before anything else uses it.
+  reading of a sarcastic text is mirrored before anything else uses it, and so is a
+  negative reading of a plain negated complaint ("Not bad at all.",
+  :mod:`~crmsense.analysis.negation`).
 - ``unscored``: ``"empty"`` (nothing to read), ``"not_english"`` (language gate; the engine
   is never asked) or ``"too_uncertain"`` (confidence below ``min_confidence``). An
   unscored analysis is neutral with score 0; its confidence is 0 when the engine never
@@ -53,6 +55,7 @@ from crmsense.analysis.engines import Engine
 from crmsense.analysis.intent import reply_intent
 from crmsense.analysis.kind import classify_kind
 from crmsense.analysis.language import Language, detect_language
+from crmsense.analysis.negation import unnegated
 from crmsense.analysis.sarcasm import is_sarcastic, unsarcastic
 from crmsense.analysis.sentences import Sentence, split_sentences
 from crmsense.analysis.types import (
@@ -197,7 +200,8 @@ class Analyzer:
                     code="E303",
                 )
             fresh.update(
-                (text, unsarcastic(text, p)) for text, p in zip(chunk, predictions, strict=True)
+                (text, unsarcastic(text, unnegated(text, p)))
+                for text, p in zip(chunk, predictions, strict=True)
             )
         if len(self._cache) + len(fresh) > _CACHE_LIMIT:
             self._cache.clear()

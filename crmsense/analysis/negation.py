@@ -1,0 +1,80 @@
+"""Negated complaints: "no complaints", "not bad at all", "can't complain".
+
+The first complaint users make about sentiment tools is that "no complaints" comes out
+negative: a network that has learnt "complaint" and "bad" as negative words reads their
+negation as more of the same. The rule engine scopes negation itself; for the other
+engines the analyzer corrects a *negative* reading of a sentence whose only sentiment is
+a negated complaint (see :func:`unnegated`) into its mirror image. A sentence qualifies
+when it has a negated-complaint phrase and, outside it, no sign of a real problem: no
+contrast ("but", "though", "except"), no problem words ("slow", "broken", "can't") and no
+bad event ("broke", "failed", "still waiting"; the list of
+:mod:`~crmsense.analysis.sarcasm`).
+
+>>> is_negated_complaint("Not bad at all, the migration finished a day early.")
+True
+>>> is_negated_complaint("No complaints about the UI, but the API keeps timing out.")
+False
+>>> is_negated_complaint("The sync isn't working.")
+False
+"""
+
+from __future__ import annotations
+
+__all__ = ["is_negated_complaint", "unnegated"]
+
+import re
+from dataclasses import replace
+
+from crmsense.analysis.sarcasm import BAD_EVENT, SENTENCE_END
+from crmsense.analysis.types import Evidence, Prediction
+
+_TROUBLE = (
+    r"(?:complaints?|issues?|problems?|concerns?|trouble|hiccups?|glitch(?:es)?|bugs?|"
+    r"errors?|downtime|outages?|regrets?|surprises?|drama|headaches?|hassle)"
+)
+_NEGATED_COMPLAINT = re.compile(
+    rf"\b(?:no|not (?:a|an|one|a single)|without (?:a|any)|never (?:had|have|seen|"
+    rf"hit|ran into|run into) (?:a|an|any)(?: single)?) (?:real |major |big |serious )?"
+    rf"{_TROUBLE}\b"
+    r"|\bnot (?:too |that |so |half )?(?:bad|terrible|awful|disappointed|unhappy|a problem|"
+    r"an issue|a concern)\b"
+    r"|\bnothing (?:to complain about|bad to say|negative to say|to report on our side)\b"
+    r"|\b(?:can(?:'|’)?t|cannot|could ?n(?:'|’)?t) complain\b"
+    r"|\b(?:haven(?:'|’)?t|have not|hasn(?:'|’)?t|has not) (?:had|seen|hit) (?:a|an|any)"
+    rf"(?: single)? {_TROUBLE}\b"
+)
+_REAL_PROBLEM = re.compile(
+    r"\b(?:but|though|although|however|except|yet|unfortunately|sadly|still|only|"
+    r"time[sd]? out|timing out|slow|down|broken|not working|(?:does|did|is|was)n(?:'|’)?t "
+    r"work\w*|unable|can(?:'|’)?t|cannot|missing|wrong|terrible|awful|horrible|worst|"
+    r"frustrat\w*|annoy\w*|angry|disappoint\w*|unacceptable|cancel\w*|refund\w*)\b"
+)
+_HINTS = ("no", "not", "nothing", "never", "without", "complain", "n't", "n’t")
+
+
+def is_negated_complaint(text: str) -> bool:
+    """Whether ``text`` is one sentence whose sentiment is a plain negated complaint.
+
+    Longer texts are left alone: their other sentences may hold the real complaint.
+    """
+    lowered = text.lower().strip()
+    if not any(hint in lowered for hint in _HINTS) or len(SENTENCE_END.split(lowered)) > 1:
+        return False
+    if not _NEGATED_COMPLAINT.search(lowered):
+        return False
+    rest = _NEGATED_COMPLAINT.sub(" ", lowered)
+    return not _REAL_PROBLEM.search(rest) and not BAD_EVENT.search(rest)
+
+
+def unnegated(text: str, prediction: Prediction) -> Prediction:
+    """``prediction`` of ``text`` with a misread negation undone: a negative reading of a
+    plain negated complaint becomes its mirror image; anything else is returned as is."""
+    negative, neutral, positive = prediction.probs
+    if negative <= positive or not is_negated_complaint(text):
+        return prediction
+    return replace(
+        prediction,
+        probs=(positive, neutral, negative),
+        score=-prediction.score,
+        evidence=[Evidence(e.start, e.end, e.text, -e.weight) for e in prediction.evidence],
+    )

@@ -1,0 +1,55 @@
+"""Negated complaints read as the praise they are; real complaints next to them do not."""
+
+from __future__ import annotations
+
+import pytest
+
+import crmsense
+from crmsense.analysis.negation import is_negated_complaint, unnegated
+from crmsense.analysis.types import Prediction
+
+NEGATED = [
+    "No complaints.",
+    "Not bad at all, the migration finished a day early.",
+    "Nothing to complain about this quarter.",
+    "I can't complain.",
+    "No issues so far with the new release.",
+    "Never had a problem with support.",
+    "We haven't had a single outage since the upgrade.",
+]
+NOT_NEGATED = [
+    "The sync isn't working.",
+    "No complaints about the UI, but the API keeps timing out.",
+    "No complaints about the UI, the API keeps timing out.",
+    "No response from support yet.",
+    "Not happy with the response time.",
+    "No issues with login. The export failed twice today.",
+    "No problems until yesterday, when the sync broke.",
+]
+
+
+@pytest.mark.parametrize("text", NEGATED)
+def test_negated_complaints_are_recognised(text: str) -> None:
+    assert is_negated_complaint(text)
+
+
+@pytest.mark.parametrize("text", NOT_NEGATED)
+def test_real_complaints_are_not(text: str) -> None:
+    assert not is_negated_complaint(text)
+
+
+def test_only_a_negative_reading_is_mirrored() -> None:
+    misread = Prediction((0.6, 0.1, 0.3), -0.3)
+    assert unnegated("Not bad at all.", misread).probs == (0.3, 0.1, 0.6)
+    assert unnegated("Not bad at all.", misread).score == 0.3
+    right = Prediction((0.1, 0.2, 0.7), 0.6)
+    assert unnegated("Not bad at all.", right) is right
+    assert unnegated("The sync isn't working.", misread) is misread
+
+
+@pytest.mark.parametrize("engine", ["rules.v1", "model.v1"])
+def test_no_engine_reads_a_negated_complaint_as_negative(engine: str) -> None:
+    for analysis in crmsense.analyze(NEGATED, engine=engine):
+        assert analysis.label != "negative", analysis.sentences[0].text
+    broken, but = crmsense.analyze(NOT_NEGATED[:2], engine=engine)
+    assert broken.label == "negative" and but.sentences[0].label != "positive"
