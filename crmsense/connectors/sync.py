@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crmsense.connectors import state
-from crmsense.connectors.base import Connector, NoteSpec, Page, TaskSpec
+from crmsense.connectors.base import PENDING_PARENTS, Connector, NoteSpec, Page, TaskSpec
 from crmsense.connectors.http import ApiError
 from crmsense.connectors.pushback import PushPlan, push_plan
 from crmsense.ingest.pipeline import Rejection, ingest_records
@@ -122,11 +122,10 @@ def pull(
     report = report or SyncReport(connector.name)
     started = time.perf_counter()
     for object_type in objects or connector.objects:
-        cursor = (
-            {"since": _iso(since)}
-            if since is not None
-            else state.load_cursor(db, connector.name, object_type)
-        )
+        cursor = state.load_cursor(db, connector.name, object_type)
+        if since is not None:  # restart from ``since``, keeping the children still to link
+            waiting = cursor.get(PENDING_PARENTS)
+            cursor = {"since": _iso(since), **({PENDING_PARENTS: waiting} if waiting else {})}
         buffer = _PageBuffer(db, connector, report, batch_records)
         fetched = 0
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -123,6 +123,27 @@ def test_a_child_pulled_pages_before_its_parent_is_linked_even_after_a_crash(
     with db.session() as s:
         rows = {a.external_id: a for a in s.scalars(select(m.Account))}
     assert rows["child"].parent_id == rows["parent"].id and len(rows) == 252
+    assert "pending_parents" not in load_cursor(db, "hubspot.v1", "companies")
+
+
+def test_a_pull_restarted_with_since_still_links_the_waiting_children(
+    db: Database, hubspot: Fake, connector: Maker
+) -> None:
+    fake, url = hubspot
+    fake.add("companies", "child", {"name": "Acme EMEA", "hs_parent_company_id": "parent"})
+    for n in range(250):
+        fake.add("companies", f"c{n}", {"name": f"Company {n}"})
+    fake.add("companies", "parent", {"name": "Acme Holdings"})
+    fake.fail_after = ("/companies/search", 1, 503)
+    crm = connector(url, retries=0)
+    with pytest.raises(ApiError):
+        pull(db, crm, objects=["companies"], batch_records=1)
+    fake.fail_after = None
+    after_child = datetime.fromtimestamp(fake.clock / 1000 - 0.5, tz=UTC)  # the parent only
+    pull(db, crm, objects=["companies"], since=after_child)
+    with db.session() as s:
+        rows = {a.external_id: a for a in s.scalars(select(m.Account))}
+    assert rows["child"].parent_id == rows["parent"].id
     assert "pending_parents" not in load_cursor(db, "hubspot.v1", "companies")
 
 
