@@ -325,6 +325,11 @@ def test_demo_command_runs_end_to_end(tmp_path: Path, monkeypatch: pytest.Monkey
     assert result.exit_code == 0, result.output
     assert "Portfolio on 2026-06-30" in result.output
     assert "Meridian Health" in result.output
+    rows = [line.split() for line in result.output.splitlines()]
+    healths = [int(r[i - 1]) for r in rows for i, w in enumerate(r)
+               if w in ("red", "yellow", "green") and i and r[i - 1].isdigit()]  # fmt: skip
+    assert len(healths) == 40 and healths == sorted(healths)  # worst health first
+    assert {"suppress", "standard"} <= {w for r in rows for w in r}
     db = open_database(f"sqlite:///{workspace / 'crmsense.db'}")
     counts = record_counts(db)
     assert counts["account"] == 40 and counts["message"] > 2000

@@ -61,6 +61,8 @@ def demo(
     engine = _analyse(database)
     _signals_and_alerts(database, reference, engine)
     out = Console()
+    if not out.is_terminal:  # a log or a pipe: wide enough for the portfolio's columns
+        out = Console(width=110)
     out.print(f"Workspace: {workspace} (sample data as of {reference})", highlight=False)
     counts = Table("record type", "count", box=box.SIMPLE)
     for name, count in record_counts(database).items():
@@ -124,26 +126,36 @@ def _analyse(database: Database) -> str:
 
 
 def _portfolio_table(database: Database, reference: date, engine: str) -> Table:
+    from crmsense.cli.signals import BAND_STYLE
     from crmsense.demo.report import portfolio_summary
+    from crmsense.web.format import ARROWS
 
     as_of = datetime.combine(reference, time.max, tzinfo=UTC)
     table = Table(
         title=f"Portfolio on {reference}, worst first (analyses by {engine})",
         box=box.SIMPLE,
-        caption="neg. = share of inbound conversations scored negative; 90 days = "
-        "their mean sentiment score over the last 90 days",
+        caption="health: score and band; trend: 90-day sentiment trend; policy: renewal and "
+        "upsell outreach; alerts: open; sent.: mean sentiment of inbound conversations, "
+        "90 days",
+        padding=(0, 1),
     )
-    table.add_column("account", no_wrap=True)
-    for header in ("ARR", "renewal", "msgs", "neg.", "NPS", "90 days"):
-        table.add_column(header, justify="right")
+    table.add_column("account", no_wrap=True, max_width=22, overflow="ellipsis")
+    for header in ("health", "trend", "policy", "alerts", "ARR", "renewal", "NPS", "sent."):
+        table.add_column(header, justify="left" if header in ("health", "policy") else "right",
+                         no_wrap=True)  # fmt: skip
     for row in portfolio_summary(database, as_of, engine):
         soon = row.renewal_date is not None and 0 <= (row.renewal_date - reference).days <= 90
+        style = BAND_STYLE.get(row.health_band, "dim")
         table.add_row(
             row.name,
+            f"[{style}]{row.health_score:.0f} {row.health_band}[/]"
+            if row.health_score is not None
+            else "–",
+            ARROWS[row.trend][0] if row.trend in ARROWS else "–",
+            row.policy or "–",
+            f"[bold]{row.open_alerts}[/]" if row.open_alerts else "·",
             f"${row.arr / 1000:,.0f}k" if row.arr is not None else "–",
             f"[yellow]{row.renewal_date}[/]" if soon else str(row.renewal_date or "–"),
-            f"{row.messages:,}",
-            f"{row.negative_share:.0%}" if row.negative_share is not None else "–",
             f"{row.latest_nps:g}" if row.latest_nps is not None else "–",
             _sentiment(row.sentiment_90d),
         )
