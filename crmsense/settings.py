@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     model_dir: Path | None = Field(
         None, description="Directory of a tuned model (crmsense train); default: shipped model."
     )
+    min_confidence: float = Field(
+        0.4, ge=0.0, le=1.0,
+        description="Calibrated confidence below which an analysis is unscored (too_uncertain).",
+    )  # fmt: skip
     batch_size: int = Field(
         2000, ge=1, description="Records per database transaction during ingest and analysis."
     )

@@ -155,3 +155,14 @@ def test_eval_rejects_labels_of_another_task() -> None:
     code, _, err = run("eval", "--input", str(MESSAGES), "--label-column", "intent", *RULES)
     assert code == 2 and "not polarity labels" in err
     assert run("eval", "--input", str(MESSAGES), "--task", "mood", *RULES)[0] == 2
+
+
+def test_min_confidence_setting_leaves_unsure_readings_unscored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "The meeting moved to Thursday."
+    code, out, _ = run("analyze", text, *RULES)
+    assert code == 0 and json.loads(out)["unscored"] is None
+    monkeypatch.setenv("CRMSENSE_MIN_CONFIDENCE", "0.99")
+    code, out, _ = run("analyze", text, *RULES)
+    assert code == 0 and json.loads(out)["unscored"] == "too_uncertain"

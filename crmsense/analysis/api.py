@@ -61,13 +61,13 @@ def prepare(text: str) -> str:
 def analyze_documents(
     docs: Sequence[Document], *, engine: str | None = None,
     competitors: Sequence[str] | None = None, topics: Sequence[str] = (),
-    min_confidence: float = 0.4,
+    min_confidence: float | None = None,
 ) -> list[Analysis]:  # fmt: skip
     """Analyse :class:`Document` objects (subject, channel, segments, topics …); HTML
     text is reduced to its visible text first.
 
-    ``engine`` defaults to ``Settings.engine`` and ``competitors`` to
-    ``Settings.competitors``; ``topics`` are extra aspects given as keywords or phrases.
+    ``engine``, ``competitors`` and ``min_confidence`` default to their ``Settings``;
+    ``topics`` are extra aspects given as keywords or phrases.
     """
     from crmsense.settings import get_settings
 
@@ -75,7 +75,7 @@ def analyze_documents(
     analyzer = get_analyzer(
         engine or settings.engine,
         tuple(settings.competitors if competitors is None else competitors),
-        tuple(topics), min_confidence,
+        tuple(topics), settings.min_confidence if min_confidence is None else min_confidence,
     )  # fmt: skip
     return analyzer.analyze([replace(d, text=prepare(d.text)) for d in docs])
 
@@ -83,7 +83,7 @@ def analyze_documents(
 def analyze(
     texts: Sequence[str] | str, *, engine: str | None = None,
     competitors: Sequence[str] | None = None, topics: Sequence[str] = (),
-    min_confidence: float = 0.4,
+    min_confidence: float | None = None,
 ) -> list[Analysis]:  # fmt: skip
     """Analyse ``texts`` (one string or several); one :class:`Analysis` each, in order.
 

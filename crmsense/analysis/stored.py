@@ -135,7 +135,10 @@ def analyze_stored(
     ``since`` limits the work to subjects timestamped at or after it; ``thread_id`` to the
     messages of one thread or chat session (the real-time path: an indexed lookup).
     """
-    analyzer = Analyzer(engine, competitors=competitors, topics=topics)
+    from crmsense.settings import get_settings
+
+    analyzer = Analyzer(engine, competitors=competitors, topics=topics,
+                        min_confidence=get_settings().min_confidence)  # fmt: skip
     total = pending_count(db, engine, since, thread_id)
     done = 0
     if progress:

@@ -58,7 +58,8 @@ def _analyzer(name: str | None, competitors: list[str] | None, topics: list[str]
     from crmsense.settings import get_settings
 
     names = get_settings().competitors if competitors is None else competitors
-    return Analyzer(engine_or_exit(name), competitors=names, topics=topics)
+    return Analyzer(engine_or_exit(name), competitors=names, topics=topics,
+                    min_confidence=get_settings().min_confidence)  # fmt: skip
 
 
 def _rows(path: Path, columns: list[str]) -> Iterator[dict[str, str]]:
