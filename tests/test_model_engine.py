@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -155,7 +156,7 @@ def test_domain_tuning_writes_a_model_that_loads_and_changes_predictions(
 ) -> None:
     tuned_engine = ModelEngine(tuned)
     assert tuned_engine.model_version.startswith(engine.model_version + "+tuned.")
-    report = tuned_engine.config.training
+    report = tuned_engine.config.training["tuning"]["heads"]["polarity"]
     assert report["holdout_after"]["accuracy"] >= report["holdout_before"]["accuracy"]
     texts = ["Invoice 4821 closed as paid.", "Chargeback filed against invoice 7730."]
     base = engine.predict(texts)
@@ -203,6 +204,43 @@ def test_labelled_csv_with_unknown_labels_is_refused(tmp_path: Path) -> None:
 def test_labelled_csv_columns_are_checked() -> None:
     with pytest.raises(InputError, match="--text-column"):
         read_labelled(FIXTURES / "labelled.csv")
+
+
+def test_tuning_refits_the_kind_and_intent_heads_when_the_csv_labels_them(
+    engine: ModelEngine, tmp_path: Path
+) -> None:
+    """A sales team's labelled replies: "keep me posted" means polite disengagement for
+    them, and vendor portal notices are transactional."""
+    rows = [
+        ("Keep me posted on the roadmap.", "conversational", "polite_disengagement"),
+        ("Keep me posted, thanks.", "conversational", "polite_disengagement"),
+        ("Please keep me posted on this.", "conversational", "polite_disengagement"),
+        ("Sounds good, keep me posted!", "conversational", "polite_disengagement"),
+        ("Supplier portal: your documents were received.", "transactional", ""),
+        ("Supplier portal: a new form awaits your signature.", "transactional", ""),
+        ("Supplier portal: compliance certificate accepted.", "transactional", ""),
+        ("Supplier portal: your banking details were updated.", "transactional", ""),
+        ("Let's book the demo for Tuesday.", "conversational", "interest"),
+        ("Can you send pricing for 50 seats?", "conversational", "interest"),
+    ] * 4
+    data = tmp_path / "labelled.csv"
+    with data.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["text", "kind", "intent"])
+        writer.writerows(rows)
+    report = tune(data, tmp_path / "sales-model", base_dir=default_model_dir())
+    assert [h.task for h in report.heads] == ["kind", "intent"]  # no polarity column
+    for head in report.heads:
+        assert head.after["accuracy"] >= head.before["accuracy"]
+    tuned_engine = ModelEngine(tmp_path / "sales-model")
+    [after] = tuned_engine.predict(["Supplier portal: your invoice was approved."])
+    [before] = engine.predict(["Supplier portal: your invoice was approved."])
+    assert after.kind is not None and before.kind is not None
+    assert after.kind["transactional"] > before.kind["transactional"]
+    assert tuned_engine.config.temperature == engine.config.temperature  # polarity untouched
+    with pytest.raises(InputError, match=r"column 'kind': labels 'spam' ×1"):
+        data.write_text("text,kind\n" + "Hi there,conversational\n" * 30 + "Buy now,spam\n")
+        read_labelled(data)
 
 
 def test_cli_train_with_wrong_column_exits_2(tmp_path: Path) -> None:

@@ -35,8 +35,17 @@ def train(
     ] = None,
     text_column: Annotated[str, typer.Option("--text-column")] = "text",
     label_column: Annotated[
-        str, typer.Option("--label-column", help="negative/neutral/positive or -1/0/1.")
+        str, typer.Option("--label-column", help="Polarity: negative/neutral/positive or -1/0/1.")
     ] = "label",
+    kind_column: Annotated[
+        str,
+        typer.Option(
+            "--kind-column", help="Message kind: conversational/transactional/auto_reply."
+        ),
+    ] = "kind",
+    intent_column: Annotated[
+        str, typer.Option("--intent-column", help="Reply intent: interest, objection, … other.")
+    ] = "intent",
     model_dir: Annotated[
         Path | None,
         typer.Option(
@@ -58,36 +67,47 @@ def train(
     seed: Annotated[int, typer.Option("--seed")] = 13,
     quiet: QuietOption = False,
 ) -> None:
-    """Tune the polarity head on your labelled messages, or rebuild the shipped model."""
+    """Tune the heads on your labelled messages (polarity, kind, reply intent: whichever
+    columns the CSV has), or rebuild the shipped model."""
     try:
         if data is None:
             _rebuild(datasets, output, work_dir, epochs, seed, quiet)
         elif output is None:
             fail("--output DIR is required with --data (the tuned model goes there)", code=2)
         else:
-            _tune(data, output, model_dir, text_column, label_column, holdout, seed, quiet)
+            columns = (text_column, label_column, kind_column, intent_column)
+            _tune(data, output, model_dir, columns, holdout, seed, quiet)
     except CrmsenseError as exc:
         fail(exc, code=2 if isinstance(exc, InputError) else 1)
 
 
 def _tune(
-    data: Path, output: Path, model_dir: Path | None, text_column: str, label_column: str,
+    data: Path, output: Path, model_dir: Path | None, columns: tuple[str, str, str, str],
     holdout: float, seed: int, quiet: bool,
 ) -> None:  # fmt: skip
     from crmsense.analysis.model.tune import tune
 
+    text, label, kind, intent = columns
     report = tune(
-        data, output, base_dir=model_dir, text_column=text_column, label_column=label_column,
-        holdout=holdout, seed=seed,
+        data, output, base_dir=model_dir, text_column=text, label_column=label,
+        kind_column=kind, intent_column=intent, holdout=holdout, seed=seed,
     )  # fmt: skip
     if quiet:
         return
-    table = Table(f"held out ({report.holdout_rows} rows)", "before", "after")
-    for metric, value in report.before.items():
-        table.add_row(metric, f"{value:.3f}", f"{report.after[metric]:.3f}")
+    table = Table("head", "held out", "metric", "before", "after", "kept")
+    for head in report.heads:
+        kept = "tuned" if head.replaced else "base (tuned was worse)"
+        for n, (metric, value) in enumerate(head.after.items()):
+            before = head.before.get(metric)
+            first = n == 0
+            table.add_row(
+                head.task if first else "", str(head.holdout_rows) if first else "", metric,
+                "—" if before is None else f"{before:.3f}", f"{value:.3f}", kept if first else "",
+            )  # fmt: skip
     console.print(table)
+    rows = ", ".join(f"{h.task} {h.train_rows}" for h in report.heads)
     console.print(
-        f"wrote {report.output} ({report.model_version}, trained on {report.train_rows} rows); "
+        f"wrote {report.output} ({report.model_version}; trained on {rows} rows); "
         f"use it with CRMSENSE_MODEL_DIR={report.output} (or model_dir in the settings)",
         highlight=False,
     )

@@ -54,23 +54,37 @@ class _Config(BaseModel):
 
 
 _FIELD = r"^[A-Za-z_][A-Za-z0-9_]*$"  # a CRM field's API name (also keeps SOQL safe)
+_ROLE = r"^[a-z][a-z_]*$"  # a crmsense owner role: csm, csm_manager, account_executive, …
 
 
 def _pairs(value: Any) -> Any:
-    """``"csm=CSM__c, account_executive=OwnerId"`` (how the environment gives it) as a dict."""
+    """``"csm=CSM__c, account_executive=OwnerId"`` (how the environment gives a table) as a dict."""
     if isinstance(value, str):
         pairs = (item.partition("=") for item in value.split(",") if item.strip())
-        return {role.strip(): field.strip() for role, _, field in pairs}
+        return {key.strip(): item.strip() for key, _, item in pairs}
     return value
 
 
 OwnerFields = Annotated[
     dict[
-        Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$")],
+        Annotated[str, StringConstraints(pattern=_ROLE)],
         Annotated[str, StringConstraints(pattern=_FIELD)],
     ],
     BeforeValidator(_pairs),
 ]
+TeamRoles = Annotated[
+    dict[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)],
+        Annotated[str, StringConstraints(pattern=_ROLE)],
+    ],
+    BeforeValidator(_pairs),
+]
+#: Two standard Salesforce Account Team roles and a custom one many orgs add for CSMs.
+DEFAULT_TEAM_ROLES = {
+    "Customer Success Manager": "csm",
+    "Account Manager": "account_manager",
+    "Executive Sponsor": "csm_manager",
+}
 
 
 class _CrmConfig(_Config):
@@ -112,6 +126,11 @@ class SalesforceConfig(_CrmConfig):
     instance_url: str | None = Field(None, description="Taken from the token response if unset.")
     access_token: SecretStr | None = None
     api_version: str = "v60.0"
+    team_roles: TeamRoles = Field(
+        default_factory=lambda: dict(DEFAULT_TEAM_ROLES),
+        description="Account Team role (TeamMemberRole) → owner role; replaces the default, "
+        "{} reads no account teams.",
+    )
 
 
 class ZohoConfig(_CrmConfig):

@@ -16,7 +16,11 @@ API surface (REST API, version ``CRMSENSE_SALESFORCE_API_VERSION``, default v60.
   ("ConcurrentRequests …", "ConcurrentPerOrgLongTxn …") is waited out and retried.
 
 Accounts carry ``ParentId``, the segment (``Type`` unless configured), a configured
-renewal-date field and owners by role from user lookups (``Owner.Email``, ``CSM__r.Email``).
+renewal-date field and owners by role from user lookups (``Owner.Email``, ``CSM__r.Email``)
+and from the Account Team: ``SELECT AccountId, TeamMemberRole, User.Email FROM
+AccountTeamMember WHERE AccountId IN (…)``, one query per page of accounts (200 ids a
+query), roles mapped by ``team_roles``. An org without Account Teams (or a user who may not
+read them) answers ``400 INVALID_TYPE``: teams are then skipped for the connector's life.
 
 Why httpx and not ``simple-salesforce``: that SDK has no 429/5xx retry or backoff and no
 refresh-token grant (it takes a session id, password, JWT or client-credentials login),
@@ -28,9 +32,10 @@ from __future__ import annotations
 
 __all__ = ["SalesforceConnector", "field_name"]
 
+import logging
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
@@ -51,6 +56,8 @@ from crmsense.errors import IntegrationError
 
 if TYPE_CHECKING:
     import httpx
+
+log = logging.getLogger("crmsense.connectors")
 
 Row = dict[str, Any]
 
@@ -119,6 +126,23 @@ def _get(record: Row, dotted: str) -> Any:
     return value
 
 
+def _id_chunks(ids: Iterable[str], size: int = 200) -> Iterator[list[str]]:
+    """Record ids, ``size`` at a time, for a SOQL ``IN (…)`` that keeps the URL short.
+
+    Only ids shaped like Salesforce ids pass, so quoting them is safe.
+
+    >>> [len(c) for c in _id_chunks([f"001{n:015d}" for n in range(450)] + ["x'"])]
+    [200, 200, 50]
+    """
+    valid = sorted({i for i in ids if _ID.match(i)})
+    for start in range(0, len(valid), size):
+        yield valid[start : start + size]
+
+
+def _in(ids: list[str]) -> str:
+    return ", ".join(f"'{i}'" for i in ids)
+
+
 def _soql_datetime(value: Any) -> str:
     when = as_datetime(value)
     if when is None:
@@ -162,8 +186,10 @@ class SalesforceConnector:
         self.api = f"/services/data/{config.api_version}"
         self.config = config
         self.owner_fields = {"account_executive": "OwnerId", **config.owner_fields}
+        self.team_roles = {label.casefold(): role for label, role in config.team_roles.items()}
         self._stages: dict[str, tuple[int, int]] | None = None
         self._deal_accounts: dict[str, str | None] = {}
+        self._teams: dict[str, dict[str, str]] = {}  # account id → role → e-mail, this page
 
     @classmethod
     def configured(cls, config_path: Path | None = None) -> Self:
@@ -251,17 +277,52 @@ class SalesforceConnector:
         return self._stages.get(name)
 
     def _accounts_of_deals(self, deal_ids: set[str]) -> None:
-        wanted = sorted(i for i in deal_ids if i not in self._deal_accounts and _ID.match(i))
-        for start in range(0, len(wanted), 200):
-            chunk = wanted[start : start + 200]
-            quoted = ", ".join(f"'{i}'" for i in chunk)  # ids matched _ID: alphanumeric only
-            rows = self._all(f"SELECT Id, AccountId FROM Opportunity WHERE Id IN ({quoted})")  # noqa: S608
+        for chunk in _id_chunks(i for i in deal_ids if i not in self._deal_accounts):
+            rows = self._all(f"SELECT Id, AccountId FROM Opportunity WHERE Id IN ({_in(chunk)})")  # noqa: S608
             self._deal_accounts.update({i: None for i in chunk})
             self._deal_accounts.update({r["Id"]: r.get("AccountId") for r in rows})
+
+    def _account_teams(self, account_ids: Iterable[str]) -> dict[str, dict[str, str]]:
+        """Owners by role from the accounts' Account Teams, as ``team_roles`` maps them.
+
+        Where two members map to one role, the role listed first in ``team_roles`` wins,
+        then the smaller e-mail (stable from pull to pull).
+        """
+        if not self.team_roles:
+            return {}
+        rows: list[Row] = []
+        try:
+            for chunk in _id_chunks(account_ids):
+                rows += self._all(
+                    "SELECT AccountId, TeamMemberRole, User.Email FROM AccountTeamMember "  # noqa: S608
+                    f"WHERE AccountId IN ({_in(chunk)})"
+                )
+        except ApiError as exc:
+            if exc.vendor_code != "INVALID_TYPE":
+                raise
+            log.info(
+                "salesforce: AccountTeamMember is not available (account teams off or not "
+                "readable); owners by role come from account fields only"
+            )
+            self.team_roles = {}
+            return {}
+        order = list(self.team_roles)
+        members = sorted(
+            (order.index(label), email, row["AccountId"], self.team_roles[label])
+            for row in rows
+            if (label := str(row.get("TeamMemberRole") or "").casefold()) in self.team_roles
+            and (email := _get(row, "User.Email"))
+        )
+        teams: dict[str, dict[str, str]] = {}
+        for _, email, account, role in members:
+            teams.setdefault(account, {}).setdefault(role, email)
+        return teams
 
     def _map_page(self, object_type: str, records: list[Row]) -> list[Row]:
         if object_type in ("emails", "tasks"):
             self._accounts_of_deals({d for r in records if (d := _of("deal", _related(r)))})
+        if object_type == "accounts":
+            self._teams = self._account_teams(r["Id"] for r in records)
         out: list[Row] = []
         for record in records:
             out.extend(getattr(self, f"_map_{object_type}")(record))
@@ -275,7 +336,9 @@ class SalesforceConnector:
         cfg = self.config
         website = (r.get("Website") or "").lower()
         domain = re.sub(r"^(https?://)?(www\.)?", "", website).split("/")[0] or None
-        owners = {role: _get(r, _user_email(f)) for role, f in self.owner_fields.items()}
+        found = {role: e for role, f in self.owner_fields.items() if (e := _get(r, _user_email(f)))}
+        explicit = {role: found[role] for role in cfg.owner_fields if role in found}
+        owners = {**found, **self._teams.get(r["Id"], {}), **explicit}  # team > OwnerId default
         return [{**self._base(r, domain=domain, industry=r.get("Industry"),
                               arr=r.get(cfg.arr_field) if cfg.arr_field else None,
                               parent_id=r.get("ParentId"),
@@ -283,7 +346,7 @@ class SalesforceConnector:
                               renewal_date=as_date(r.get(cfg.renewal_field or "")),
                               crm_owner_id=r.get("OwnerId")),
                  "type": "account", "name": r.get("Name") or f"Salesforce account {r['Id']}",
-                 "owners": {role: email for role, email in owners.items() if email}}]  # fmt: skip
+                 "owners": owners}]  # fmt: skip
 
     def _map_contacts(self, r: Row) -> list[Row]:
         name = " ".join(filter(None, (r.get("FirstName"), r.get("LastName")))) or None

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from crmsense.connectors.config import SalesforceConfig
+from crmsense.connectors.config import SalesforceConfig, load_config
 from crmsense.connectors.http import ApiError, QuotaExceededError
 from crmsense.connectors.salesforce import SalesforceConnector
 from crmsense.connectors.state import load_cursor
 from crmsense.connectors.sync import pull, push
+from crmsense.errors import ConfigError
 from crmsense.store import Database
 from crmsense.store import models as m
 from crmsense.store.queries import record_counts
@@ -243,3 +246,139 @@ def test_push_round_trip(db: Database, salesforce: Fake, connector: Maker) -> No
     assert again.failures == []
     assert (again.pushed["tasks_updated"], again.pushed["notes_updated"]) == (1, 1)
     assert len(fake.records["Task"]) == 2 and len(fake.records["Note"]) == 1
+
+
+def _team_queries(fake: FakeSalesforce) -> list[str]:
+    soql = (c.query.get("q", "") for c in fake.calls("/query", "GET"))
+    return [q for q in soql if "FROM AccountTeamMember" in q]
+
+
+def _owners(db: Database) -> dict[str, dict[str, str]]:
+    with db.engine.connect() as conn:
+        rows = conn.execute(select(m.Account.external_id, m.Account.owners)).all()
+    return {external_id: owners for external_id, owners in rows}
+
+
+def test_account_team_roles_become_owners_one_query_per_page(
+    db: Database, salesforce: Fake, connector: Maker
+) -> None:
+    fake, url = salesforce
+    fake.seed(accounts=3, contacts_per=0, emails_per=0)
+    acc2, acc3 = sf_id("Account", 2), sf_id("Account", 3)
+    fake.add_team_member(ACC1, "Customer Success Manager", "cleo@vendor.example")
+    fake.add_team_member(ACC1, "Executive Sponsor", "vic@vendor.example")
+    fake.add_team_member(ACC1, "Pre-Sales Consultant", "pat@vendor.example")  # not mapped
+    fake.add_team_member(acc2, "Customer Success Manager", "zed@vendor.example")
+    fake.add_team_member(acc2, "customer success manager", "ann@vendor.example")  # same role
+    fake.add_team_member(acc2, None, "nobody@vendor.example")  # no role
+    fake.add_team_member(acc3, "Sales Rep", "rex@vendor.example")
+    fake.batch_size = 2  # account pages of 2 and 1; the first page's 6 members take 3 pages
+    roles = {"Customer Success Manager": "csm", "Sales Rep": "account_executive",
+             "Executive Sponsor": "csm_manager"}  # fmt: skip
+    report = pull(db, connector(url, team_roles=roles), objects=["accounts"])
+    assert report.rejected == [] and report.failures == []
+    teams = _team_queries(fake)
+    assert len(teams) == 2  # one per page of accounts
+    assert len(fake.calls("/query", "GET")) == 2 + 3 + 1  # accounts, then each page's team
+    assert teams[0] == (
+        "SELECT AccountId, TeamMemberRole, User.Email FROM AccountTeamMember "
+        f"WHERE AccountId IN ('{ACC1}', '{acc2}')"
+    )
+    assert _owners(db) == {
+        ACC1: {"account_executive": "sam@vendor.example", "csm": "cleo@vendor.example",
+               "csm_manager": "vic@vendor.example"},
+        acc2: {"account_executive": "sam@vendor.example", "csm": "ann@vendor.example"},
+        acc3: {"account_executive": "rex@vendor.example"},  # the team role over the owner
+    }  # fmt: skip
+
+
+def test_owner_fields_win_over_team_roles(db: Database, salesforce: Fake, connector: Maker) -> None:
+    fake, url = salesforce
+    fake.seed(accounts=2, contacts_per=0, emails_per=0)
+    acc2 = sf_id("Account", 2)
+    fake.records["Account"][acc2].update(CSM__c=None, CSM__r=None)  # an empty lookup
+    for account in (ACC1, acc2):
+        fake.add_team_member(account, "Customer Success Manager", "cleo@vendor.example")
+        fake.add_team_member(account, "Sales Rep", "rex@vendor.example")
+    crm = connector(
+        url,
+        owner_fields={"csm": "CSM__c", "account_executive": "OwnerId"},
+        team_roles={"Customer Success Manager": "csm", "Sales Rep": "account_executive"},
+    )
+    pull(db, crm, objects=["accounts"])
+    assert _owners(db) == {
+        ACC1: {"account_executive": "sam@vendor.example", "csm": "dana@vendor.example"},
+        acc2: {"account_executive": "sam@vendor.example", "csm": "cleo@vendor.example"},
+    }
+
+
+def test_default_team_roles_and_long_pages_batch_the_in_list(
+    memory_db: Database, salesforce: Fake, connector: Maker
+) -> None:
+    fake, url = salesforce
+    fake.batch_size = 500
+    ids = [fake.add("Account", {"Name": f"A{n}", "OwnerId": "005000000000001"}) for n in range(201)]
+    fake.add_team_member(ids[-1], "Customer Success Manager", "cleo@vendor.example")
+    fake.add_team_member(ids[-1], "Account Manager", "amy@vendor.example")
+    fake.add_team_member(ids[-1], "Executive Sponsor", "vic@vendor.example")
+    pull(memory_db, connector(url), objects=["accounts"])
+    assert [q.count("'") // 2 for q in _team_queries(fake)] == [200, 1]
+    assert _owners(memory_db)[ids[-1]] == {
+        "csm": "cleo@vendor.example",
+        "account_manager": "amy@vendor.example",
+        "csm_manager": "vic@vendor.example",
+    }
+
+
+def test_no_team_roles_means_no_team_query(
+    memory_db: Database, salesforce: Fake, connector: Maker
+) -> None:
+    fake, url = salesforce
+    fake.seed(accounts=1, contacts_per=0, emails_per=0)
+    fake.add_team_member(ACC1, "Customer Success Manager", "cleo@vendor.example")
+    pull(memory_db, connector(url, team_roles={}), objects=["accounts"])
+    assert _team_queries(fake) == []
+    assert _owners(memory_db)[ACC1] == {"account_executive": "sam@vendor.example"}
+
+
+def test_org_without_account_teams_still_pulls_accounts(
+    db: Database, salesforce: Fake, connector: Maker, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, url = salesforce
+    fake.seed(accounts=3, contacts_per=0, emails_per=0)
+    fake.account_teams = False
+    fake.batch_size = 1
+    caplog.set_level(logging.INFO, logger="crmsense.connectors")
+    report = pull(db, connector(url), objects=["accounts"])
+    assert report.failures == [] and record_counts(db)["account"] == 3
+    assert len(_team_queries(fake)) == 1  # asked once, then skipped for the other pages
+    assert _owners(db)[ACC1] == {"account_executive": "sam@vendor.example"}
+    said = [r for r in caplog.records if "AccountTeamMember" in r.getMessage()]
+    assert [r.levelno for r in said] == [logging.INFO]
+    assert "not supported" not in caplog.text  # the vendor's message is not logged
+
+
+def test_other_team_query_errors_are_not_swallowed(
+    memory_db: Database, salesforce: Fake, connector: Maker
+) -> None:
+    fake, url = salesforce
+    fake.seed(accounts=1, contacts_per=0, emails_per=0)
+    fake.fail_after = ("/query", 1, 400)  # the account query passes, the team query fails
+    report = pull(memory_db, connector(url), objects=["accounts"])
+    assert len(report.failures) == 1 and report.failures[0].startswith("accounts: ")
+    assert len(_team_queries(fake)) == 1
+    assert record_counts(memory_db)["account"] == 0  # the page is not stored without its team
+
+
+def test_team_roles_setting_from_file_and_environment(tmp_path: Path) -> None:
+    creds = {"CLIENT_ID": CLIENT_ID, "CLIENT_SECRET": "s", "REFRESH_TOKEN": "r"}
+    env = {f"CRMSENSE_SALESFORCE_{k}": v for k, v in creds.items()}
+    assert load_config(SalesforceConfig, env=env).team_roles["Executive Sponsor"] == "csm_manager"
+    toml = tmp_path / "connectors.toml"
+    toml.write_text('[salesforce]\nteam_roles = { "Sales Rep" = "account_executive" }\n')
+    assert load_config(SalesforceConfig, toml, env).team_roles == {"Sales Rep": "account_executive"}
+    env["CRMSENSE_SALESFORCE_TEAM_ROLES"] = ""  # the environment wins: no account teams
+    assert load_config(SalesforceConfig, toml, env).team_roles == {}
+    env["CRMSENSE_SALESFORCE_TEAM_ROLES"] = "Sales Rep=Account Executive"
+    with pytest.raises(ConfigError, match="CRMSENSE_SALESFORCE_TEAM_ROLES"):
+        load_config(SalesforceConfig, env=env)

@@ -1,14 +1,18 @@
-"""Domain tuning: a new polarity head fitted on a customer's own labelled messages.
+"""Domain tuning: new heads fitted on a customer's own labelled messages.
 
+A labelled CSV has a text column and one or more label columns: polarity
+(negative/neutral/positive or -1/0/1), message kind (conversational/transactional/
+auto_reply) and reply intent (interest, objection, …). Every head with labels is refitted.
 The encoder stays frozen (the shipped int8 ONNX model embeds the texts), so tuning takes
-seconds and needs neither torch nor scikit-learn. The new head is regularised towards the
-base head, a stratified part of the rows is held out, and the before/after figures on it
-are reported and written into the new model directory's ``config.json``.
+seconds and needs neither torch nor scikit-learn. Each new head is regularised towards the
+base head, a stratified part of its rows is held out, and the before/after figures on them
+are reported and written into the new model directory's ``config.json``; the probabilities
+are recalibrated (temperature) on the held-out rows.
 """
 
 from __future__ import annotations
 
-__all__ = ["TuneReport", "classification_metrics", "read_labelled", "tune"]
+__all__ = ["HeadTuning", "TuneReport", "classification_metrics", "read_labelled", "tune"]
 
 import csv
 import hashlib
@@ -23,8 +27,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from crmsense.analysis.model.engine import ModelEngine, write_config
-from crmsense.analysis.model.heads import fit_softmax, fit_temperature
-from crmsense.analysis.types import LABELS
+from crmsense.analysis.model.heads import LinearHead, fit_softmax, fit_temperature
+from crmsense.analysis.types import INTENTS, KINDS, LABELS
 from crmsense.errors import InputError
 
 LABEL_ALIASES = {
@@ -35,16 +39,31 @@ LABEL_ALIASES = {
 MIN_ROWS = 20
 
 
-@dataclass(frozen=True)
-class TuneReport:
-    """What ``crmsense train --data`` did; ``before``/``after`` are held-out figures."""
+#: task → its classes, in head order.
+CLASSES: dict[str, tuple[str, ...]] = {"polarity": LABELS, "kind": KINDS, "intent": INTENTS}
 
-    output: Path
-    model_version: str
+
+@dataclass(frozen=True)
+class HeadTuning:
+    """One refitted head; ``before``/``after`` are held-out figures (``before`` is empty
+    when the base model had no such head). ``replaced`` is false when the refitted head did
+    worse than the base one on the held-out rows (macro-F1), which is then kept."""
+
+    task: str
     train_rows: int
     holdout_rows: int
     before: dict[str, float]
     after: dict[str, float]
+    replaced: bool = True
+
+
+@dataclass(frozen=True)
+class TuneReport:
+    """What ``crmsense train --data`` did."""
+
+    output: Path
+    model_version: str
+    heads: list[HeadTuning]
 
 
 def classification_metrics(
@@ -68,45 +87,69 @@ def classification_metrics(
     }
 
 
+def _label_id(task: str, value: str) -> int | None:
+    value = value.strip().lower()
+    if task == "polarity":
+        return LABEL_ALIASES.get(value)
+    classes = CLASSES[task]
+    return classes.index(value) if value in classes else None
+
+
 def read_labelled(
-    path: Path, text_column: str = "text", label_column: str = "label"
-) -> tuple[list[str], NDArray[np.int64]]:
-    """Texts and polarity ids from a CSV; labels: negative/neutral/positive (or -1/0/1)."""
+    path: Path, text_column: str = "text", label_column: str = "label",
+    kind_column: str = "kind", intent_column: str = "intent",
+) -> tuple[list[str], dict[str, NDArray[np.int64]]]:  # fmt: skip
+    """Texts and, per task whose column the CSV has, label ids (-1 where a row has none).
+
+    Rows without text are skipped; unknown labels are refused with the counts, and each
+    task needs at least ``MIN_ROWS`` labelled rows in 2 classes.
+    """
     from crmsense.ingest.decode import read_text
 
     reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
     columns = reader.fieldnames or []
-    for column in (text_column, label_column):
-        if column not in columns:
-            raise InputError(
-                f"{path} has no column {column!r} (columns: {', '.join(columns)}); "
-                "pass --text-column / --label-column"
-            )
+    wanted = {"polarity": label_column, "kind": kind_column, "intent": intent_column}
+    present = {task: column for task, column in wanted.items() if column in columns}
+    if text_column not in columns or not present:
+        raise InputError(
+            f"{path} has no column {text_column if text_column not in columns else label_column!r}"
+            f" (columns: {', '.join(columns)}); pass --text-column and --label-column (polarity)"
+            ", --kind-column or --intent-column"
+        )
     texts: list[str] = []
-    labels: list[int] = []
-    unknown: Counter[str] = Counter()
+    labels: dict[str, list[int]] = {task: [] for task in present}
+    unknown: dict[str, Counter[str]] = {task: Counter() for task in present}
     for row in reader:
         text = (row[text_column] or "").strip()
-        label = (row[label_column] or "").strip().lower()
         if not text:
             continue
-        if label not in LABEL_ALIASES:
-            unknown[label] += 1
-            continue
         texts.append(text)
-        labels.append(LABEL_ALIASES[label])
-    if unknown:
-        shown = ", ".join(f"{k!r} ×{n}" for k, n in unknown.most_common(5))
-        raise InputError(
-            f"{path}: labels {shown} are not negative/neutral/positive (or -1/0/1); "
-            "fix or drop those rows"
-        )
-    if len(texts) < MIN_ROWS or len(set(labels)) < 2:
-        raise InputError(
-            f"{path} has {len(texts)} labelled rows in {len(set(labels))} classes; "
-            f"tuning needs at least {MIN_ROWS} rows and 2 classes"
-        )
-    return texts, np.array(labels, dtype=np.int64)
+        for task, column in present.items():
+            value = (row[column] or "").strip()
+            label = _label_id(task, value) if value else -1
+            if label is None:
+                unknown[task][value] += 1
+            labels[task].append(-1 if label is None else label)
+    out: dict[str, NDArray[np.int64]] = {}
+    for task, column in present.items():
+        if unknown[task]:
+            shown = ", ".join(f"{k!r} ×{n}" for k, n in unknown[task].most_common(5))
+            allowed = ("negative/neutral/positive (or -1/0/1)" if task == "polarity"
+                       else "/".join(CLASSES[task]))  # fmt: skip
+            raise InputError(
+                f"{path}: column {column!r}: labels {shown} are not {allowed}; fix or drop those "
+                "rows"
+            )
+        ids = np.array(labels[task], dtype=np.int64)
+        given = ids[ids >= 0]
+        if len(given) < MIN_ROWS or len(set(given.tolist())) < 2:
+            raise InputError(
+                f"{path}: column {column!r} has {len(given)} labelled rows in "
+                f"{len(set(given.tolist()))} classes; tuning needs at least {MIN_ROWS} rows "
+                "and 2 classes"
+            )
+        out[task] = ids
+    return texts, out
 
 
 def _split(labels: NDArray[np.int64], holdout: float, seed: int) -> tuple[list[int], list[int]]:
@@ -123,6 +166,28 @@ def _split(labels: NDArray[np.int64], holdout: float, seed: int) -> tuple[list[i
     return sorted(train), sorted(held)
 
 
+def _fit(
+    task: str, base: ModelEngine, embeddings: NDArray[np.float32], labels: NDArray[np.int64],
+    holdout: float, seed: int, l2: float,
+) -> tuple[LinearHead, float, HeadTuning]:  # fmt: skip
+    """(new head, its temperature, the report) for one task's labelled rows."""
+    rows = np.flatnonzero(labels >= 0)
+    x, y = embeddings[rows], labels[rows]
+    train, held = _split(y, holdout, seed)
+    classes = len(CLASSES[task])
+    prior: LinearHead | None = getattr(base.heads, task)
+    start = prior or LinearHead(np.zeros((classes, x.shape[1])), np.zeros(classes))
+    head = fit_softmax(x[train], y[train], start, l2=l2)
+    before = (
+        classification_metrics(prior.logits(x[held]).argmax(1), y[held], classes)
+        if prior is not None else {}
+    )  # fmt: skip
+    after = classification_metrics(head.logits(x[held]).argmax(1), y[held], classes)
+    temperature = fit_temperature(head.logits(x[held]), y[held])
+    better = not before or after["macro_f1"] >= before["macro_f1"]
+    return head, temperature, HeadTuning(task, len(train), len(held), before, after, better)
+
+
 def tune(
     data: Path,
     output: Path,
@@ -130,43 +195,58 @@ def tune(
     base_dir: Path | None = None,
     text_column: str = "text",
     label_column: str = "label",
+    kind_column: str = "kind",
+    intent_column: str = "intent",
     holdout: float = 0.2,
     seed: int = 13,
     l2: float = 0.05,
 ) -> TuneReport:
-    """Fit a polarity head on ``data`` and write a self-contained model dir to ``output``."""
+    """Refit every head ``data`` has labels for; write a self-contained model dir."""
     if not 0.0 < holdout < 1.0:
         raise InputError(f"--holdout must be between 0 and 1, not {holdout}")
-    texts, labels = read_labelled(data, text_column, label_column)
+    texts, labels = read_labelled(data, text_column, label_column, kind_column, intent_column)
     base = ModelEngine(base_dir)
     if output.resolve() == base.model_dir.resolve():
         raise InputError(f"--output {output} is the base model directory; choose a new one")
     embeddings = base.embed(texts)
-    train, held = _split(labels, holdout, seed)
-    head = fit_softmax(embeddings[train], labels[train], base.heads.polarity, l2=l2)
-    before = classification_metrics(base.polarity(embeddings[held]).argmax(1), labels[held])
-    after = classification_metrics(head.logits(embeddings[held]).argmax(1), labels[held])
-    temperature = fit_temperature(head.logits(embeddings[held]), labels[held])
+    heads, temperature, reports = base.heads, base.config.temperature, []
+    for task, ids in labels.items():
+        head, fitted, report = _fit(task, base, embeddings, ids, holdout, seed, l2)
+        reports.append(report)
+        if not report.replaced:
+            continue
+        if task == "polarity":
+            heads, temperature = replace(heads, polarity=head), fitted
+        else:  # kind and intent carry their temperature in the weights
+            calibrated = LinearHead(head.weight / fitted, head.bias / fitted)
+            heads = (replace(heads, kind=calibrated) if task == "kind"
+                     else replace(heads, intent=calibrated))  # fmt: skip
 
     output.mkdir(parents=True, exist_ok=True)
     for name in ("model.onnx", "tokenizer.json"):
         shutil.copyfile(base.model_dir / name, output / name)
-    replace(base.heads, polarity=head).save(output / "heads.npz")
+    heads.save(output / "heads.npz")
     digest = hashlib.sha256((output / "heads.npz").read_bytes()).hexdigest()[:8]
     version = f"{base.model_version.split('+')[0]}+tuned.{digest}"
+    tuned = {
+        r.task: {"train_rows": r.train_rows, "holdout_rows": r.holdout_rows,
+                 "holdout_before": r.before, "holdout_after": r.after,
+                 "replaced": r.replaced}
+        for r in reports
+    }  # fmt: skip
     write_config(
         output,
         model_version=version,
         temperature=temperature,
         training={
-            "base_model_version": base.model_version,
-            "data": data.name,
-            "train_rows": len(train),
-            "holdout_rows": len(held),
-            "holdout_before": before,
-            "holdout_after": after,
-            "l2_towards_base": l2,
-            "tuned_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            **base.config.training,
+            "tuning": {
+                "base_model_version": base.model_version,
+                "data": data.name,
+                "heads": tuned,
+                "l2_towards_base": l2,
+                "tuned_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            },
         },
     )
-    return TuneReport(output, version, len(train), len(held), before, after)
+    return TuneReport(output, version, reports)

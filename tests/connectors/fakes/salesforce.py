@@ -8,8 +8,11 @@ Shapes follow the REST API Developer Guide (v60.0): query results ``{"totalSize"
 "error_description"}``; the spent 24-hour allocation is ``403 [{"message": "TotalRequests
 Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}]``. SOQL is parsed only as far
 as crmsense uses it, and unknown columns fail as Salesforce fails them
-(``INVALID_FIELD``). The org has the custom Account fields a team might add: ``ARR__c``,
-``Renewal_Date__c`` (Date) and ``CSM__c`` (a User lookup, read as ``CSM__r.Email``).
+(``INVALID_FIELD``), unknown objects too (``INVALID_TYPE``). The org has the custom Account
+fields a team might add: ``ARR__c``, ``Renewal_Date__c`` (Date) and ``CSM__c`` (a User
+lookup, read as ``CSM__r.Email``), and Account Teams (``AccountTeamMember``: ``AccountId``,
+``UserId``, ``TeamMemberRole``, ``User.Email``); ``account_teams = False`` turns them off
+as Setup does, and the object then answers ``INVALID_TYPE`` like any unknown one.
 """
 
 from __future__ import annotations
@@ -104,6 +107,15 @@ SCHEMA: dict[str, set[str]] = {
         "OwnerId",
     },
     "Note": {"Id", "ParentId", "Title", "Body", "SystemModstamp"},
+    "AccountTeamMember": {
+        "Id",
+        "AccountId",
+        "UserId",
+        "User.Email",
+        "TeamMemberRole",
+        "AccountAccessLevel",
+        "SystemModstamp",
+    },
     "OpportunityStage": {"ApiName", "MasterLabel", "SortOrder", "IsActive"},
 }
 PICKLISTS = {
@@ -125,6 +137,8 @@ _PREFIX = {
     "EmailMessage": "02s",
     "Task": "00T",
     "Note": "002",
+    "AccountTeamMember": "01M",
+    "User": "005",
 }
 _SELECT = re.compile(
     r"^SELECT (?P<fields>.+?) FROM (?P<obj>\w+)(?: WHERE (?P<where>.+?))?"
@@ -158,6 +172,7 @@ class FakeSalesforce(FakeApi):
         self.clock = itertools.count(1)
         self.ids = itertools.count(900_000)
         self.base_url = ""
+        self.account_teams = True
         for n, label in enumerate(STAGES, start=1):
             self.records["OpportunityStage"][label] = {
                 "ApiName": label,
@@ -174,6 +189,20 @@ class FakeSalesforce(FakeApi):
             "SystemModstamp": stamp(next(self.clock)),
         }
         return rid
+
+    def add_team_member(self, account_id: str, role: str | None, email: str) -> str:
+        """A user on the account's team (``role`` is the TeamMemberRole picklist value)."""
+        user = sf_id("User", next(self.ids))
+        return self.add(
+            "AccountTeamMember",
+            {
+                "AccountId": account_id,
+                "UserId": user,
+                "User": {"Email": email},
+                "TeamMemberRole": role,
+                "AccountAccessLevel": "Edit",
+            },
+        )
 
     def seed(self, accounts: int = 2, contacts_per: int = 2, emails_per: int = 2) -> None:
         for a in range(1, accounts + 1):
@@ -340,11 +369,22 @@ class FakeSalesforce(FakeApi):
             return early
         soql = request.query_params.get("q", "")
         match = _SELECT.match(soql)
-        if not match or match["obj"] not in SCHEMA:
+        if not match:
             return JSONResponse(
                 errors("MALFORMED_QUERY", f"unexpected token in: {soql[:60]}"), status_code=400
             )
         sobject = match["obj"]
+        if sobject not in SCHEMA or (sobject == "AccountTeamMember" and not self.account_teams):
+            return JSONResponse(
+                errors(
+                    "INVALID_TYPE",
+                    f"\n{soql[:60]}\n^\nERROR at Row:1:Column:1\nsObject type '{sobject}' is "
+                    "not supported. If you are attempting to use a custom object, be sure to "
+                    "append the '__c' after the entity name. Please reference your WSDL or the "
+                    "describe call for the appropriate names.",
+                ),
+                status_code=400,
+            )
         fields = [f.strip() for f in match["fields"].split(",")]
         unknown = [f for f in fields if f not in self._columns(sobject)]
         if unknown:
@@ -356,13 +396,13 @@ class FakeSalesforce(FakeApi):
         where = match["where"]
         if where:
             since = re.fullmatch(r"SystemModstamp >= (\S+)", where)
-            ids = re.fullmatch(r"Id IN \(((?:'[A-Za-z0-9]+'(?:, )?)+)\)", where)
+            ids = re.fullmatch(r"(Id|AccountId) IN \(((?:'[A-Za-z0-9]+'(?:, )?)+)\)", where)
             if since and _DATETIME.match(since[1]):
                 limit = since[1].replace("Z", "")
                 rows = [r for r in rows if _naive(r["SystemModstamp"]) >= limit]
             elif ids:
-                wanted = set(re.findall(r"'([A-Za-z0-9]+)'", ids[1]))
-                rows = [r for r in rows if r["Id"] in wanted]
+                wanted = set(re.findall(r"'([A-Za-z0-9]+)'", ids[2]))
+                rows = [r for r in rows if r.get(ids[1]) in wanted]
             elif where != "IsActive = true":
                 return JSONResponse(
                     errors("MALFORMED_QUERY", f"unsupported WHERE {where}"), status_code=400
