@@ -103,21 +103,27 @@ def test_companies_bring_parent_segment_renewal_and_owners_by_role(
     assert one.owners == {"account_executive": "sam@vendor.example", "csm": "dana@vendor.example"}
 
 
+def _crash_between_child_and_parent(db: Database, fake: FakeHubSpot, crm: HubSpotConnector) -> None:
+    """A child company on page 1, its parent (modified last) on the last page, and a CRM
+    that goes down after page 1 is stored."""
+    fake.add("companies", "child", {"name": "Acme EMEA", "hs_parent_company_id": "parent"})
+    for n in range(250):
+        fake.add("companies", f"c{n}", {"name": f"Company {n}"})
+    fake.add("companies", "parent", {"name": "Acme Holdings"})
+    fake.fail_after = ("/companies/search", 1, 503)
+    with pytest.raises(ApiError):
+        pull(db, crm, objects=["companies"], batch_records=1)
+    fake.fail_after = None
+
+
 def test_a_child_pulled_pages_before_its_parent_is_linked_even_after_a_crash(
     db: Database, hubspot: Fake, connector: Maker
 ) -> None:
     fake, url = hubspot
-    fake.add("companies", "child", {"name": "Acme EMEA", "hs_parent_company_id": "parent"})
-    for n in range(250):
-        fake.add("companies", f"c{n}", {"name": f"Company {n}"})
-    fake.add("companies", "parent", {"name": "Acme Holdings"})  # modified last: last page
-    fake.fail_after = ("/companies/search", 1, 503)  # page 1 stored, then the CRM goes down
     crm = connector(url, retries=0)
-    with pytest.raises(ApiError):
-        pull(db, crm, objects=["companies"], batch_records=1)
+    _crash_between_child_and_parent(db, fake, crm)
     waiting = load_cursor(db, "hubspot.v1", "companies")["pending_parents"]
     assert [(r["id"], r["parent_id"]) for r in waiting] == [("child", "parent")]
-    fake.fail_after = None
     report = pull(db, crm, objects=["companies"], batch_records=1)
     assert report.rejected == []
     with db.session() as s:
@@ -130,15 +136,8 @@ def test_a_pull_restarted_with_since_still_links_the_waiting_children(
     db: Database, hubspot: Fake, connector: Maker
 ) -> None:
     fake, url = hubspot
-    fake.add("companies", "child", {"name": "Acme EMEA", "hs_parent_company_id": "parent"})
-    for n in range(250):
-        fake.add("companies", f"c{n}", {"name": f"Company {n}"})
-    fake.add("companies", "parent", {"name": "Acme Holdings"})
-    fake.fail_after = ("/companies/search", 1, 503)
     crm = connector(url, retries=0)
-    with pytest.raises(ApiError):
-        pull(db, crm, objects=["companies"], batch_records=1)
-    fake.fail_after = None
+    _crash_between_child_and_parent(db, fake, crm)
     after_child = datetime.fromtimestamp(fake.clock / 1000 - 0.5, tz=UTC)  # the parent only
     pull(db, crm, objects=["companies"], since=after_child)
     with db.session() as s:
