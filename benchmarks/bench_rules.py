@@ -182,5 +182,9 @@ def _table(rows: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":
+def main() -> None:
     print(_table(run()))
+
+
+if __name__ == "__main__":
+    main()

@@ -17,6 +17,7 @@ def analyzer() -> Analyzer:
 
 
 TRANSACTIONAL = [
+    Document("Please find attached PO 4411 for the renewal."),
     Document("Hi, could you please resend invoice #INV-20931 for March? Our AP team needs it."),
     Document("Payment received - thank you. Your receipt for order #55120 is attached.",
              subject="Your receipt from Acme"),

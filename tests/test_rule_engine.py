@@ -391,7 +391,7 @@ def test_negated_emotion_words_do_not_count(engine: RuleEngine) -> None:
 
 def test_business_lexicon_overrides_general_words() -> None:
     entries = load_lexicon().entries
-    for word in ("please", "help", "support", "like", "invoice", "best regards"):
+    for word in ("please", "help", "support", "like", "invoice", "best regards", "po"):
         first, *rest = word.split()
         entry = entries[first]
         if rest:
@@ -399,6 +399,7 @@ def test_business_lexicon_overrides_general_words() -> None:
         assert entry.valence == 0.0
     assert entries["working"].valence == 0 > entries["working"].negated
     assert entries["complaints"].valence < 0 < entries["complaints"].negated
+    assert entries["timing"].phrases and dict(entries["timing"].phrases)[("out",)].valence < 0
 
 
 def test_tokens() -> None:

@@ -39,7 +39,7 @@ NEGATIVE = -0.35
 
 #: Transactional phrases, matched against lower-cased text.
 _TRANSACTIONAL = re.compile(
-    r"\b(?:invoice|receipt|statement|order|po)\s*(?:#|no\.?|number)\s*\w+"
+    r"\b(?:invoice|receipt|statement|order|po)\s*(?:#|no\.?|number)\s*\w+|\bpo ?\d{3,}\b"
     r"|\b(?:send|resend|re-send|share|forward|provide|attach(?:ed)?)\b[^.?!\n]{0,40}"
     r"\b(?:invoice|receipt|w-?9|statement|purchase order|credit note)s?\b"
     r"|\b(?:invoice|receipt|statement|purchase order|credit note|order form)s?\b[^.?!\n]{0,30}"
@@ -62,7 +62,7 @@ _TRANSACTIONAL = re.compile(
 #: Every alternative of ``_TRANSACTIONAL`` contains one of these: a cheap gate that spares
 #: most conversational text the regular expression.
 _HINTS = (
-    "invoice", "receipt", "statement", "order", "po #", "po#", "po no", "po number", "w-9",
+    "invoice", "receipt", "statement", "order", "po", "w-9",
     "w9", "credit note", "payment", "shipped", "dispatched", "delivered", "delivery",
     "tracking", "shipping", "password", "verify your", "verification", "one-time",
     "invitation", "accepted:", "declined:", "tentative:", "meeting", "calendar", "reschedul",
