@@ -211,6 +211,7 @@ def eval_(
     ] = "polarity",
     engine: EngineOption = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    quiet: QuietOption = False,
 ) -> None:
     """Measure an engine on labelled rows: accuracy, macro-F1/recall, per class, confusion
     matrix, throughput, calibration (ECE and reliability curve)."""
@@ -235,7 +236,7 @@ def eval_(
         report = evaluate(analyzer, texts, gold, task=task)
     except CrmsenseError as exc:
         fail(exc, code=2 if exc.code.startswith("E1") else 1)
-    if skipped:
+    if skipped and not quiet:
         console.print(f"skipped {skipped:,} rows without a label")
     if fmt == "json":
         print(json.dumps(report.to_dict()))
