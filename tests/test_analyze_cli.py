@@ -166,3 +166,25 @@ def test_min_confidence_setting_leaves_unsure_readings_unscored(
     monkeypatch.setenv("CRMSENSE_MIN_CONFIDENCE", "0.99")
     code, out, _ = run("analyze", text, *RULES)
     assert code == 0 and json.loads(out)["unscored"] == "too_uncertain"
+
+
+def test_dates_are_checked_and_a_bare_date_covers_the_whole_day(tmp_path: Path) -> None:
+    from crmsense.cli.app import parse_as_of, parse_since
+
+    db = ["--db", f"sqlite:///{tmp_path / 'dates.db'}"]
+    code, _, err = run("analyze-stored", "--since", "yesterday", *RULES, *db)
+    assert code == 2 and "--since 'yesterday' is not a date" in err
+    code, _, err = run("accounts", "--as-of", "2026-13-01", *db)
+    assert code == 2 and "--as-of '2026-13-01' is not a date" in err
+    since, as_of = parse_since("2026-10-01"), parse_as_of("2026-10-01")
+    assert since is not None and since.isoformat() == "2026-10-01T00:00:00+00:00"
+    assert as_of.isoformat() == "2026-10-01T23:59:59+00:00"
+    assert parse_since("2026-10-01T08:30:00Z") == parse_as_of("2026-10-01T08:30:00+00:00")
+
+
+@pytest.mark.parametrize("command", [["stats"], ["accounts"], ["alerts", "list"], ["eval"]])
+def test_every_format_option_takes_table_or_json_only(command: list[str], tmp_path: Path) -> None:
+    extra = ["--input", str(MESSAGES)] if command == ["eval"] else []
+    db = [] if command == ["eval"] else ["--db", f"sqlite:///{tmp_path / 'f.db'}"]
+    code, _, err = run(*command, "--format", "xml", *extra, *db)
+    assert code == 2 and "--format 'xml': use table or json" in err

@@ -18,6 +18,7 @@ from crmsense.analysis.model.engine import (
     default_model_dir,
 )
 from crmsense.analysis.model.tune import read_labelled, tune
+from crmsense.analysis.rules.engine import RuleEngine
 from crmsense.analysis.types import EMOTIONS, LABELS
 from crmsense.errors import InputError, ModelError
 
@@ -109,6 +110,21 @@ def test_emotions_cover_every_crm_emotion(engine: ModelEngine) -> None:
     assert urgent.emotions["urgency"] > 0.8 > 0.2 > thankful.emotions["urgency"]
     assert angry.emotions["frustration"] > thankful.emotions["frustration"]
     assert thankful.emotions["satisfaction"] > angry.emotions["satisfaction"]
+
+
+@needs_model
+def test_urgency_and_word_evidence_come_from_the_rule_lexicon(engine: ModelEngine) -> None:
+    texts = [
+        "URGENT: production is down, please escalate ASAP.",
+        "Thanks, the onboarding went great and support was quick.",
+        "The export is slow but the new dashboard is lovely.",
+    ]
+    for model, rules in zip(engine.predict(texts), RuleEngine().predict(texts), strict=True):
+        assert model.emotions["urgency"] == rules.emotions["urgency"]
+        agreeing = [(e.start, e.end) for e in rules.evidence if e.weight * model.score > 0]
+        assert [(e.start, e.end) for e in model.evidence] == agreeing
+        assert agreeing  # every text here has words that push the model's way
+        assert sum(abs(e.weight) for e in model.evidence) == pytest.approx(abs(model.score))
 
 
 @needs_model

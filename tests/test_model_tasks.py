@@ -13,7 +13,7 @@ from crmsense.analysis.analyzer import Analyzer
 from crmsense.analysis.api import load_engine
 from crmsense.analysis.evaluate import evaluate
 from crmsense.analysis.model.engine import ModelEngine, default_model_dir
-from crmsense.analysis.model.heads import Heads, LinearHead
+from crmsense.analysis.model.heads import Heads, LinearHead, stratified_split
 from crmsense.analysis.model.tasks import read_task_rows, write_task_heads
 from crmsense.analysis.types import INTENTS, KINDS
 from crmsense.errors import InputError, ModelError
@@ -37,6 +37,18 @@ def test_task_rows_name_the_line_of_a_bad_label(tmp_path: Path) -> None:
     data.write_text("text\tkind\tintent\nInvoice attached.\ttransactional\t\n", encoding="utf-8")
     [row] = read_task_rows(data)
     assert (row.kind, row.intent) == ("transactional", None)
+
+
+def test_the_held_out_split_is_stratified_and_leaves_every_class_rows_to_fit() -> None:
+    labels = ["a"] * 10 + ["b"] * 2 + ["c"]
+    fit, held = stratified_split(labels, 0.2, seed=13)
+    assert sorted(fit + held) == list(range(len(labels)))
+    assert [labels[i] for i in held].count("a") == 2  # a fifth of each class
+    assert [labels[i] for i in held].count("b") == 1  # at least one row
+    assert [labels[i] for i in fit].count("b") == 1  # and one left to fit
+    assert labels.index("c") in fit  # a class of one row is not held out
+    assert stratified_split(labels, 0.2, seed=13) == (fit, held)
+    assert stratified_split(labels, 0.2, seed=14) != (fit, held)
 
 
 def test_heads_round_trip_with_and_without_task_heads(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 import crmsense
 from crmsense.analysis.negation import is_negated_complaint, unnegated
-from crmsense.analysis.types import Prediction
+from crmsense.analysis.types import Evidence, Prediction
 
 NEGATED = [
     "No complaints.",
@@ -39,9 +39,12 @@ def test_real_complaints_are_not(text: str) -> None:
 
 
 def test_only_a_negative_reading_is_mirrored() -> None:
-    misread = Prediction((0.6, 0.1, 0.3), -0.3)
-    assert unnegated("Not bad at all.", misread).probs == (0.3, 0.1, 0.6)
-    assert unnegated("Not bad at all.", misread).score == 0.3
+    misread = Prediction((0.6, 0.1, 0.3), -0.3, {"anger": 0.2}, [Evidence(0, 7, "Not bad", -0.3)])
+    turned = unnegated("Not bad at all.", misread)
+    assert turned.probs == (0.3, 0.1, 0.6)
+    assert turned.score == 0.3
+    assert turned.evidence == [Evidence(0, 7, "Not bad", 0.3)]
+    assert turned.emotions == {"anger": 0.2}
     right = Prediction((0.1, 0.2, 0.7), 0.6)
     assert unnegated("Not bad at all.", right) is right
     assert unnegated("The sync isn't working.", misread) is misread

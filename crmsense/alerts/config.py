@@ -1,4 +1,4 @@
-"""The alert playbook: one validated TOML file of settings, roles, sinks and rules.
+"""The alert playbook: one validated TOML (or YAML) file of settings, roles, sinks and rules.
 
 The shipped ``default_playbook.toml`` is the default playbook and holds every default
 setting. A user's file is merged over it: ``[settings]`` and ``[roles]`` key by key;
@@ -309,10 +309,7 @@ def _build_rule(spec: RuleSpec, settings: PlaybookSettings, roles: Roles) -> Rul
     where = f"rules[{spec.name}]"
     inherited = {key: getattr(settings, key) for key in INHERITED}
     problems: list[str] = []
-    try:
-        node = compile_node(spec.when, f"{where}.when", inherited)
-    except ConditionProblem as exc:
-        raise ConditionProblem(exc.problems) from None
+    node = compile_node(spec.when, f"{where}.when", inherited)
     known_roles = set(ROLES) | set(roles.addresses)
     for role in spec.assignees:
         if role not in known_roles:

@@ -39,10 +39,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Table, and_, func, inspect, select, union
+from sqlalchemy import Connection, and_, func, inspect, select, union
 
 from crmsense.store import models as m
-from crmsense.store.queries import edited_accounts
+from crmsense.store.models import table_of as _t
+from crmsense.store.queries import id_marks, touched_account_selects
 from crmsense.store.types import to_utc
 
 if TYPE_CHECKING:
@@ -181,11 +182,6 @@ class AccountFacts:
 
 
 # -- loading ---------------------------------------------------------------------------
-
-
-def _t(model: type[m.Base]) -> Table:
-    table: Table = model.__table__  # type: ignore[assignment]
-    return table
 
 
 def _chunks(keys: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
@@ -333,34 +329,24 @@ _MARKED: dict[str, type[m.Base]] = {"messages": m.Message, "surveys": m.Survey, 
 
 def watermarks(conn: Connection) -> dict[str, int]:
     """The highest row id of every table whose new rows touch an account."""
-    models: dict[str, type[m.Base]] = {**_MARKED, "accounts": m.Account}
-    return {name: int(conn.execute(select(func.max(_t(model).c.id))).scalar() or 0)
-            for name, model in models.items()}  # fmt: skip
+    return id_marks(conn, {**_MARKED, "accounts": m.Account})
 
 
 def touched_accounts(
     conn: Connection, marks: dict[str, Any], since: datetime, previous_as_of: datetime,
     as_of: datetime, followup_wait: timedelta,
 ) -> set[int]:  # fmt: skip
-    """Accounts touched since the last evaluation: new rows after ``marks``; accounts,
-    contacts and deals edited since ``since``; analyses and
-    signal snapshots written since ``since`` (wall-clock); and follow-ups that have gone
-    unanswered for ``followup_wait`` between ``previous_as_of`` and ``as_of``."""
+    """Accounts touched since the last evaluation: what
+    :func:`~crmsense.store.queries.touched_account_selects` finds (new rows after ``marks``,
+    edited accounts, contacts and deals, analyses written since ``since``), signal snapshots
+    written since ``since`` (wall-clock), and follow-ups that have gone unanswered for
+    ``followup_wait`` between ``previous_as_of`` and ``as_of``."""
     from crmsense.alerts import signalfacts
 
-    parts: list[Any] = [
-        select(_t(model).c.account_id).where(_t(model).c.id > marks.get(name, 0))
-        for name, model in _MARKED.items()
-    ]
-    acc, ana, msg, sur = _t(m.Account), _t(m.Analysis), _t(m.Message), _t(m.Survey)
-    parts.append(select(acc.c.id).where(acc.c.id > marks.get("accounts", 0)))
-    parts += edited_accounts(since)
-    for subject, table in (("message", msg), ("survey", sur)):
-        parts.append(
-            select(table.c.account_id)
-            .join(ana, and_(ana.c.subject_type == subject, ana.c.subject_id == table.c.id))
-            .where(ana.c.created_at >= since)
-        )  # fmt: skip
+    msg = _t(m.Message)
+    parts: list[Any] = touched_account_selects(
+        marks, since, marked=_MARKED, analysed={"message": m.Message, "survey": m.Survey}
+    )
     present = set(inspect(conn).get_table_names())
     for name, table in signalfacts.tables().items():
         if name in present:

@@ -17,14 +17,10 @@ from sqlalchemy import Connection, Table, and_, func, select
 
 from crmsense.alerts.facts import AccountFacts, DealFacts, HealthFacts, Ref, excerpt
 from crmsense.store import models as m
+from crmsense.store.models import table_of as _t
 
 #: How far back band, trend and risk-level runs are traced.
 HISTORY = timedelta(days=400)
-
-
-def _t(model: type[m.Base]) -> Table:
-    table: Table = model.__table__  # type: ignore[assignment]
-    return table
 
 
 def tables() -> dict[str, Table]:

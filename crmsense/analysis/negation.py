@@ -23,10 +23,9 @@ from __future__ import annotations
 __all__ = ["is_negated_complaint", "unnegated"]
 
 import re
-from dataclasses import replace
 
 from crmsense.analysis.sarcasm import BAD_EVENT, SENTENCE_END
-from crmsense.analysis.types import Evidence, Prediction
+from crmsense.analysis.types import Prediction
 
 _TROUBLE = (
     r"(?:complaints?|issues?|problems?|concerns?|trouble|hiccups?|glitch(?:es)?|bugs?|"
@@ -69,12 +68,7 @@ def is_negated_complaint(text: str) -> bool:
 def unnegated(text: str, prediction: Prediction) -> Prediction:
     """``prediction`` of ``text`` with a misread negation undone: a negative reading of a
     plain negated complaint becomes its mirror image; anything else is returned as is."""
-    negative, neutral, positive = prediction.probs
+    negative, _, positive = prediction.probs
     if negative <= positive or not is_negated_complaint(text):
         return prediction
-    return replace(
-        prediction,
-        probs=(positive, neutral, negative),
-        score=-prediction.score,
-        evidence=[Evidence(e.start, e.end, e.text, -e.weight) for e in prediction.evidence],
-    )
+    return prediction.mirrored()

@@ -33,7 +33,7 @@ __all__ = ["BAD_EVENT", "SENTENCE_END", "is_sarcastic", "unsarcastic"]
 import re
 from dataclasses import replace
 
-from crmsense.analysis.types import Evidence, Prediction
+from crmsense.analysis.types import Prediction
 
 _SET_PHRASES = re.compile(
     r"\bthanks? (?:a lot |so much |very much )?for nothing\b|\byeah,? right\b"
@@ -101,7 +101,7 @@ def unsarcastic(text: str, prediction: Prediction) -> Prediction:
     text becomes its mirror image (negative and positive probabilities swapped, score and
     evidence weights negated, the praise emotions turned into frustration); anything else
     is returned as it is."""
-    negative, neutral, positive = prediction.probs
+    negative, _, positive = prediction.probs
     if positive <= negative or not is_sarcastic(text):
         return prediction
     emotions = dict(prediction.emotions)
@@ -110,10 +110,4 @@ def unsarcastic(text: str, prediction: Prediction) -> Prediction:
         annoyed = emotions.get("frustration", 0.0)
         emotions.update(frustration=max(annoyed, praise), satisfaction=annoyed,
                         enthusiasm=annoyed)  # fmt: skip
-    return replace(
-        prediction,
-        probs=(positive, neutral, negative),
-        score=-prediction.score,
-        emotions=emotions,
-        evidence=[Evidence(e.start, e.end, e.text, -e.weight) for e in prediction.evidence],
-    )
+    return replace(prediction.mirrored(), emotions=emotions)

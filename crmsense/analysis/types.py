@@ -19,7 +19,7 @@ __all__ = [
     "Trajectory",
 ]
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -83,6 +83,17 @@ class Prediction:
     evidence: list[Evidence] = field(default_factory=list)
     kind: dict[str, float] | None = None
     intent: dict[str, float] | None = None
+
+    def mirrored(self) -> Prediction:
+        """The opposite reading: negative and positive probabilities swapped, score and
+        evidence weights negated (the rest as it is)."""
+        negative, neutral, positive = self.probs
+        return replace(
+            self,
+            probs=(positive, neutral, negative),
+            score=-self.score,
+            evidence=[Evidence(e.start, e.end, e.text, -e.weight) for e in self.evidence],
+        )
 
 
 # -- the public analysis --------------------------------------------------------------------

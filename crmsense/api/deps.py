@@ -22,7 +22,7 @@ from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from crmsense.alerts.config import Playbook, load_playbook
-from crmsense.api.security import verify_key
+from crmsense.api.security import COOKIE, has_scope, verify_key
 from crmsense.store.db import Database
 
 _bearer = HTTPBearer(auto_error=False, description="API key from `crmsense keys create`")
@@ -44,7 +44,7 @@ def require(scope: str) -> Callable[..., frozenset[str]]:
         db: DbDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> frozenset[str]:
-        key = credentials.credentials if credentials else request.cookies.get("crmsense_key")
+        key = credentials.credentials if credentials else request.cookies.get(COOKIE)
         scopes = verify_key(db, key) if key else None
         if scopes is None:
             raise HTTPException(
@@ -52,7 +52,7 @@ def require(scope: str) -> Callable[..., frozenset[str]]:
                 "a valid API key is required: Authorization: Bearer <key>",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        if scope not in scopes and "admin" not in scopes:
+        if not has_scope(scopes, scope):
             raise HTTPException(403, f"this key lacks the {scope!r} scope")
         return scopes
 

@@ -13,7 +13,16 @@ True
 
 from __future__ import annotations
 
-__all__ = ["SCOPES", "create_key", "key_id", "new_key_text", "revoke_key", "verify_key"]
+__all__ = [
+    "COOKIE",
+    "SCOPES",
+    "create_key",
+    "has_scope",
+    "key_id",
+    "new_key_text",
+    "revoke_key",
+    "verify_key",
+]
 
 import hashlib
 import hmac
@@ -27,6 +36,17 @@ from crmsense.store.db import Database
 from crmsense.store.models import ApiKey
 
 SCOPES = ("read", "write", "admin")
+#: The dashboard's session cookie, holding the API key.
+COOKIE = "crmsense_key"
+
+
+def has_scope(scopes: frozenset[str], scope: str) -> bool:
+    """Whether a key with ``scopes`` may do what needs ``scope`` (admin may do anything).
+
+    >>> has_scope(frozenset({"admin"}), "write"), has_scope(frozenset({"read"}), "write")
+    (True, False)
+    """
+    return scope in scopes or "admin" in scopes
 
 
 def new_key_text() -> str:

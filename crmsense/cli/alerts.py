@@ -10,7 +10,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from crmsense.cli.app import AsOfOption, DbOption, QuietOption, app, console, fail, open_db
+from crmsense.cli.app import (
+    AsOfOption,
+    DbOption,
+    FormatOption,
+    QuietOption,
+    app,
+    console,
+    fail,
+    open_db,
+    output_format,
+)
 from crmsense.errors import CrmsenseError
 
 if TYPE_CHECKING:
@@ -28,7 +38,6 @@ RulesOption = Annotated[
                  help="Alert playbook (TOML, or YAML by extension) merged over the "
                       "default playbook."),
 ]  # fmt: skip
-FormatOption = Annotated[str, typer.Option("--format", help="table or json")]
 ReasonOption = Annotated[
     str | None, typer.Option("--reason", help="Why (kept with the alert; dismissals: feedback).")
 ]
@@ -43,12 +52,6 @@ def load_rules(path: Path | None) -> Playbook:
         return load_playbook(path)
     except CrmsenseError as exc:
         fail(exc)
-
-
-def _format(fmt: str) -> str:
-    if fmt not in ("table", "json"):
-        fail(f"--format {fmt!r}: use table or json", code=2)
-    return fmt
 
 
 def _table(rows: list[dict[str, Any]]) -> None:
@@ -85,7 +88,7 @@ def alerts_list(
     if unknown:
         fail(f"--status {', '.join(unknown)}: use {', '.join(STATUSES)}", code=2)
     rows = list_alerts(open_db(db), statuses=wanted, rule=rule, account=account)
-    if _format(fmt) == "json":
+    if output_format(fmt) == "json":
         print(json.dumps(rows, ensure_ascii=False))
     else:
         _table(rows)
@@ -174,7 +177,7 @@ def alerts_metrics(as_of: AsOfOption = None, fmt: FormatOption = "table",
     from crmsense.cli.app import parse_as_of
 
     report = alert_metrics(open_db(db), parse_as_of(as_of))
-    if _format(fmt) == "json":
+    if output_format(fmt) == "json":
         print(json.dumps(report))
         return
     table = Table("rule", "total", "open", "acknowledged", "resolved", "dismissed", "precision")

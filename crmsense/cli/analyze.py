@@ -7,13 +7,22 @@ import io
 import json
 import sys
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from crmsense.cli.app import DbOption, QuietOption, app, console, fail, open_db
+from crmsense.cli.app import (
+    DbOption,
+    FormatOption,
+    QuietOption,
+    app,
+    console,
+    fail,
+    open_db,
+    output_format,
+    parse_since,
+)
 from crmsense.cli.progress import LazyProgress
 from crmsense.errors import CrmsenseError
 
@@ -210,7 +219,7 @@ def eval_(
         str, typer.Option("--task", help="polarity, emotion, kind or intent.")
     ] = "polarity",
     engine: EngineOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    fmt: FormatOption = "table",
     quiet: QuietOption = False,
 ) -> None:
     """Measure an engine on labelled rows: accuracy, macro-F1/recall, per class, confusion
@@ -220,8 +229,7 @@ def eval_(
 
     if task not in TASKS:
         fail(f"--task {task!r}: use one of {', '.join(TASKS)}", code=2)
-    if fmt not in ("table", "json"):
-        fail(f"--format {fmt!r}: use table or json", code=2)
+    output_format(fmt)
     analyzer = _analyzer(engine, None, [])
     try:
         texts, gold, skipped = [], [], 0
@@ -242,19 +250,6 @@ def eval_(
         print(json.dumps(report.to_dict()))
     else:
         _print_report(report)
-
-
-def _since(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        if len(value) == 10:
-            day = date.fromisoformat(value)
-            return datetime(day.year, day.month, day.day, tzinfo=UTC)
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        fail(f"--since {value!r} is not a date; use ISO 8601, e.g. 2026-01-31", code=2)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 @app.command("analyze-stored")
@@ -278,7 +273,7 @@ def analyze_stored(
     from crmsense.analysis.stored import analyze_stored as run
     from crmsense.settings import get_settings
 
-    start = _since(since)
+    start = parse_since(since)
     chosen = engine_or_exit(engine)
     database = open_db(db)
     names = get_settings().competitors if competitor is None else competitor

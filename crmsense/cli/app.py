@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-__all__ = ["AsOfOption", "DbOption", "QuietOption", "app", "console", "fail", "open_db"]
+__all__ = [
+    "AsOfOption", "DbOption", "FormatOption", "QuietOption", "app", "console", "fail", "open_db",
+    "output_format", "parse_as_of", "parse_since",
+]  # fmt: skip
 
 from datetime import UTC, date, datetime
 from typing import Annotated, NoReturn
@@ -34,6 +37,7 @@ AsOfOption = Annotated[
     typer.Option("--as-of", help="Reference date/time (ISO 8601) for time windows; default now."),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summaries.")]
+FormatOption = Annotated[str, typer.Option("--format", help="table or json")]
 
 
 def fail(error: CrmsenseError | str, code: int = 1) -> NoReturn:
@@ -42,6 +46,13 @@ def fail(error: CrmsenseError | str, code: int = 1) -> NoReturn:
         f"[bold red]error:[/] {escape(str(error))}", highlight=False, markup=True, soft_wrap=True
     )
     raise typer.Exit(code)
+
+
+def output_format(fmt: str) -> str:
+    """``--format`` checked: ``table`` or ``json``, else exit 2."""
+    if fmt not in ("table", "json"):
+        fail(f"--format {fmt!r}: use table or json", code=2)
+    return fmt
 
 
 def open_db(db: str | None, *, migrate: bool = True) -> Database:
@@ -58,15 +69,27 @@ def open_db(db: str | None, *, migrate: bool = True) -> Database:
     return database
 
 
+def _parse_datetime(value: str, option: str, *, end_of_day: bool) -> datetime:
+    """An ISO 8601 date or date-time as an aware UTC datetime; a bare date is the start (or
+    the end) of that day; anything else exits with code 2 naming ``option``."""
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            clock = (23, 59, 59) if end_of_day else (0, 0, 0)
+            return datetime(day.year, day.month, day.day, *clock, tzinfo=UTC)
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        fail(f"{option} {value!r} is not a date; use ISO 8601, e.g. 2026-10-01", code=2)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 def parse_as_of(value: str | None) -> datetime:
     """``--as-of`` as an aware UTC datetime (a bare date means the end of that day)."""
     if value is None:
         return datetime.now(UTC)
-    try:
-        if len(value) == 10:
-            day = date.fromisoformat(value)
-            return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=UTC)
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        fail(f"--as-of {value!r} is not a date; use ISO 8601, e.g. 2026-10-01", code=2)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return _parse_datetime(value, "--as-of", end_of_day=True)
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """``--since`` as an aware UTC datetime (a bare date means the start of that day)."""
+    return None if value is None else _parse_datetime(value, "--since", end_of_day=False)

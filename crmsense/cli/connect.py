@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crmsense.cli.app import DbOption, QuietOption, app, console, fail, open_db
+from crmsense.cli.app import (
+    DbOption,
+    QuietOption,
+    app,
+    console,
+    fail,
+    open_db,
+    parse_since,
+)
 from crmsense.cli.progress import LazyProgress
 from crmsense.errors import CrmsenseError
 
@@ -36,19 +43,6 @@ ConfigOption = Annotated[
         "(default: $CRMSENSE_CONNECTORS_CONFIG; environment variables win).",
     ),
 ]
-
-
-def _since(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        if len(value) == 10:
-            day = date.fromisoformat(value)
-            return datetime(day.year, day.month, day.day, tzinfo=UTC)
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        fail(f"--since {value!r} is not a date; use ISO 8601, e.g. 2026-10-01", code=2)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _connector(crm: Crm, config: Path | None) -> Connector:
@@ -110,7 +104,7 @@ def sync(
         if full:
             state.reset_cursors(database, connector.name)
         if do_pull:
-            pull(database, connector, since=_since(since), progress=bars, report=report)
+            pull(database, connector, since=parse_since(since), progress=bars, report=report)
         if do_push:
             push(database, connector, report=report)
     except CrmsenseError as exc:

@@ -17,11 +17,13 @@ from crmsense.cli.analyze import CompetitorOption, EngineOption, engine_or_exit
 from crmsense.cli.app import (
     AsOfOption,
     DbOption,
+    FormatOption,
     QuietOption,
     app,
     console,
     fail,
     open_db,
+    output_format,
     parse_as_of,
 )
 from crmsense.cli.progress import LazyProgress
@@ -39,7 +41,6 @@ ConfigOption = Annotated[
         "defaults.",
     ),
 ]
-FormatOption = Annotated[str, typer.Option("--format", help="table or json")]
 FullOption = Annotated[
     bool, typer.Option("--full", help="Recompute every account, not only the touched ones.")
 ]
@@ -57,12 +58,6 @@ def _config(path: Path | None) -> HealthConfig:
         fail(exc)
 
 
-def _format(fmt: str) -> str:
-    if fmt not in ("table", "json"):
-        fail(f"--format {fmt!r}: use table or json", code=2)
-    return fmt
-
-
 def _prepared(
     fmt: str,
     as_of: str | None,
@@ -72,7 +67,7 @@ def _prepared(
     quiet: bool,
 ) -> tuple[Database, datetime, str]:
     """Check the format, open the workspace and bring its signals up to ``--as-of``."""
-    _format(fmt)
+    output_format(fmt)
     when = parse_as_of(as_of)
     database = open_db(db)
     return database, when, _ensure(database, when, engine, _config(config), quiet)
@@ -354,7 +349,7 @@ def backtest(
     from crmsense.signals.backtest import backtest as run_backtest
     from crmsense.signals.compute import resolve_engine
 
-    _format(fmt)
+    output_format(fmt)
     cfg = _config(config)
     database = open_db(db)
     try:

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
 
-import typer
 from rich.table import Table
 
-from crmsense.cli.app import DbOption, app, open_db
+from crmsense.cli.app import DbOption, FormatOption, app, open_db, output_format
 
 
 @app.command()
 def stats(
-    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    fmt: FormatOption = "table",
     db: DbOption = None,
 ) -> None:
     """Count records per type."""
     from crmsense.store.queries import record_counts
 
+    output_format(fmt)
     counts = record_counts(open_db(db))
     if fmt == "json":
         print(json.dumps(counts))

@@ -20,8 +20,12 @@ __all__ = [
     "Page",
     "SetupResult",
     "TaskSpec",
+    "activity",
     "as_date",
     "as_datetime",
+    "call_notes",
+    "crm_record",
+    "domain_of",
     "link_parents",
 ]
 
@@ -70,6 +74,46 @@ def as_date(value: Any) -> str | None:
     """
     when = as_datetime(value)
     return when.date().isoformat() if when else None
+
+
+def _set(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def crm_record(source: str, rid: str, **values: Any) -> dict[str, Any]:
+    """A record's ``id``, ``source`` and those ``values`` that are set (not None or ``""``).
+
+    >>> crm_record("zoho", "7", name="Acme", arr=0.0, domain="", parent_id=None)
+    {'id': '7', 'source': 'zoho', 'name': 'Acme', 'arr': 0.0}
+    """
+    return {"id": rid, "source": source, **_set(values)}
+
+
+def activity(
+    source: str, kind: str, account_id: str, timestamp: Any, **values: Any
+) -> dict[str, Any]:
+    """An ``activity`` record (a call or task on the account) with the ``values`` set.
+
+    >>> sorted(activity("hubspot", "task", "9", "2026-10-01", contact_id=None, note="Renew"))
+    ['account_id', 'kind', 'note', 'source', 'timestamp', 'type']
+    """
+    return {"type": "activity", "source": source, "kind": kind, "account_id": account_id,
+            "timestamp": timestamp, **_set(values)}  # fmt: skip
+
+
+def call_notes(text: str) -> list[dict[str, str]]:
+    """A call's ``segments`` when the CRM holds only the rep's notes on it."""
+    return [{"speaker": "call notes", "role": "other", "text": text}]
+
+
+def domain_of(website: str | None) -> str | None:
+    """The domain of an account's website, without scheme, ``www.`` or path.
+
+    >>> domain_of("https://www.Acme.example/about"), domain_of("acme.example"), domain_of("")
+    ('acme.example', 'acme.example', None)
+    """
+    website = (website or "").lower().removeprefix("https://").removeprefix("http://")
+    return website.removeprefix("www.").split("/")[0] or None
 
 
 @dataclass(frozen=True, slots=True)

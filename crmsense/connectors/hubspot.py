@@ -42,8 +42,11 @@ from crmsense.connectors.base import (
     Page,
     SetupResult,
     TaskSpec,
+    activity,
     as_date,
     as_datetime,
+    call_notes,
+    crm_record,
     link_parents,
 )
 from crmsense.connectors.config import HubSpotConfig, load_config
@@ -288,8 +291,8 @@ class HubSpotConnector:
             out.extend(getattr(self, f"_map_{object_type}")(rid, props, linked))
         return out
 
-    def _base(self, rid: str, **values: Any) -> dict[str, Any]:
-        return {"id": rid, "source": self.source, **{k: v for k, v in values.items() if v}}
+    def _base(self, rid: str, **values: Any) -> Row:
+        return crm_record(self.source, rid, **values)
 
     def _map_companies(self, rid: str, p: Row, _: Row) -> list[Row]:
         cfg = self.config
@@ -353,15 +356,13 @@ class HubSpotConnector:
         out: list[dict[str, Any]] = []
         links = self._links(linked)
         if links["account_id"]:
-            contact = {"contact_id": links["contact_id"]} if links["contact_id"] else {}
-            out.append({"type": "activity", "source": self.source, "kind": "call",
-                        "account_id": links["account_id"], "timestamp": p.get("hs_timestamp"),
-                        **contact})  # fmt: skip
+            out.append(activity(self.source, "call", links["account_id"], p.get("hs_timestamp"),
+                                contact_id=links["contact_id"]))  # fmt: skip
         if p.get("hs_call_body"):
             out.append({
                 **self._base(rid, **links, title=p.get("hs_call_title")),
                 "type": "call", "timestamp": p.get("hs_timestamp"),
-                "segments": [{"speaker": "call notes", "role": "other", "text": p["hs_call_body"]}],
+                "segments": call_notes(p["hs_call_body"]),
             })  # fmt: skip
         return out
 
@@ -387,8 +388,7 @@ class HubSpotConnector:
         account = linked.get("companies")
         if subject.startswith(MARKER) or not account:
             return []
-        return [{"type": "activity", "source": self.source, "kind": "task", "account_id": account,
-                 "timestamp": p.get("hs_timestamp"), "note": subject or None}]  # fmt: skip
+        return [activity(self.source, "task", account, p.get("hs_timestamp"), note=subject)]
 
     # -- push -----------------------------------------------------------------------------
 

@@ -20,13 +20,14 @@ __all__ = ["FieldUpdate", "PushPlan", "push_plan"]
 import json
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from sqlalchemy import Table, and_, func, select
 
 from crmsense.connectors.base import PUSH_FIELDS, NoteSpec, TaskSpec
 from crmsense.store import models as m
 from crmsense.store.db import Database
+from crmsense.store.models import table_of as _t
 
 _PRIORITY: dict[str, Literal["high", "normal", "low"]] = {
     "high": "high", "moderate": "normal", "low": "low",
@@ -50,10 +51,6 @@ class PushPlan:
     tasks: list[TaskSpec] = field(default_factory=list)
     notes: list[NoteSpec] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-
-
-def _t(model: type[m.Base]) -> Table:
-    return cast(Table, model.__table__)
 
 
 def _last_sentiment(db: Database, source: str, column: str) -> dict[str, str]:

@@ -46,8 +46,12 @@ from crmsense.connectors.base import (
     Page,
     SetupResult,
     TaskSpec,
+    activity,
     as_date,
     as_datetime,
+    call_notes,
+    crm_record,
+    domain_of,
     link_parents,
 )
 from crmsense.connectors.config import SalesforceConfig, load_config
@@ -329,17 +333,14 @@ class SalesforceConnector:
         return out
 
     def _base(self, record: Row, **values: Any) -> Row:
-        return {"id": record["Id"], "source": self.source,
-                **{k: v for k, v in values.items() if v not in (None, "")}}  # fmt: skip
+        return crm_record(self.source, record["Id"], **values)
 
     def _map_accounts(self, r: Row) -> list[Row]:
         cfg = self.config
-        website = (r.get("Website") or "").lower()
-        domain = re.sub(r"^(https?://)?(www\.)?", "", website).split("/")[0] or None
         found = {role: e for role, f in self.owner_fields.items() if (e := _get(r, _user_email(f)))}
         explicit = {role: found[role] for role in cfg.owner_fields if role in found}
         owners = {**found, **self._teams.get(r["Id"], {}), **explicit}  # team > OwnerId default
-        return [{**self._base(r, domain=domain, industry=r.get("Industry"),
+        return [{**self._base(r, domain=domain_of(r.get("Website")), industry=r.get("Industry"),
                               arr=r.get(cfg.arr_field) if cfg.arr_field else None,
                               parent_id=r.get("ParentId"),
                               segment=r.get(cfg.segment_field) if cfg.segment_field else None,
@@ -403,14 +404,12 @@ class SalesforceConnector:
         elif subtype == "Call" and r.get("Description"):
             out.append({**self._base(r, **links, contact_id=contact, title=subject),
                         "type": "call", "timestamp": when,
-                        "segments": [{"speaker": "call notes", "role": "other",
-                                      "text": r["Description"]}]})  # fmt: skip
+                        "segments": call_notes(r["Description"])})  # fmt: skip
         if links["account_id"]:
             kind = "call" if subtype == "Call" else "task"
-            out.append({"type": "activity", "source": self.source, "kind": kind,
-                        "account_id": links["account_id"], "timestamp": when,
-                        **({"contact_id": contact} if contact else {}),
-                        **({"note": subject} if kind == "task" and subject else {})})  # fmt: skip
+            note = subject if kind == "task" else None
+            out.append(activity(self.source, kind, links["account_id"], when,
+                                contact_id=contact, note=note))  # fmt: skip
         return out
 
     # -- push -----------------------------------------------------------------------------

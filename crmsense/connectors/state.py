@@ -29,17 +29,14 @@ __all__ = [
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from crmsense.store import models as m
 from crmsense.store.db import Database
-
-
-def _table(model: type[m.Base]) -> Table:
-    return cast(Table, model.__table__)
+from crmsense.store.models import table_of as _table
 
 
 def _upsert(db: Database, model: type[m.Base], row: dict[str, Any], keys: Sequence[str]) -> None:

@@ -148,20 +148,18 @@ def _upsert(
     connector: Connector,
     report: SyncReport,
     kind: str,
-    key: str,
-    done: bool,
-    upsert: Callable[[Any, str | None], str],
     spec: TaskSpec | NoteSpec,
+    upsert: Callable[[Any, str | None], str],
 ) -> None:
-    link = state.get_link(db, connector.name, kind, key)
-    if done and link is None:
+    link = state.get_link(db, connector.name, kind, spec.key)
+    if isinstance(spec, TaskSpec) and spec.done and link is None:
         return  # closed before it was ever pushed: nothing to write
     try:
         external_id = upsert(spec, link)
     except ApiError as exc:
-        _refused(report, f"{kind} {key}", exc)
+        _refused(report, f"{kind} {spec.key}", exc)
         return
-    state.save_link(db, connector.name, kind, key, external_id)
+    state.save_link(db, connector.name, kind, spec.key, external_id)
     report.pushed[f"{kind}s_updated" if link else f"{kind}s_created"] += 1
 
 
@@ -186,8 +184,8 @@ def push(
             continue
         report.pushed["fields"] += 1
     for task in plan.tasks:
-        _upsert(db, connector, report, "task", task.key, task.done, connector.upsert_task, task)
+        _upsert(db, connector, report, "task", task, connector.upsert_task)
     for note in plan.notes:
-        _upsert(db, connector, report, "note", note.key, False, connector.upsert_note, note)
+        _upsert(db, connector, report, "note", note, connector.upsert_note)
     report.seconds += time.perf_counter() - started
     return report

@@ -45,8 +45,12 @@ from crmsense.connectors.base import (
     Page,
     SetupResult,
     TaskSpec,
+    activity,
     as_date,
     as_datetime,
+    call_notes,
+    crm_record,
+    domain_of,
     link_parents,
 )
 from crmsense.connectors.config import ZohoConfig, load_config
@@ -323,11 +327,7 @@ class ZohoConnector:
         return out
 
     def _base(self, record: Row, **values: Any) -> Row:
-        return {
-            "id": str(record["id"]),
-            "source": self.source,
-            **{k: v for k, v in values.items() if v not in (None, "")},
-        }
+        return crm_record(self.source, str(record["id"]), **values)
 
     def _parent(self, record: Row, key: str) -> Row:
         """account_id / contact_id / deal_id from a ``What_Id``-style lookup + ``$se_module``."""
@@ -343,7 +343,6 @@ class ZohoConnector:
     def _map_accounts(self, r: Row) -> list[Row]:
         cfg = self.config
         owner = r.get("Owner") or {}
-        website = (r.get("Website") or "").lower().removeprefix("https://").removeprefix("http://")
         owners: Row = {}
         for role, field in self.owner_fields.items():
             user = r.get(field)
@@ -353,7 +352,7 @@ class ZohoConnector:
             {
                 **self._base(
                     r,
-                    domain=website.removeprefix("www.").split("/")[0],
+                    domain=domain_of(r.get("Website")),
                     industry=r.get("Industry"),
                     arr=r.get(cfg.arr_field) if cfg.arr_field else None,
                     parent_id=_id(r.get("Parent_Account")),
@@ -440,22 +439,18 @@ class ZohoConnector:
                     **self._base(r, **links, title=r.get("Subject")),
                     "type": "call",
                     "timestamp": when,
-                    "segments": [
-                        {"speaker": "call notes", "role": "other", "text": r["Description"]}
-                    ],
+                    "segments": call_notes(r["Description"]),
                 }
             )
         if links.get("account_id"):
-            contact = {"contact_id": links["contact_id"]} if links.get("contact_id") else {}
             out.append(
-                {
-                    "type": "activity",
-                    "source": self.source,
-                    "kind": "call",
-                    "account_id": links["account_id"],
-                    "timestamp": when,
-                    **contact,
-                }
+                activity(
+                    self.source,
+                    "call",
+                    links["account_id"],
+                    when,
+                    contact_id=links.get("contact_id"),
+                )
             )
         return out
 
@@ -465,14 +460,7 @@ class ZohoConnector:
         if subject.startswith(MARKER) or not links.get("account_id"):
             return []
         return [
-            {
-                "type": "activity",
-                "source": self.source,
-                "kind": "task",
-                "account_id": links["account_id"],
-                "timestamp": r.get("Created_Time"),
-                "note": subject or None,
-            }
+            activity(self.source, "task", links["account_id"], r.get("Created_Time"), note=subject)
         ]
 
     def _map_email(self, contact_id: str, e: Row) -> Row:

@@ -21,12 +21,13 @@ __all__ = ["AccountSummary", "portfolio_summary"]
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 
 from crmsense.alerts.lifecycle import ACTIVE
 from crmsense.signals.report import account_reports
 from crmsense.store import models as m
 from crmsense.store.db import Database
+from crmsense.store.queries import current_analysis
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +74,8 @@ def portfolio_summary(db: Database, as_of: datetime, engine: str) -> list[Accoun
                     func.avg(case((an.label == "negative", 1.0), else_=0.0)),
                     func.avg(case((recent, an.score), else_=None)),
                 )
-                .join(an, and_(an.subject_type == "message", an.subject_id == msg.id))
-                .where(an.engine == engine, an.unscored.is_(None), an.kind == "conversational",
+                .join(an, current_analysis("message", msg.__table__, engine))  # type: ignore[arg-type]
+                .where(an.unscored.is_(None), an.kind == "conversational",
                        msg.direction == "inbound", msg.timestamp <= as_of)
                 .group_by(msg.account_id)
             )

@@ -8,7 +8,7 @@ engine and configuration, only the accounts touched since — a new message, cal
 survey, usage row, activity, deal or account, or a (re-)analysis — are recomputed,
 together with their parent accounts for the ARR roll-up. A new day, another engine, a
 changed configuration or ``full=True`` recomputes everything. Edits to existing
-account, contact or deal records (no new row) are picked up by the next full run.
+account, contact or deal records count as touches too (their ``updated_at``).
 """
 
 from __future__ import annotations
@@ -21,17 +21,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, union, update
+from sqlalchemy import Connection, Table, func, or_, select, union, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from crmsense.signals.assess import Assessment, assess
+from crmsense.signals.assess import Assessment, assess, plain
 from crmsense.signals.config import HealthConfig, config_hash, load_config
 from crmsense.signals.health import rollup
 from crmsense.signals.load import history_days, load_accounts
 from crmsense.signals.outreach import Policy
 from crmsense.store import models as m
 from crmsense.store.db import Database
-from crmsense.store.queries import edited_accounts
+from crmsense.store.models import table_of as _t
+from crmsense.store.queries import id_marks, touched_account_selects
 from crmsense.store.types import to_utc
 
 Progress = Callable[[int, int | None], None]
@@ -47,10 +48,6 @@ _MARKED: dict[str, type[m.Base]] = {
 }
 _COUNTED: dict[str, type[m.Base]] = {**_MARKED, "accounts": m.Account}
 _SUBJECTS: dict[str, type[m.Base]] = {"message": m.Message, "call": m.Call, "survey": m.Survey}
-
-
-def _t(model: type[m.Base]) -> Table:
-    return model.__table__  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,51 +98,20 @@ def _upsert(
     conn.execute(stmt, rows)
 
 
-def _marks(conn: Connection) -> dict[str, int]:
-    """The highest row id of every input table, in one statement."""
-    names = list(_COUNTED)
-    maxima = [select(func.max(_t(model).c.id)).scalar_subquery() for model in _COUNTED.values()]
-    row = conn.execute(select(*maxima)).one()
-    return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
-
-
-def _touched(conn: Connection, marks: dict[str, Any], since: datetime) -> set[int]:
-    """Accounts with rows added after ``marks``, accounts/contacts/deals edited or analyses
-    written since ``since``."""
-    a = _t(m.Analysis)
-    parts: list[Any] = [
-        select(_t(model).c.account_id).where(_t(model).c.id > int(marks.get(name, 0)))
-        for name, model in _MARKED.items()
-    ]
-    acc = _t(m.Account)
-    parts.append(select(acc.c.id).where(acc.c.id > int(marks.get("accounts", 0))))
-    parts += edited_accounts(since)
-    for subject, model in _SUBJECTS.items():
-        table = _t(model)
-        parts.append(
-            select(table.c.account_id)
-            .select_from(a.join(table, table.c.id == a.c.subject_id))
-            .where(a.c.subject_type == subject, a.c.created_at >= since)
-        )
-    return {row[0] for row in conn.execute(union(*parts))}
-
-
 def _families(conn: Connection) -> tuple[dict[int, int | None], dict[int, float | None]]:
     """Parent links and the ARR of every account in a parent/child family."""
     acc = _t(m.Account)
-    parent = {
-        k: p
-        for k, p in conn.execute(
-            select(acc.c.id, acc.c.parent_id).where(acc.c.parent_id.isnot(None))
-        )
-    }
-    members = set(parent) | {p for p in parent.values() if p is not None}
+    parents = select(acc.c.parent_id).where(acc.c.parent_id.isnot(None))
+    parent: dict[int, int | None] = {}
     arr: dict[int, float | None] = {}
-    for start in range(0, len(members), 500):
-        chunk = sorted(members)[start : start + 500]
-        arr.update(
-            (k, v) for k, v in conn.execute(select(acc.c.id, acc.c.arr).where(acc.c.id.in_(chunk)))
+    for key, up, value in conn.execute(
+        select(acc.c.id, acc.c.parent_id, acc.c.arr).where(
+            or_(acc.c.parent_id.isnot(None), acc.c.id.in_(parents))
         )
+    ):
+        arr[key] = value
+        if up is not None:
+            parent[key] = up
     return parent, arr
 
 
@@ -214,16 +180,7 @@ def _deal_rows(a: Assessment, day: date, now: datetime) -> Iterable[dict[str, An
             "score": d.risk_score,
             "level": d.risk_level,
             "late_stage": d.late_stage,
-            "signals": [
-                {
-                    "name": s.name,
-                    "value": s.value,
-                    "points": s.points,
-                    "detail": s.detail,
-                    "evidence": s.evidence,
-                }
-                for s in d.signals
-            ],
+            "signals": plain(d.signals),
             "measured": d.measured,
             "computed_at": now,
         }
@@ -283,7 +240,7 @@ def compute_signals(
     state_table = _t(m.SignalState)
     with db.engine.connect() as conn:
         state = conn.execute(select(state_table).where(state_table.c.name == STATE)).first()
-        marks = _marks(conn)
+        marks = id_marks(conn, _COUNTED)
         incremental = (
             not full
             and state is not None
@@ -293,7 +250,10 @@ def compute_signals(
         )
         if incremental:
             assert state is not None
-            touched = _touched(conn, state.marks, state.started_at)
+            selects = touched_account_selects(
+                state.marks, state.started_at, marked=_MARKED, analysed=_SUBJECTS
+            )
+            touched = {row[0] for row in conn.execute(union(*selects))}
         else:
             touched = set(conn.execute(select(_t(m.Account).c.id)).scalars())
         parent, arr = _families(conn) if touched else ({}, {})

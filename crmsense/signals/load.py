@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, case, false, func, or_, select
 
 from crmsense.signals.config import HealthConfig
 from crmsense.signals.data import (
@@ -29,6 +29,8 @@ from crmsense.signals.data import (
     UsageRow,
 )
 from crmsense.store import models as m
+from crmsense.store.models import table_of as _t
+from crmsense.store.queries import current_analysis
 
 #: Inbound wording that chases an earlier request (matched case-insensitively).
 FOLLOW_UP = (
@@ -79,10 +81,6 @@ URGENCY_FULL = 0.3
 _CHUNK = 500
 
 
-def _t(table: type[m.Base]) -> Table:
-    return table.__table__  # type: ignore[return-value]
-
-
 def history_days(cfg: HealthConfig) -> float:
     """How far back any signal reads."""
     return max(
@@ -120,14 +118,13 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
         yield list(ids[start : start + _CHUNK])
 
 
-def _analysis(subject: str, table: Table, engine: str) -> ColumnElement[bool]:
-    a = _t(m.Analysis).c
-    return and_(
-        a.subject_type == subject,
-        a.subject_id == table.c.id,
-        a.engine == engine,
-        a.text_hash == table.c.text_hash,
-    )
+def _scored(
+    score: float | None, confidence: float | None, unscored: str | None
+) -> tuple[float | None, float]:
+    """An analysis' score (None when absent or unscored) and its confidence (1 by default)."""
+    if score is None or unscored is not None:
+        return None, 1.0
+    return float(score), 1.0 if confidence is None else float(confidence)
 
 
 def _messages(
@@ -171,7 +168,7 @@ def _messages(
             payload["competitors"].as_string(),
         )
         .select_from(
-            msg.outerjoin(a, _analysis("message", msg, engine))
+            msg.outerjoin(a, current_analysis("message", msg, engine))
             .outerjoin(contact, contact.c.id == msg.c.contact_id)
             .outerjoin(deal, deal.c.id == msg.c.deal_id)
         )
@@ -204,7 +201,7 @@ def _messages(
             urgency,
             competitors,
         ) = row
-        scored = kind is not None and unscored is None and score is not None
+        value, weight = _scored(score, confidence, unscored)
         positive = None if kind is None else max(satisfaction or 0.0, enthusiasm or 0.0)
         urgency_level = None if kind is None else min(1.0, (urgency or 0.0) / URGENCY_FULL)
         yield (
@@ -223,8 +220,8 @@ def _messages(
                 followup=bool(followup),
                 auto_reply=bool(auto),
                 kind=kind,
-                score=float(score) if scored else None,
-                confidence=float(confidence) if scored and confidence is not None else 1.0,
+                score=value,
+                confidence=weight,
                 positive=positive,
                 urgency=1.0 if urgent else urgency_level,
                 intent=intent,
@@ -254,7 +251,7 @@ def _calls(
             payload["competitors"].as_string(),
         )
         .select_from(
-            call.outerjoin(a, _analysis("call", call, engine))
+            call.outerjoin(a, current_analysis("call", call, engine))
             .outerjoin(contact, contact.c.id == call.c.contact_id)
             .outerjoin(deal, deal.c.id == call.c.deal_id)
         )
@@ -275,7 +272,7 @@ def _calls(
             resolved,
             competitors,
         ) = row
-        scored = score is not None and unscored is None
+        value, weight = _scored(score, confidence, unscored)
         yield (
             account,
             CallRow(
@@ -283,8 +280,8 @@ def _calls(
                 t=_ts(ts),
                 deal=deal_id,
                 contact=contact_id,
-                score=float(score) if scored else None,
-                confidence=float(confidence) if scored and confidence is not None else 1.0,
+                score=value,
+                confidence=weight,
                 objection_raised=bool(raised),
                 objection_resolved=resolved,
                 competitors=_names(competitors),
@@ -309,7 +306,7 @@ def _surveys(
             a.c.unscored,
         )
         .select_from(
-            survey.outerjoin(a, _analysis("survey", survey, engine)).outerjoin(
+            survey.outerjoin(a, current_analysis("survey", survey, engine)).outerjoin(
                 contact, contact.c.id == survey.c.contact_id
             )
         )
@@ -325,7 +322,7 @@ def _surveys(
                 kind=kind,
                 score=float(score),
                 respondent=contact_id or email,
-                verbatim=float(verbatim) if verbatim is not None and unscored is None else None,
+                verbatim=_scored(verbatim, None, unscored)[0],
             ),
         )
 

@@ -14,15 +14,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from crmsense.store import models as m
 from crmsense.store.db import Database
-
-
-def _t(model: type[m.Base]) -> Table:
-    return model.__table__  # type: ignore[return-value]
+from crmsense.store.models import table_of as _t
+from crmsense.store.queries import current_analysis
 
 
 def _iso(value: Any) -> str | None:
@@ -158,9 +156,10 @@ def account_history(db: Database, account: str, limit: int = 12) -> list[dict[st
 def message_excerpts(
     db: Database, ids: Sequence[str], engine: str, width: int = 120
 ) -> dict[str, dict[str, Any]]:
-    """Time, channel, ``engine``'s score and the first ``width`` characters of messages."""
+    """Time, channel, ``engine``'s current score and the first ``width`` characters of
+    messages."""
     msg, a = _t(m.Message), _t(m.Analysis)
-    joined = (a.c.subject_type == "message") & (a.c.subject_id == msg.c.id) & (a.c.engine == engine)
+    joined = current_analysis("message", msg, engine)
     query = (
         select(
             msg.c.external_id,
@@ -180,9 +179,10 @@ def message_excerpts(
 
 
 def unanalysed_count(db: Database, engine: str) -> int:
-    """Messages with no analysis by ``engine`` (they do not count towards any signal)."""
+    """Messages with no current analysis by ``engine``: never analysed, or analysed before
+    their text changed (they do not count towards any signal)."""
     msg, a = _t(m.Message), _t(m.Analysis)
-    joined = (a.c.subject_type == "message") & (a.c.subject_id == msg.c.id) & (a.c.engine == engine)
+    joined = current_analysis("message", msg, engine)
     query = select(func.count()).select_from(msg.outerjoin(a, joined)).where(a.c.id.is_(None))
     with db.engine.connect() as conn:
         return int(conn.execute(query).scalar_one())

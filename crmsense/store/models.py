@@ -32,10 +32,11 @@ __all__ = [
     "Survey",
     "Usage",
     "WebhookDelivery",
+    "table_of",
 ]
 
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -46,6 +47,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -69,6 +71,11 @@ class Base(DeclarativeBase):
         datetime: UTCDateTime(),
         dict[str, Any]: JSON(),
     }
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table behind a mapped class (for set-based queries)."""
+    return cast(Table, model.__table__)
 
 
 class _Sourced:

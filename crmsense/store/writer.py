@@ -13,12 +13,13 @@ __all__ = ["RecordWriter", "Unresolved"]
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Connection, Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from crmsense.records import (
+    RECORD_TYPES,
     AccountRecord,
     ActivityRecord,
     CallRecord,
@@ -32,20 +33,12 @@ from crmsense.records import (
     UsageRecord,
 )
 from crmsense.store import models as m
+from crmsense.store.models import table_of as _table
 from crmsense.text.clean import text_hash
 
-#: Order in which record types are written, so references resolve.
-WRITE_ORDER = (
-    "account",
-    "contact",
-    "deal",
-    "message",
-    "call",
-    "survey",
-    "usage",
-    "activity",
-    "outcome",
-)
+#: Order in which record types are written, so references resolve: the interchange
+#: format lists them that way (accounts before contacts before deals before messages …).
+WRITE_ORDER = RECORD_TYPES
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +49,6 @@ class Unresolved:
     field: str
     message: str
     fix: str
-
-
-def _table(model: type[m.Base]) -> Table:
-    return cast(Table, model.__table__)
 
 
 def _first_problem(*values: object) -> Unresolved | None:

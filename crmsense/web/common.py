@@ -8,6 +8,7 @@ __all__ = [
     "LoginRequired",
     "Session",
     "not_found_page",
+    "page_links",
     "page_url",
     "render",
     "safe_next",
@@ -24,13 +25,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from crmsense.api.deps import DbDep
-from crmsense.api.security import verify_key
+from crmsense.api.schemas import Page
+from crmsense.api.security import COOKIE, has_scope, verify_key
 from crmsense.web.format import install
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 install(templates)
-COOKIE = "crmsense_key"
 
 
 class LoginRequired(Exception):
@@ -60,10 +61,8 @@ def render(
     **context: Any,
 ) -> HTMLResponse:
     """Render template ``name``; ``can_write`` tells it whether to offer actions."""
-    can_write = "write" in scopes or "admin" in scopes
-    return templates.TemplateResponse(
-        request, name, {"can_write": can_write, **context}, status_code=status_code
-    )
+    context = {"can_write": has_scope(scopes, "write"), **context}
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
 def not_found_page(request: Request, scopes: frozenset[str], what: str) -> HTMLResponse:
@@ -80,6 +79,21 @@ def page_url(path: str, params: dict[str, Any], **changes: Any) -> str:
     merged = {**params, **changes}
     query = urlencode({k: v for k, v in merged.items() if v not in (None, "")})
     return f"{path}?{query}" if query else path
+
+
+def page_links(path: str, params: dict[str, Any], page: Page[Any]) -> tuple[str | None, str | None]:
+    """The previous and next pages' URLs of a paged list (None at either end).
+
+    >>> page_links("/deals", {"level": "high"}, Page[int](items=[], total=120, limit=50, offset=50))
+    ('/deals?level=high&offset=0', '/deals?level=high&offset=100')
+    >>> page_links("/deals", {}, Page[int](items=[], total=50, limit=50, offset=0))
+    (None, None)
+    """
+    prev = (
+        page_url(path, params, offset=max(page.offset - page.limit, 0)) if page.offset > 0 else None
+    )
+    more = page.offset + page.limit < page.total
+    return prev, page_url(path, params, offset=page.offset + page.limit) if more else None
 
 
 def safe_next(url: str) -> str:

@@ -69,15 +69,21 @@ def receiving(statuses: list[int]) -> Iterator[tuple[Receiver, str]]:
 def _alert(db: Database, playbook: Playbook, source: str = "local") -> int:
     tl = Timeline()
     tl.account("acme")
+    tl.survey("acme", at(0, 8), "nps", 2, "We are unhappy.")
     if source != "local":
         for record in tl.records:
             record["source"] = source
-    tl.survey("acme", at(0, 8), "nps", 2, "We are unhappy.")
-    if source != "local":
-        tl.records[-1]["source"] = source
     Replay(db, tl, playbook).step(at(0, 9))
     [alert] = [a for a in alerts(db) if a["rule"] == "detractor_followup"]
     return int(alert["id"])
+
+
+def _webhook(url: str, name: str = "ops", **options: Any) -> str:
+    """A ``[sinks.NAME]`` table for a signed webhook to ``url``, keyed with $HOOK_SECRET."""
+    lines = [f"[sinks.{name}]", 'type = "webhook.v1"', f'url = "{url}"',
+             'secret_env = "HOOK_SECRET"']  # fmt: skip
+    lines += [f"{key} = {json.dumps(value)}" for key, value in options.items()]
+    return "\n".join(lines) + "\n"
 
 
 def _deliveries(db: Database) -> list[m.AlertDelivery]:
@@ -92,16 +98,7 @@ def test_webhook_is_signed_retried_with_backoff_and_logged(
 ) -> None:
     monkeypatch.setenv("HOOK_SECRET", SECRET)
     with receiving([500, 503, 200]) as (receiver, url):
-        playbook = load_playbook(
-            text=f"""
-[sinks.ops]
-type = "webhook.v1"
-url = "{url}"
-secret_env = "HOOK_SECRET"
-rules = ["detractor_followup"]
-backoff = "30s"
-"""
-        )
+        playbook = load_playbook(text=_webhook(url, rules=["detractor_followup"], backoff="30s"))
         alert_id = _alert(db, playbook)
         [row] = _deliveries(db)  # one rule, one sink: one outbox row
         assert (row.status, row.event, row.attempts) == ("pending", "alert.opened", 0)
@@ -144,21 +141,8 @@ def test_refused_or_exhausted_deliveries_fail_but_the_alert_stays(
     monkeypatch.setenv("HOOK_SECRET", SECRET)
     with receiving([400, 500, 500]) as (receiver, url):
         playbook = load_playbook(
-            text=f"""
-[sinks.strict]
-type = "webhook.v1"
-url = "{url}"
-secret_env = "HOOK_SECRET"
-rules = ["detractor_followup"]
-
-[sinks.flaky]
-type = "webhook.v1"
-url = "{url}"
-secret_env = "HOOK_SECRET"
-rules = ["detractor_followup"]
-max_attempts = 2
-backoff = "1s"
-"""
+            text=_webhook(url, "strict", rules=["detractor_followup"])
+            + _webhook(url, "flaky", rules=["detractor_followup"], max_attempts=2, backoff="1s")
         )
         alert_id = _alert(db, playbook)
         deliver_pending(db, playbook, now=at(0, 10))
@@ -177,27 +161,11 @@ backoff = "1s"
 def test_transitions_are_delivered_too(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOOK_SECRET", SECRET)
     with receiving([]) as (receiver, url):
-        playbook = load_playbook(
-            text=f"""
-[sinks.ops]
-type = "webhook.v1"
-url = "{url}"
-secret_env = "HOOK_SECRET"
-min_severity = "high"
-"""
-        )
+        playbook = load_playbook(text=_webhook(url, min_severity="high"))
         alert_id = _alert(db, playbook)  # moderate alerts only: below the sink's minimum
         deliver_pending(db, playbook, now=at(0, 10))
         assert receiver.requests == [] and _deliveries(db) == []
-        detractors = load_playbook(
-            text=f"""
-[sinks.ops]
-type = "webhook.v1"
-url = "{url}"
-secret_env = "HOOK_SECRET"
-rules = ["detractor_followup"]
-"""
-        )
+        detractors = load_playbook(text=_webhook(url, rules=["detractor_followup"]))
         transition(db, alert_id, "dismiss", detractors, reason="not a real detractor",
                    at=at(0, 11))  # fmt: skip
         deliver_pending(db, detractors, now=at(0, 12))
@@ -208,15 +176,7 @@ rules = ["detractor_followup"]
 
 def test_missing_secret_waits_for_it(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HOOK_SECRET", raising=False)
-    playbook = load_playbook(
-        text="""
-[sinks.ops]
-type = "webhook.v1"
-url = "http://127.0.0.1:9/x"
-secret_env = "HOOK_SECRET"
-rules = ["detractor_followup"]
-"""
-    )
+    playbook = load_playbook(text=_webhook("http://127.0.0.1:9/x", rules=["detractor_followup"]))
     _alert(db, playbook)
     report = deliver_pending(db, playbook, now=at(0, 10))
     assert report.counts["retry"] == 1 and "$HOOK_SECRET is not set" in report.errors[0]

@@ -5,7 +5,9 @@ and incremental evaluation."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import Any
+
+from sqlalchemy import event, select, update
 
 from crmsense.alerts.config import load_playbook
 from crmsense.alerts.engine import evaluate, evaluate_chat_message
@@ -66,6 +68,46 @@ def test_a_closed_alert_waits_for_a_new_event_and_the_cooldown(db: Database) -> 
         "resolved",
         "open",
     ]
+
+
+def test_an_alert_opened_concurrently_is_updated_not_duplicated(db: Database) -> None:
+    """``crmsense run`` and a webhook evaluating at the same moment: the other one opens
+    the alert after this run has looked for it; the unique index rejects this run's insert
+    and the retry updates that alert instead of failing or opening a second one."""
+    tl = Timeline()
+    _detractor(tl)
+    survey = tl.survey("acme", at(0, 8), "nps", 6, "Slow support.")
+    Replay(db, tl).prepare(at(0, 9))
+    with db.session() as s:
+        account = s.scalar(select(m.Account.id).where(m.Account.external_id == "acme"))
+    raced: list[int] = []
+
+    def open_it_first(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if raced or "alerts.dedupe_key IN" not in statement:
+            return
+        raced.append(0)  # once, and not for this insert's own statements
+        with db.session() as other:
+            alert = m.Alert(
+                account_id=account, rule="detractor_followup", severity="moderate",
+                status="open", assignees={}, action="Contact this customer", reasons=[],
+                evidence=[], dedupe_key=f"detractor_followup:{account}", created_at=at(0, 9),
+                updated_at=at(0, 9),
+            )  # fmt: skip
+            other.add(alert)
+            other.flush()
+            raced[0] = alert.id
+
+    event.listen(db.engine, "after_cursor_execute", open_it_first)
+    try:
+        report = evaluate(db, PLAYBOOK, at(0, 9))
+    finally:
+        event.remove(db.engine, "after_cursor_execute", open_it_first)
+
+    assert raced and raced[0] > 0
+    assert (report.counts["created"], report.counts["updated"]) == (1, 1)  # counted once
+    [row] = [a for a in alerts(db) if a["rule"] == "detractor_followup"]
+    assert row["id"] == raced[0]
+    assert [e["message_id"] for e in row["evidence"]] == [survey]
 
 
 def test_budget_queues_lower_tiers_per_owner_and_releases_them_later(db: Database) -> None:

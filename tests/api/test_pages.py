@@ -56,6 +56,8 @@ def test_alert_actions_as_form_posts(demo: Demo) -> None:
     assert view["status"] == "dismissed" and view["status_reason"] == "not a real complaint"
     again = client.post(f"/alerts/{alert_id}/dismiss", data={}, follow_redirects=False)
     assert again.status_code == 409
+    unknown = client.post("/alerts/999999/dismiss", data={}, follow_redirects=False)
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "HTTP404"
     other = client.get("/api/v1/alerts?status=open&limit=1", headers=keys["read"]).json()
     away = client.post(
         f"/alerts/{other['items'][0]['id']}/ack",

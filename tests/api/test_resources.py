@@ -75,6 +75,9 @@ def test_account_detail_explains_health(demo: Demo) -> None:
     assert len(series["weeks"]) == 13 and {"email", "ticket"} <= set(series["channels"])
     assert all(len(v) == 13 for v in series["channels"].values())
     assert series["overall"][-4:] == a["sparkline"][-4:]
+    listed = _get(demo, "/api/v1/accounts?limit=500")["items"]
+    summary = next(i for i in listed if i["id"] == "bluefin")
+    assert {k: a[k] for k in summary} == summary  # the detail repeats the portfolio row
     assert len(a["messages"]) == 30 and any(m["cited"] for m in a["messages"])
     times = [m["timestamp"] for m in a["messages"]]
     assert times == sorted(times, reverse=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -25,18 +25,30 @@ def sleeps() -> Sleeps:
     return Sleeps()
 
 
+F = TypeVar("F", FakeHubSpot, FakeSalesforce, FakeZoho)
+
+
+def _served(fake: F) -> Iterator[tuple[F, str]]:
+    """``fake`` served for the session: ``(fake, its base URL)``."""
+    with serve(fake.app) as url:
+        fake.base_url = url
+        yield fake, url
+
+
+def _fresh(server: tuple[F, str]) -> tuple[F, str]:
+    """The session's fake, emptied for one test."""
+    server[0].reset()
+    return server
+
+
 @pytest.fixture(scope="session")
 def _hubspot_server() -> Iterator[tuple[FakeHubSpot, str]]:
-    fake = FakeHubSpot()
-    with serve(fake.app) as url:
-        yield fake, url
+    yield from _served(FakeHubSpot())
 
 
 @pytest.fixture
 def hubspot(_hubspot_server: tuple[FakeHubSpot, str]) -> tuple[FakeHubSpot, str]:
-    fake, url = _hubspot_server
-    fake.reset()
-    return fake, url
+    return _fresh(_hubspot_server)
 
 
 @pytest.fixture
@@ -50,29 +62,19 @@ def closing() -> Iterator[list[Any]]:
 
 @pytest.fixture(scope="session")
 def _salesforce_server() -> Iterator[tuple[FakeSalesforce, str]]:
-    fake = FakeSalesforce()
-    with serve(fake.app) as url:
-        yield fake, url
+    yield from _served(FakeSalesforce())
 
 
 @pytest.fixture
 def salesforce(_salesforce_server: tuple[FakeSalesforce, str]) -> tuple[FakeSalesforce, str]:
-    fake, url = _salesforce_server
-    fake.reset()
-    fake.base_url = url
-    return fake, url
+    return _fresh(_salesforce_server)
 
 
 @pytest.fixture(scope="session")
 def _zoho_server() -> Iterator[tuple[FakeZoho, str]]:
-    fake = FakeZoho()
-    with serve(fake.app) as url:
-        yield fake, url
+    yield from _served(FakeZoho())
 
 
 @pytest.fixture
 def zoho(_zoho_server: tuple[FakeZoho, str]) -> tuple[FakeZoho, str]:
-    fake, url = _zoho_server
-    fake.reset()
-    fake.base_url = url
-    return fake, url
+    return _fresh(_zoho_server)

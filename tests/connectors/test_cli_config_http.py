@@ -47,6 +47,11 @@ def test_sync_and_setup_commands(
     both = runner.invoke(app, ["sync", "HubSpot", "--db", db])  # pull, then push
     assert both.exit_code == 0, both.output
     assert "crmsense run" in both.output  # no signals yet: said, not silently zero
+    since = runner.invoke(app, ["sync", "hubspot", "--pull", "--since", "2020-01-01", "--db", db])
+    assert since.exit_code == 0, since.output
+    assert json.loads(since.stdout.splitlines()[-1])["fetched"]["companies"] == 2
+    bad = runner.invoke(app, ["sync", "hubspot", "--pull", "--since", "last week", "--db", db])
+    assert bad.exit_code == 2 and "--since 'last week' is not a date" in bad.output
     database = open_database(db)
     assert record_counts(database)["account"] == 2
     database.dispose()

@@ -103,6 +103,15 @@ def test_companies_bring_parent_segment_renewal_and_owners_by_role(
     assert one.owners == {"account_executive": "sam@vendor.example", "csm": "dana@vendor.example"}
 
 
+def test_a_zero_arr_is_kept_not_dropped(db: Database, hubspot: Fake, connector: Maker) -> None:
+    fake, url = hubspot
+    fake.add("companies", "free", {"name": "Free tier", "arr": "0"})
+    assert pull(db, connector(url, arr_field="arr"), objects=["companies"]).rejected == []
+    with db.session() as s:
+        account = s.scalars(select(m.Account).where(m.Account.external_id == "free")).one()
+        assert account.arr == 0.0  # a free account, not an unknown ARR
+
+
 def _crash_between_child_and_parent(db: Database, fake: FakeHubSpot, crm: HubSpotConnector) -> None:
     """A child company on page 1, its parent (modified last) on the last page, and a CRM
     that goes down after page 1 is stored."""

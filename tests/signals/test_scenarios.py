@@ -13,11 +13,18 @@ from crmsense.analysis.api import load_engine
 from crmsense.analysis.stored import analyze_stored
 from crmsense.ingest.pipeline import ingest_records
 from crmsense.signals.compute import compute_signals
-from crmsense.signals.report import account_reports, deal_reports
+from crmsense.signals.report import (
+    account_reports,
+    deal_reports,
+    message_excerpts,
+    unanalysed_count,
+)
 from crmsense.store import Database
 from crmsense.store import models as m
 
 from .histories import AS_OF, COMPETITORS, History, noisy_but_fine, workspace
+
+NEGATIVE_TEXT = "We are very frustrated, the sync has been broken for days."
 
 
 def _load(db: Database, records: list[dict[str, Any]]) -> None:
@@ -163,3 +170,20 @@ def test_parent_health_rolls_up_by_arr(db: Database) -> None:
     assert rows["group"]["health_score"] == pytest.approx((3 * ok + bad) / 4, abs=0.1)
     assert rows["group"]["reasons"][0].startswith("rolled up by ARR")
     assert rows["group-bad"]["parent_id"] == "group"
+
+
+def test_an_edited_message_waits_for_analysis_again(db: Database) -> None:
+    h = History("edited", seed=5)
+    h.contact("ops")
+    mid = h.message(2, NEGATIVE_TEXT)
+    _load(db, h.records)
+    assert unanalysed_count(db, "rules.v1") == 0
+    assert message_excerpts(db, [mid], "rules.v1")[mid]["score"] < 0
+    h.records[-1]["text"] = "Thanks so much for the quick fix, the team is really happy with it."
+    assert ingest_records(db, h.records).exit_code == 0
+    # the stored analysis is of the old text: signals ignore it, so it counts as waiting
+    assert unanalysed_count(db, "rules.v1") == 1
+    assert message_excerpts(db, [mid], "rules.v1")[mid]["score"] is None
+    analyze_stored(db, load_engine("rules.v1"))
+    assert unanalysed_count(db, "rules.v1") == 0
+    assert message_excerpts(db, [mid], "rules.v1")[mid]["score"] > 0

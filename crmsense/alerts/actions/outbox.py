@@ -95,12 +95,15 @@ def deliver_pending(
         except CrmsenseError as exc:
             error = str(exc)
             entry["error"] = error
-            sink = playbook.sinks.get(row.sink)
-            final = isinstance(exc, DeliveryRefused) or sink is None or (
-                row.attempts + 1 >= sink.max_attempts)  # fmt: skip
-            status = "failed" if final else "pending"
-            next_at = None if final else now + min(
-                MAX_BACKOFF, sink.backoff * 2 ** row.attempts if sink else MAX_BACKOFF)  # fmt: skip
+            sink = playbook.sinks.get(row.sink)  # None: refused by _attempt
+            if (
+                isinstance(exc, DeliveryRefused)
+                or sink is None
+                or row.attempts + 1 >= sink.max_attempts
+            ):
+                status, next_at = "failed", None
+            else:
+                status, next_at = "pending", now + min(MAX_BACKOFF, sink.backoff * 2**row.attempts)
             report.errors.append(f"delivery {row.id} ({row.sink}, alert {row.alert_id}): {error}")
         with db.session() as session:
             stored = session.get(d, row.id)

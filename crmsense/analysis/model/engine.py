@@ -58,6 +58,7 @@ EMOTION_MAP: dict[str, tuple[str, ...]] = {
     "satisfaction": ("gratitude", "approval", "relief"),
 }
 """crmsense emotion ← GoEmotions labels, combined as noisy-or: 1 - Π(1 - p)."""
+_LEXICAL_EMOTIONS = tuple(name for name, labels in EMOTION_MAP.items() if not labels)
 MODEL_VERSION = "minilm-l6-crm.2"
 MODEL_FILES = ("model.onnx", "tokenizer.json", "heads.npz", "config.json")
 MAX_TOKENS = 128
@@ -265,7 +266,8 @@ class ModelEngine:
 
     @property
     def rules(self) -> RuleEngine:
-        """The rule engine, for the emotions without public training data (urgency)."""
+        """The rule engine, for the emotions without public training data (urgency) and
+        word-level evidence."""
         if self._rules is None:
             self._rules = RuleEngine()
         return self._rules
@@ -289,18 +291,18 @@ class ModelEngine:
         embeddings = self.embed(texts)
         probs = self.polarity(embeddings)
         emotions = _crm_emotions(self.goemotions(embeddings))
-        lexical = self.rules.predict(texts)
         kinds = _task_probs(self.heads.kind, embeddings, KINDS)
         intents = _task_probs(self.heads.intent, embeddings, INTENTS)
+        rules = self.rules
         out = []
-        for i, p in enumerate(probs):
+        for i, (text, p) in enumerate(zip(texts, probs, strict=True)):
+            trace = rules.trace(text)
             scores = {name: float(emotions[i, k]) for k, name in enumerate(EMOTIONS)}
-            for name, labels in EMOTION_MAP.items():
-                if not labels:
-                    scores[name] = lexical[i].emotions[name]
+            scores |= rules.emotions(trace, _LEXICAL_EMOTIONS)
             score = float(np.clip(p[2] - p[0], -1.0, 1.0))
+            evidence = _agreeing(rules.evidence(text, trace), score)
             out.append(Prediction(probs=(float(p[0]), float(p[1]), float(p[2])), score=score,
-                                  emotions=scores, evidence=_agreeing(lexical[i].evidence, score),
+                                  emotions=scores, evidence=evidence,
                                   kind=kinds[i] if kinds else None,
                                   intent=intents[i] if intents else None))  # fmt: skip
         return out

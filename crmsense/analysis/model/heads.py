@@ -19,10 +19,14 @@ __all__ = [
     "fit_thresholds",
     "sigmoid",
     "softmax",
+    "stratified_split",
 ]
 
+import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,6 +34,7 @@ from numpy.typing import NDArray
 from crmsense.errors import ModelError
 
 Array = NDArray[np.float64]
+ClassLabel = TypeVar("ClassLabel", str, int)
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,28 @@ def _top_eigenvalue(matrix: Array, iterations: int = 50) -> float:
         vector = matrix @ vector
         vector /= np.linalg.norm(vector)
     return float(vector @ matrix @ vector)
+
+
+def stratified_split(
+    labels: Sequence[ClassLabel], holdout: float, seed: int
+) -> tuple[list[int], list[int]]:
+    """Stratified (fit, held-out) row indices, the same for the same seed: a ``holdout``
+    share of each class (at least one row) is held out, but a class keeps at least one
+    row to fit on.
+
+    >>> stratified_split(["a", "b", "b", "b", "b", "b", "c", "c"], 0.2, 13)
+    ([0, 1, 3, 4, 5, 6], [2, 7])
+    """
+    rng = random.Random(seed)
+    fit: list[int] = []
+    held: list[int] = []
+    for label in sorted(set(labels)):
+        rows = [i for i, y in enumerate(labels) if y == label]
+        rng.shuffle(rows)
+        cut = min(max(1, round(len(rows) * holdout)), len(rows) - 1)
+        held += rows[:cut]
+        fit += rows[cut:]
+    return sorted(fit), sorted(held)
 
 
 def fit_temperature(logits: Array, y: NDArray[np.integer]) -> float:

@@ -22,7 +22,6 @@ __all__ = ["TASK_DATA", "TaskRow", "fit_task_heads", "read_task_rows", "write_ta
 
 import csv
 import json
-import random
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -33,7 +32,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from crmsense.analysis.model.engine import ModelEngine
-from crmsense.analysis.model.heads import LinearHead, fit_softmax, fit_temperature, softmax
+from crmsense.analysis.model.heads import (
+    LinearHead,
+    fit_softmax,
+    fit_temperature,
+    softmax,
+    stratified_split,
+)
 from crmsense.analysis.types import INTENTS, KINDS
 from crmsense.errors import InputError
 
@@ -67,26 +72,12 @@ def read_task_rows(path: Path = TASK_DATA) -> list[TaskRow]:
     return rows
 
 
-def _split(labels: Sequence[str], seed: int) -> tuple[list[int], list[int]]:
-    """Stratified (fit, held-out) row indices."""
-    rng = random.Random(seed)
-    fit: list[int] = []
-    held: list[int] = []
-    for label in sorted(set(labels)):
-        rows = [i for i, y in enumerate(labels) if y == label]
-        rng.shuffle(rows)
-        cut = max(1, round(len(rows) * HOLDOUT))
-        held += rows[:cut]
-        fit += rows[cut:]
-    return sorted(fit), sorted(held)
-
-
 def _fit_head(
     x: NDArray[np.float32], labels: Sequence[str], classes: Sequence[str], seed: int
 ) -> tuple[LinearHead, dict[str, Any]]:
     y = np.array([classes.index(label) for label in labels])
     prior = LinearHead(np.zeros((len(classes), x.shape[1])), np.zeros(len(classes)))
-    fit, held = _split(labels, seed)
+    fit, held = stratified_split(labels, HOLDOUT, seed)
 
     def accuracy(head: LinearHead) -> float:
         return float((head.logits(x[held]).argmax(1) == y[held]).mean())

@@ -54,6 +54,7 @@ from crmsense.analysis.model.heads import (
     fit_logit_offset,
     fit_temperature,
     fit_thresholds,
+    sigmoid,
 )
 from crmsense.analysis.model.tasks import read_task_rows, write_task_heads
 from crmsense.analysis.types import LABELS
@@ -176,19 +177,18 @@ def load_mix(config: TrainConfig) -> tuple[list[Example], list[Example]]:
     """
     rng = random.Random(config.seed)
     sources = [
-        _goemotions(config.datasets),
-        _sst2(config.datasets, config.sst2_rows, rng),
-        _tweeteval_emotion(config.datasets),
-        _authored(),
+        (_goemotions(config.datasets), 1),
+        (_sst2(config.datasets, config.sst2_rows, rng), 1),
+        (_tweeteval_emotion(config.datasets), 1),
+        (_authored(), config.authored_repeats),
     ]
     train: list[Example] = []
     val: list[Example] = []
-    for rows in sources:
+    for rows, repeats in sources:
         rows = sorted(rows, key=lambda e: e.text)
         rng.shuffle(rows)
         cut = round(len(rows) * config.val_fraction)
         val += rows[:cut]
-        repeats = config.authored_repeats if rows[0].source == "crmsense-authored" else 1
         train += rows[cut:] * repeats
     return train, val
 
@@ -491,7 +491,7 @@ def calibrate(
         polarity.logits(embedded[polar]), np.array([e.polarity for e in val])[polar]
     )
     rows = np.array([e.emotions is not None for e in val])
-    emotion_probs = 1 / (1 + np.exp(-emotions.logits(embedded)))
+    emotion_probs = sigmoid(emotions.logits(embedded))
     thresholds = fit_thresholds(
         emotion_probs[rows], _multi_hot([e.emotions or () for e in val])[rows]
     )

@@ -27,7 +27,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from crmsense.analysis.model.engine import ModelEngine, write_config
-from crmsense.analysis.model.heads import LinearHead, fit_softmax, fit_temperature
+from crmsense.analysis.model.heads import (
+    LinearHead,
+    fit_softmax,
+    fit_temperature,
+    stratified_split,
+)
 from crmsense.analysis.types import INTENTS, KINDS, LABELS
 from crmsense.errors import InputError
 
@@ -152,20 +157,6 @@ def read_labelled(
     return texts, out
 
 
-def _split(labels: NDArray[np.int64], holdout: float, seed: int) -> tuple[list[int], list[int]]:
-    """Stratified (train, held-out) row indices; every class keeps ≥ 1 row on each side
-    when it has 2 or more."""
-    rng = np.random.default_rng(seed)
-    train: list[int] = []
-    held: list[int] = []
-    for k in np.unique(labels):
-        rows = rng.permutation(np.flatnonzero(labels == k)).tolist()
-        cut = min(max(round(len(rows) * holdout), 1), len(rows) - 1) if len(rows) > 1 else 0
-        held += rows[:cut]
-        train += rows[cut:]
-    return sorted(train), sorted(held)
-
-
 def _fit(
     task: str, base: ModelEngine, embeddings: NDArray[np.float32], labels: NDArray[np.int64],
     holdout: float, seed: int, l2: float,
@@ -173,7 +164,7 @@ def _fit(
     """(new head, its temperature, the report) for one task's labelled rows."""
     rows = np.flatnonzero(labels >= 0)
     x, y = embeddings[rows], labels[rows]
-    train, held = _split(y, holdout, seed)
+    train, held = stratified_split(y.tolist(), holdout, seed)
     classes = len(CLASSES[task])
     prior: LinearHead | None = getattr(base.heads, task)
     start = prior or LinearHead(np.zeros((classes, x.shape[1])), np.zeros(classes))

@@ -70,6 +70,7 @@ _SHOUT = 1.15  # the whole text in capitals
 _BEFORE_CONTRAST, _AFTER_CONTRAST = 0.5, 1.5
 _SENTENCE_END = frozenset(".!?;…")  # a contrast word before these has nothing to weigh
 _CAPITALS = re.compile(r"[A-Z]{2}")  # worth checking words for ALL-CAPS emphasis
+_EMOTION_INDEX = {name: k for k, name in enumerate(EMOTIONS)}
 _DISAPPOINTMENT = EMOTIONS.index("disappointment")
 _CONFUSION = EMOTIONS.index("confusion")
 _SATISFACTION = EMOTIONS.index("satisfaction")
@@ -123,14 +124,32 @@ class RuleEngine:
         exps = [math.exp(x - top) for x in logits]
         total = exps[0] + exps[1] + exps[2]
         probs = (exps[0] / total, exps[1] / total, exps[2] / total)
-        emotions = {}
-        for name, x, w in zip(EMOTIONS, trace.emotions, self._lexicon.emotion, strict=True):
-            emotions[name] = 1.0 / (1.0 + math.exp(-(w[0] + w[1] * x + w[2] * ln + w[3] * lp)))
-        evidence = [
+        return Prediction(probs=probs, score=score, emotions=self._emotions(trace, lp, ln),
+                          evidence=self.evidence(text, trace))  # fmt: skip
+
+    def emotions(self, trace: Trace, names: Sequence[str] = EMOTIONS) -> dict[str, float]:
+        """The probabilities of the emotions ``names`` in a traced text."""
+        pos, neg, _ = trace.summary()
+        return self._emotions(trace, math.log1p(pos), math.log1p(neg), names)
+
+    def _emotions(
+        self, trace: Trace, lp: float, ln: float, names: Sequence[str] = EMOTIONS
+    ) -> dict[str, float]:
+        out = {}
+        for name in names:
+            k = _EMOTION_INDEX[name]
+            w = self._lexicon.emotion[k]
+            x = trace.emotions[k]
+            out[name] = 1.0 / (1.0 + math.exp(-(w[0] + w[1] * x + w[2] * ln + w[3] * lp)))
+        return out
+
+    @staticmethod
+    def evidence(text: str, trace: Trace) -> list[Evidence]:
+        """Each contribution of a traced ``text`` as a span of it and its weight."""
+        return [
             Evidence(start, end, text[start:end], weight)
             for (start, end), weight in zip(trace.spans, trace.weights, strict=True)
         ]
-        return Prediction(probs=probs, score=score, emotions=emotions, evidence=evidence)
 
     def trace(self, text: str) -> Trace:
         """Read ``text`` token by token (see the module docstring for the rules)."""

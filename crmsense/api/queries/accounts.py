@@ -121,6 +121,10 @@ def _portfolio_query(f: AccountFilter) -> tuple[Any, dict[str, Any]]:
     return query, orders
 
 
+def _sparkline(signals: dict[str, Any]) -> list[float | None]:
+    return [w["mean"] for w in signals["sentiment"]["weekly"]] if signals else []
+
+
 def _sparklines(conn: Connection, keys: list[int]) -> dict[int, list[float | None]]:
     h = t(m.HealthSnapshot)
     latest = latest_per(h, "account_id")
@@ -129,7 +133,7 @@ def _sparklines(conn: Connection, keys: list[int]) -> dict[int, list[float | Non
         .join(latest, (latest.c.key == h.c.account_id) & (latest.c.day == h.c.day))
         .where(h.c.account_id.in_(keys))
     )
-    return {key: [w["mean"] for w in signals["sentiment"]["weekly"]] for key, signals in rows}
+    return {key: _sparkline(signals) for key, signals in rows}
 
 
 def _summary(r: Any, sparkline: list[float | None]) -> AccountSummary:
@@ -242,7 +246,8 @@ def account_detail(db: Database, account: str, messages: int = 30) -> AccountDet
         key = row_id(conn, m.Account, account)
         if key is None:
             return None
-        page = _row(conn, key)
+        summary, _ = _portfolio_query(AccountFilter())
+        row = conn.execute(summary.where(acc.c.id == key)).one()
         snap = conn.execute(
             select(h).where(h.c.account_id == key).order_by(h.c.day.desc()).limit(1)
         ).first()
@@ -257,6 +262,7 @@ def account_detail(db: Database, account: str, messages: int = 30) -> AccountDet
         ][::-1]
         as_of = snap.as_of if snap is not None else datetime.now(UTC)
         signals = snap.signals if snap is not None else {}
+        page = _summary(row, _sparkline(signals))
         cited = cited_ids(signals)
         recent = message_outs(
             conn,
@@ -291,9 +297,3 @@ def account_detail(db: Database, account: str, messages: int = 30) -> AccountDet
         alerts=alerts,
         calls=calls,
     )
-
-
-def _row(conn: Connection, key: int) -> AccountSummary:
-    query, _ = _portfolio_query(AccountFilter())
-    row = conn.execute(query.where(t(m.Account).c.id == key)).one()
-    return _summary(row, _sparklines(conn, [key]).get(key, []))

@@ -10,10 +10,11 @@ from sqlalchemy import ColumnElement, Connection, select
 
 from crmsense.analysis.calls import call_text
 from crmsense.analysis.types import Analysis
-from crmsense.api.queries.common import analysis_join, row_id, t
+from crmsense.api.queries.common import row_id, t
 from crmsense.api.schemas import CallDetail, CallSegmentOut, CallSummary
 from crmsense.store import models as m
 from crmsense.store.db import Database
+from crmsense.store.queries import current_analysis
 
 
 def _query(engine: str) -> Any:
@@ -30,7 +31,7 @@ def _query(engine: str) -> Any:
         a.c.unscored,
         a.c.payload,
     ).select_from(
-        call.outerjoin(a, analysis_join("call", call, engine)).outerjoin(
+        call.outerjoin(a, current_analysis("call", call, engine)).outerjoin(
             deal, deal.c.id == call.c.deal_id
         )
     )

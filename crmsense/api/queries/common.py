@@ -4,7 +4,6 @@ analysis, and the evidence a snapshot cites."""
 from __future__ import annotations
 
 __all__ = [
-    "analysis_join",
     "cited_ids",
     "latest_per",
     "message_outs",
@@ -19,15 +18,12 @@ __all__ = [
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, and_, func, select
+from sqlalchemy import ColumnElement, Connection, Select, Table, func, select
 
 from crmsense.api.schemas import MessageOut, SeriesSummary, SpanOut, SurveyOut
 from crmsense.store import models as m
-
-
-def t(model: type[m.Base]) -> Table:
-    """The table behind ``model``."""
-    return model.__table__  # type: ignore[return-value]
+from crmsense.store.models import table_of as t
+from crmsense.store.queries import current_analysis
 
 
 def row_id(conn: Connection, model: type[m.Base], external_id: str) -> int | None:
@@ -43,17 +39,6 @@ def latest_per(table: Table, key: str) -> Any:
         select(table.c[key].label("key"), func.max(table.c.day).label("day"))
         .group_by(table.c[key])
         .subquery()
-    )
-
-
-def analysis_join(subject: str, table: Table, engine: str) -> ColumnElement[bool]:
-    """Join condition: the subject's current analysis by ``engine`` (same text hash)."""
-    a = t(m.Analysis).c
-    return and_(
-        a.subject_type == subject,
-        a.subject_id == table.c.id,
-        a.engine == engine,
-        a.text_hash == table.c.text_hash,
     )
 
 
@@ -117,7 +102,7 @@ def messages_query(engine: str) -> Select[Any]:
         a.c.unscored,
         a.c.payload,
     ).select_from(
-        msg.outerjoin(a, analysis_join("message", msg, engine)).outerjoin(
+        msg.outerjoin(a, current_analysis("message", msg, engine)).outerjoin(
             contact, contact.c.id == msg.c.contact_id
         )
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
@@ -57,10 +58,13 @@ async def get_one(alert_id: int, db: DbDep, _: ReadKey) -> AlertOut:
     return found
 
 
-async def _act(
-    db: Database, alert_id: int, action: Action, body: AlertActionRequest | None, playbook: Playbook
+async def act(
+    db: Database, alert_id: int, action: Action, reason: str | None, playbook: Playbook
 ) -> AlertOut:
-    reason = body.reason if body else None
+    """Apply ``action`` to the alert: 404 for an unknown id, 409 when its status forbids it.
+
+    The dashboard's form posts use it too.
+    """
     try:
         return await run_in_threadpool(act_on_alert, db, alert_id, action, reason, playbook)
     except InputError as exc:
@@ -71,40 +75,37 @@ async def _act(
         raise
 
 
-ACTION_RESPONSES = error_responses(404, 409)
+#: Each action's route name and description (``POST /api/v1/alerts/{id}/<action>``).
+ACTIONS: dict[Action, tuple[str, str]] = {
+    "ack": ("acknowledge", "Acknowledge: someone is on it (queued or open alerts)."),
+    "resolve": ("resolve", "Resolve: the follow-up happened; completes the recovery plan, if any."),
+    "dismiss": (
+        "dismiss",
+        "Dismiss as a false positive, optionally with the reason (feeds precision metrics).",
+    ),
+}
 
 
-@router.post("/alerts/{alert_id}/ack", response_model=AlertOut, responses=ACTION_RESPONSES)
-async def acknowledge(
-    alert_id: int,
-    db: DbDep,
-    _: WriteKey,
-    playbook: PlaybookDep,
-    body: AlertActionRequest | None = None,
-) -> AlertOut:
-    """Acknowledge: someone is on it (queued or open alerts)."""
-    return await _act(db, alert_id, "ack", body, playbook)
+def _action_route(action: Action) -> Callable[..., Awaitable[AlertOut]]:
+    async def route(
+        alert_id: int,
+        db: DbDep,
+        _: WriteKey,
+        playbook: PlaybookDep,
+        body: AlertActionRequest | None = None,
+    ) -> AlertOut:
+        return await act(db, alert_id, action, body.reason if body else None, playbook)
+
+    return route
 
 
-@router.post("/alerts/{alert_id}/resolve", response_model=AlertOut, responses=ACTION_RESPONSES)
-async def resolve(
-    alert_id: int,
-    db: DbDep,
-    _: WriteKey,
-    playbook: PlaybookDep,
-    body: AlertActionRequest | None = None,
-) -> AlertOut:
-    """Resolve: the follow-up happened; completes the recovery plan, if any."""
-    return await _act(db, alert_id, "resolve", body, playbook)
-
-
-@router.post("/alerts/{alert_id}/dismiss", response_model=AlertOut, responses=ACTION_RESPONSES)
-async def dismiss(
-    alert_id: int,
-    db: DbDep,
-    _: WriteKey,
-    playbook: PlaybookDep,
-    body: AlertActionRequest | None = None,
-) -> AlertOut:
-    """Dismiss as a false positive, optionally with the reason (feeds precision metrics)."""
-    return await _act(db, alert_id, "dismiss", body, playbook)
+for _action, (_name, _doc) in ACTIONS.items():
+    router.add_api_route(
+        f"/alerts/{{alert_id}}/{_action}",
+        _action_route(_action),
+        methods=["POST"],
+        name=_name,
+        description=_doc,
+        response_model=AlertOut,
+        responses=error_responses(404, 409),
+    )

@@ -12,9 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from crmsense.alerts.config import ROLES
 from crmsense.alerts.lifecycle import ACTIVE, STATUSES
 from crmsense.api.deps import DbDep, PlaybookDep
-from crmsense.api.queries.alerts import Action, AlertFilter, act_on_alert, alert_page
-from crmsense.errors import InputError
-from crmsense.web.common import Session, page_url, render, safe_next
+from crmsense.api.queries.alerts import Action, AlertFilter, alert_page
+from crmsense.api.routes.alerts import act
+from crmsense.api.security import has_scope
+from crmsense.web.common import Session, page_links, page_url, render, safe_next
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -43,7 +44,7 @@ async def alert_queue(
     page = await run_in_threadpool(alert_page, db, filters, PAGE_SIZE, max(offset, 0))
     params = {"assignee": assignee, "role": role, "severity": severity, "status": status,
               "account_id": account_id}  # fmt: skip
-    here = page_url("/alerts", params)
+    prev_url, next_page_url = page_links("/alerts", params, page)
     return render(
         request,
         "alerts.html",
@@ -53,13 +54,9 @@ async def alert_queue(
         params=params,
         roles=ROLES,
         statuses=("active", *STATUSES, "all"),
-        next_url=here,
-        prev_url=page_url("/alerts", params, offset=page.offset - PAGE_SIZE)
-        if page.offset > 0
-        else None,
-        next_page_url=page_url("/alerts", params, offset=page.offset + PAGE_SIZE)
-        if page.offset + PAGE_SIZE < page.total
-        else None,
+        next_url=page_url("/alerts", params),
+        prev_url=prev_url,
+        next_page_url=next_page_url,
     )
 
 
@@ -74,10 +71,7 @@ async def alert_action(
     next: Annotated[str, Form()] = "/alerts",
 ) -> RedirectResponse:
     """The same actions without JavaScript: a form post, then back to the page."""
-    if "write" not in scopes and "admin" not in scopes:
+    if not has_scope(scopes, "write"):
         raise HTTPException(403, "this key lacks the 'write' scope")
-    try:
-        await run_in_threadpool(act_on_alert, db, alert_id, action, reason.strip(), playbook)
-    except InputError as exc:
-        raise HTTPException(404 if exc.code == "E130" else 409, str(exc.args[0])) from exc
+    await act(db, alert_id, action, reason.strip(), playbook)
     return RedirectResponse(safe_next(next), status_code=303)

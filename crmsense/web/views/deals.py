@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 
 from crmsense.api.deps import DbDep
 from crmsense.api.queries.deals import DealFilter, deal_page
-from crmsense.web.common import Session, page_url, render
+from crmsense.web.common import Session, page_links, render
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -28,6 +28,7 @@ async def deals(
     )
     page = await run_in_threadpool(deal_page, db, filters, PAGE_SIZE, max(offset, 0))
     params = {"level": level, "owner": owner}
+    prev_url, next_url = page_links("/deals", params, page)
     return render(
         request,
         "deals.html",
@@ -35,10 +36,6 @@ async def deals(
         page="deals",
         deals=page,
         params=params,
-        prev_url=page_url("/deals", params, offset=page.offset - PAGE_SIZE)
-        if page.offset > 0
-        else None,
-        next_url=page_url("/deals", params, offset=page.offset + PAGE_SIZE)
-        if page.offset + PAGE_SIZE < page.total
-        else None,
+        prev_url=prev_url,
+        next_url=next_url,
     )

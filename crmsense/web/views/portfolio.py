@@ -11,7 +11,7 @@ from crmsense.api.deps import DbDep
 from crmsense.api.queries.accounts import SORTS, AccountFilter, account_page
 from crmsense.store import models as m
 from crmsense.store.db import Database
-from crmsense.web.common import Session, page_url, render
+from crmsense.web.common import Session, page_links, page_url, render
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -67,6 +67,7 @@ async def portfolio(
         first = "desc" if key in DESCENDING_FIRST else "asc"
         return page_url("/", params, sort=key, order=flip if key == sort else first)
 
+    prev_url, next_url = page_links("/", params, page)
     return render(
         request,
         "portfolio.html",
@@ -77,8 +78,6 @@ async def portfolio(
         columns=COLUMNS,
         sort_url=sort_url,
         segments=await run_in_threadpool(_segments, db),
-        prev_url=page_url("/", params, offset=page.offset - PAGE_SIZE) if page.offset > 0 else None,
-        next_url=page_url("/", params, offset=page.offset + PAGE_SIZE)
-        if page.offset + PAGE_SIZE < page.total
-        else None,
+        prev_url=prev_url,
+        next_url=next_url,
     )

@@ -171,7 +171,6 @@ class FakeSalesforce(FakeApi):
         self.tokens_issued = 0
         self.clock = itertools.count(1)
         self.ids = itertools.count(900_000)
-        self.base_url = ""
         self.account_teams = True
         for n, label in enumerate(STAGES, start=1):
             self.records["OpportunityStage"][label] = {

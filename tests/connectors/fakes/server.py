@@ -42,6 +42,7 @@ class FakeApi:
     """Request log, fault injection and an optional "fail after N calls" switch."""
 
     def __init__(self) -> None:
+        self.base_url = ""  # where it is served, for token responses that name the API host
         self.reset()
 
     def reset(self) -> None:

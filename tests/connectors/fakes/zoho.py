@@ -101,7 +101,6 @@ class FakeZoho(FakeApi):
         self.tokens_issued = 0
         self.clock = itertools.count(1)
         self.ids = itertools.count(3_000_000)
-        self.base_url = ""
 
     def add(self, module: str, fields: dict[str, Any]) -> str:
         rid = str(fields.get("id") or next(self.ids))
