@@ -11,8 +11,9 @@
 3. :func:`export` writes the encoder to ONNX (pooled embedding output), quantises it to
    int8 (per-channel dynamic), freezes the activation scales on calibration text
    (:mod:`~crmsense.analysis.model.freeze`: a text's reading no longer depends on its
-   batch), then fits the polarity temperature and the per-emotion
-   thresholds on the validation split *as embedded by the int8 model* that ships.
+   batch) and fuses each integer product with its rescaling and bias, then fits the
+   polarity temperature and the per-emotion thresholds on the validation split *as
+   embedded by the int8 model* that ships.
 4. The kind and reply-intent heads are fitted on the frozen int8 embeddings of the
    crmsense-authored ``crm_heads.tsv`` (:mod:`crmsense.analysis.model.tasks`).
 
@@ -47,7 +48,11 @@ from crmsense.analysis.model.engine import (
     strip_handles,
     write_config,
 )
-from crmsense.analysis.model.freeze import calibration_windows, freeze_activation_scales
+from crmsense.analysis.model.freeze import (
+    calibration_windows,
+    freeze_activation_scales,
+    fuse_integer_matmuls,
+)
 from crmsense.analysis.model.heads import (
     Heads,
     LinearHead,
@@ -448,10 +453,12 @@ def export(
     dynamic = config.work_dir / "encoder.dynamic.onnx"
     quantize_dynamic(fp32, dynamic, per_channel=True, weight_type=QuantType.QInt8)
     shutil.copyfile(base_model_dir() / "tokenizer.json", out / "tokenizer.json")
+    frozen = config.work_dir / "encoder.frozen.onnx"
     freeze_activation_scales(
-        dynamic, out / "model.onnx", calibration_windows(out / "tokenizer.json",
-                                                          _calibration_texts(config, train))
+        dynamic, frozen, calibration_windows(out / "tokenizer.json",
+                                             _calibration_texts(config, train))
     )  # fmt: skip
+    fuse_integer_matmuls(frozen, out / "model.onnx")
 
     polarity = LinearHead(
         model["polarity"].weight.detach().double().numpy(),
