@@ -111,6 +111,7 @@ def first_delivery(db: Database, provider: str, key: str) -> bool:
         insert(table)
         .values(provider=provider, delivery_key=key[:200], received_at=datetime.now(UTC))
         .on_conflict_do_nothing(index_elements=["provider", "delivery_key"])
+        .returning(table.c.id)  # rowcount is -1 on PostgreSQL once RETURNING is implied
     )
     with db.engine.begin() as conn:
-        return conn.execute(stmt).rowcount == 1
+        return conn.execute(stmt).first() is not None

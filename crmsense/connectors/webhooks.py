@@ -116,6 +116,10 @@ def _header(headers: Mapping[str, str], name: str) -> str:
     return value
 
 
+def _replayed(delivery: str) -> WebhookRejected:
+    return WebhookRejected(f"replayed delivery {delivery[:40]}: already received", status=409)
+
+
 def _bad_signature(provider: str) -> WebhookRejected:
     return WebhookRejected(
         f"{provider} signature does not match: check the webhook secret configured in "
@@ -279,9 +283,7 @@ class WebhookReceiver:
             if not self._db_available():
                 raise _Unavailable
             if state.delivery_seen(self.db, provider, delivery):
-                raise WebhookRejected(
-                    f"replayed delivery {delivery[:40]}: already received", status=409
-                )
+                raise _replayed(delivery)
             self._store(provider, delivery, records)
         except (_Unavailable, DBAPIError):
             self._spool(provider, delivery, records)
@@ -300,7 +302,10 @@ class WebhookReceiver:
                 ", ".join(r.field for r in report.rejected),
             )
             raise WebhookRejected(f"{provider} response not stored: {reasons}", status=422)
-        state.first_delivery(self.db, provider, delivery)
+        # Two copies of one delivery can both pass the replay check at the same moment;
+        # storing is idempotent, and only the copy that claims the key runs the rules.
+        if not state.first_delivery(self.db, provider, delivery):
+            raise _replayed(delivery)
         if self.after_ingest is not None:
             self.after_ingest(self.db, records)
 

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import select
 
+from crmsense.connectors import state
 from crmsense.connectors.config import WebhookConfig
 from crmsense.connectors.webhook_router import router
 from crmsense.connectors.webhooks import WebhookReceiver, WebhookRejected, sign_generic
@@ -370,3 +372,39 @@ def test_a_detractor_gets_its_alert_at_once_through_the_router(
     with receiver.db.session() as s:
         rules = {a.rule for a in s.scalars(select(m.Alert))}
     assert "detractor_followup" in rules
+
+
+def test_simultaneous_copies_of_a_delivery_run_the_rules_once(tmp_path: Path, db: Database) -> None:
+    """Copies that all pass the replay check together: one is stored and runs the rules, the
+    others are refused as replays, and the survey lands once."""
+    receiver = WebhookReceiver(with_customer(db), config(tmp_path), clock=lambda: NOW)
+    ran: list[int] = []
+    receiver.after_ingest = lambda db, records: ran.append(len(records))
+    headers, body = delighted()
+    copies = 4
+    start = threading.Barrier(copies)
+    outcomes: list[str] = []
+
+    def deliver() -> None:
+        start.wait()
+        try:
+            outcomes.append(receiver.receive("delighted", headers, body).status)
+        except WebhookRejected as refused:
+            outcomes.append(str(refused.status))
+
+    threads = [threading.Thread(target=deliver) for _ in range(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["409"] * (copies - 1) + ["stored"]
+    assert ran == [1]
+    with db.session() as s:
+        assert len(s.scalars(select(m.Survey)).all()) == 1
+
+
+def test_a_delivery_key_is_claimed_once(db: Database) -> None:
+    assert state.first_delivery(db, "typeform", "evt-1")
+    assert not state.first_delivery(db, "typeform", "evt-1")
+    assert state.first_delivery(db, "delighted", "evt-1")  # keys are per provider
+    assert state.delivery_seen(db, "typeform", "evt-1")
