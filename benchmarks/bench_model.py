@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from crmsense.analysis.analyzer import Analyzer
+from crmsense.analysis.evaluate import classification_metrics
 from crmsense.analysis.model.engine import GOEMOTIONS, ModelEngine
-from crmsense.analysis.model.tune import classification_metrics
 from crmsense.analysis.types import LABELS, Document
 
 DATASETS = Path(
@@ -68,19 +68,25 @@ def expected_calibration_error(probs: np.ndarray, gold: np.ndarray, bins: int = 
     )
 
 
+def _figures(predicted: np.ndarray, gold: np.ndarray) -> dict[str, float]:
+    """Accuracy, macro-F1 and macro-recall of label ids (``LABELS`` order)."""
+    return classification_metrics([LABELS[k] for k in gold], [LABELS[k] for k in predicted],
+                                  LABELS).headline()  # fmt: skip
+
+
 def _polarity_scores(name: str, scorer: Scorer) -> Row:
     """One table row: the polarity benchmarks for one scorer ((n, 3) probabilities)."""
     sst_texts, sst_gold = _csv(DATASETS / "sst2" / "dev.csv")
     probs = scorer(sst_texts)
     sst_pred = np.where(probs[:, 2] >= probs[:, 0], 2, 0)
-    row: Row = {"engine": name, "sst2_acc": classification_metrics(sst_pred, sst_gold)["accuracy"]}
+    row: Row = {"engine": name, "sst2_acc": _figures(sst_pred, sst_gold)["accuracy"]}
     for key, path, metric in (
         ("tweeteval_recall", DATASETS / "tweeteval-sentiment" / "val.csv", "macro_recall"),
         ("airline_acc", DATASETS / "airline-sentiment" / "dev.csv", "accuracy"),
     ):
         texts, gold = _csv(path)
         probs = scorer(texts)
-        row[key] = classification_metrics(probs.argmax(1), gold)[metric]
+        row[key] = _figures(probs.argmax(1), gold)[metric]
         row[key.split("_")[0] + "_ece"] = round(expected_calibration_error(probs, gold), 3)
     return row
 

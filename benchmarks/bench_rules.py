@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from crmsense.analysis.evaluate import classification_metrics
 from crmsense.analysis.rules.engine import RuleEngine
 from crmsense.analysis.types import LABELS
 
@@ -50,7 +51,7 @@ def _goemotions_group_dev() -> list[tuple[str, str]]:
 
 SETS: list[tuple[str, str, Callable[[], list[tuple[str, str]]]]] = [
     ("sst2-dev", "accuracy", lambda: _csv("sst2/dev.csv")),
-    ("tweeteval-sentiment-val", "macro-recall", lambda: _csv("tweeteval-sentiment/val.csv")),
+    ("tweeteval-sentiment-val", "macro_recall", lambda: _csv("tweeteval-sentiment/val.csv")),
     ("airline-dev", "accuracy", lambda: _csv("airline-sentiment/dev.csv")),
     ("goemotions-group-dev", "accuracy", _goemotions_group_dev),
     ("financial-phrasebank", "accuracy", lambda: _csv("financial-phrasebank/dev_not_allagree.csv")),
@@ -108,28 +109,6 @@ def expected_calibration_error(
     return sum(abs(c - r) for c, r, n in totals if n) / len(gold)
 
 
-def metrics(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
-    """Accuracy, macro-recall and macro-F1 over the gold classes.
-
-    >>> metrics(["a", "b"], ["a", "a"])["accuracy"]
-    0.5
-    """
-    accuracy = sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold)
-    recalls, f1s = [], []
-    for c in sorted(set(gold)):
-        tp = sum(g == c and p == c for g, p in zip(gold, pred, strict=True))
-        recall = tp / sum(g == c for g in gold)
-        n_pred = sum(p == c for p in pred)
-        precision = tp / n_pred if n_pred else 0.0
-        recalls.append(recall)
-        f1s.append(2 * precision * recall / (precision + recall) if tp else 0.0)
-    return {
-        "accuracy": accuracy,
-        "macro-recall": sum(recalls) / len(recalls),
-        "macro-f1": sum(f1s) / len(f1s),
-    }
-
-
 def _throughput(classifiers: Sequence[Classifier], texts: Sequence[str]) -> list[float]:
     """Texts/s per classifier on one core: the fastest of five passes, taken in turn and
     timed in this process's CPU time, so other load on the machine does not distort it."""
@@ -150,15 +129,15 @@ def run() -> list[dict[str, object]]:
         data = load()
         texts, gold = [t for t, _ in data], [g for _, g in data]
         binary = name.startswith("sst2")
-        ours = metrics(gold, rules_classifier(binary)(texts))
-        theirs = metrics(gold, vader_classifier(binary)(texts))
+        ours = classification_metrics(gold, rules_classifier(binary)(texts)).headline()
+        theirs = classification_metrics(gold, vader_classifier(binary)(texts)).headline()
         probs = [p.probs for p in RuleEngine().predict(texts)]
         ece = "" if binary else round(expected_calibration_error(gold, probs), 4)
         rows.append({
             "set": name, "n": len(texts), "metric": metric,
-            "rules.v1": round(ours[metric], 4), "vader": round(theirs[metric], 4),
-            "rules.v1 macro-f1": round(ours["macro-f1"], 4),
-            "vader macro-f1": round(theirs["macro-f1"], 4), "rules.v1 ECE": ece,
+            "rules.v1": ours[metric], "vader": theirs[metric],
+            "rules.v1 macro-f1": ours["macro_f1"],
+            "vader macro-f1": theirs["macro_f1"], "rules.v1 ECE": ece,
         })  # fmt: skip
         if name.startswith(("airline", "tweeteval")):
             short.extend(texts)

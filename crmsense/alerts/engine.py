@@ -249,6 +249,9 @@ class _Applier:
         return rule.due.after(self.as_of, self.playbook.calendar)
 
     def _announce(self, alert: m.Alert) -> None:
+        """Queue ``alert.opened`` for the sinks that take it (the payload only if one does)."""
+        if not any(s.accepts(alert.rule, alert.severity) for s in self.playbook.sinks.values()):
+            return
         self.session.flush()
         enqueue(self.session, self.playbook, alert, "alert.opened",
                 views(self.session, [alert.id])[0], self.as_of)  # fmt: skip

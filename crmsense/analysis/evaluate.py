@@ -68,6 +68,11 @@ class Metrics:
     per_class: dict[str, ClassMetrics]
     confusion: list[list[int]]
 
+    def headline(self) -> dict[str, float]:
+        """Accuracy, macro-F1 and macro-recall, to four decimals."""
+        return {"accuracy": round(self.accuracy, 4), "macro_f1": round(self.macro_f1, 4),
+                "macro_recall": round(self.macro_recall, 4)}  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class Bin:

@@ -12,7 +12,7 @@ are recalibrated (temperature) on the held-out rows.
 
 from __future__ import annotations
 
-__all__ = ["HeadTuning", "TuneReport", "classification_metrics", "read_labelled", "tune"]
+__all__ = ["HeadTuning", "TuneReport", "read_labelled", "tune"]
 
 import csv
 import hashlib
@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from crmsense.analysis.evaluate import classification_metrics
 from crmsense.analysis.model.engine import ModelEngine, write_config
 from crmsense.analysis.model.heads import (
     LinearHead,
@@ -69,27 +70,6 @@ class TuneReport:
     output: Path
     model_version: str
     heads: list[HeadTuning]
-
-
-def classification_metrics(
-    predicted: NDArray[np.integer], gold: NDArray[np.integer], classes: int = len(LABELS)
-) -> dict[str, float]:
-    """Accuracy, macro-F1 and macro-recall over the classes present in ``gold``.
-
-    >>> classification_metrics(np.array([0, 1, 2, 2]), np.array([0, 1, 2, 1]))
-    {'accuracy': 0.75, 'macro_f1': 0.7778, 'macro_recall': 0.8333}
-    """
-    present = [k for k in range(classes) if (gold == k).any()]
-    recalls, f1s = [], []
-    for k in present:
-        tp = float(((predicted == k) & (gold == k)).sum())
-        recalls.append(tp / float((gold == k).sum()))
-        f1s.append(2 * tp / float((predicted == k).sum() + (gold == k).sum()))
-    return {
-        "accuracy": round(float((predicted == gold).mean()), 4),
-        "macro_f1": round(float(np.mean(f1s)), 4),
-        "macro_recall": round(float(np.mean(recalls)), 4),
-    }
 
 
 def _label_id(task: str, value: str) -> int | None:
@@ -169,11 +149,15 @@ def _fit(
     prior: LinearHead | None = getattr(base.heads, task)
     start = prior or LinearHead(np.zeros((classes, x.shape[1])), np.zeros(classes))
     head = fit_softmax(x[train], y[train], start, l2=l2)
-    before = (
-        classification_metrics(prior.logits(x[held]).argmax(1), y[held], classes)
-        if prior is not None else {}
-    )  # fmt: skip
-    after = classification_metrics(head.logits(x[held]).argmax(1), y[held], classes)
+    names = CLASSES[task]
+
+    def held_out(fitted: LinearHead) -> dict[str, float]:
+        predicted = fitted.logits(x[held]).argmax(1)
+        return classification_metrics([names[k] for k in y[held]],
+                                      [names[k] for k in predicted], names).headline()  # fmt: skip
+
+    before = held_out(prior) if prior is not None else {}
+    after = held_out(head)
     temperature = fit_temperature(head.logits(x[held]), y[held])
     better = not before or after["macro_f1"] >= before["macro_f1"]
     return head, temperature, HeadTuning(task, len(train), len(held), before, after, better)
