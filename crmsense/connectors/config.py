@@ -113,18 +113,23 @@ class HubSpotConfig(_CrmConfig):
     base_url: str = "https://api.hubapi.com"
 
 
-class SalesforceConfig(_CrmConfig):
-    """A connected app's OAuth refresh-token credentials."""
-
-    section = "salesforce"
+class _OAuthConfig(_CrmConfig):
+    """OAuth refresh-token credentials; ``access_token`` is refreshed as needed."""
 
     client_id: str
     client_secret: SecretStr
     refresh_token: SecretStr
+    access_token: SecretStr | None = None
+
+
+class SalesforceConfig(_OAuthConfig):
+    """A connected app's OAuth refresh-token credentials."""
+
+    section = "salesforce"
+
     segment_field: str | None = Field("Type", pattern=_FIELD)
     login_url: str = "https://login.salesforce.com"
     instance_url: str | None = Field(None, description="Taken from the token response if unset.")
-    access_token: SecretStr | None = None
     api_version: str = "v60.0"
     team_roles: TeamRoles = Field(
         default_factory=lambda: dict(DEFAULT_TEAM_ROLES),
@@ -133,17 +138,13 @@ class SalesforceConfig(_CrmConfig):
     )
 
 
-class ZohoConfig(_CrmConfig):
+class ZohoConfig(_OAuthConfig):
     """A Zoho self-client's OAuth refresh-token credentials and data-centre hosts."""
 
     section = "zoho"
 
-    client_id: str
-    client_secret: SecretStr
-    refresh_token: SecretStr
     accounts_url: str = "https://accounts.zoho.com"
     api_domain: str = "https://www.zohoapis.com"
-    access_token: SecretStr | None = None
     segment_field: str | None = Field("Account_Type", pattern=_FIELD)
     email_full_scan_hours: float = Field(
         24.0,
