@@ -10,13 +10,13 @@ and ``recovery_plan`` (``{status, steps, due_at, closed_at, outcome}`` or null).
 
 from __future__ import annotations
 
-__all__ = ["alert_json", "get_alert", "list_alerts", "views"]
+__all__ = ["alert_json", "get_alert", "list_alerts", "queue_order", "views"]
 
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import SQLColumnExpression, case, select
 from sqlalchemy.orm import Session, aliased
 
 from crmsense.errors import InputError
@@ -60,6 +60,16 @@ def _query() -> Any:
     )
 
 
+def queue_order(
+    severity: SQLColumnExpression[str],
+    due_at: SQLColumnExpression[datetime | None],
+    ident: SQLColumnExpression[int],
+) -> tuple[SQLColumnExpression[Any], ...]:
+    """The alert queue's order: most severe first, then by due time (undated last) and id."""
+    rank = case({"high": 0, "moderate": 1, "low": 2}, value=severity, else_=3)
+    return rank, due_at.is_(None), due_at, ident
+
+
 def views(session: Session, ids: Sequence[int]) -> list[dict[str, Any]]:
     """The alerts ``ids`` (in that order) as JSON."""
     rows = session.execute(_query().where(m.Alert.id.in_(list(ids)))).all()
@@ -73,8 +83,7 @@ def list_alerts(
     offset: int = 0,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """Alerts, most severe first, then by due time (undated last) and id."""
-    rank = case({"high": 0, "moderate": 1, "low": 2}, value=m.Alert.severity, else_=3)
-    query = _query().order_by(rank, m.Alert.due_at.is_(None), m.Alert.due_at, m.Alert.id)
+    query = _query().order_by(*queue_order(m.Alert.severity, m.Alert.due_at, m.Alert.id))
     if statuses:
         query = query.where(m.Alert.status.in_(list(statuses)))
     if rule:

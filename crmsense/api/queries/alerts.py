@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Text, case, cast, func, select
+from sqlalchemy import ColumnElement, Text, cast, func, select
 
 from crmsense.alerts.config import Playbook
 from crmsense.alerts.lifecycle import ACTIVE
@@ -52,7 +52,7 @@ def _shape(views: list[dict[str, Any]]) -> list[AlertOut]:
 
 def alert_page(db: Database, f: AlertFilter, limit: int = 50, offset: int = 0) -> Page[AlertOut]:
     """Alerts matching ``f``: most severe first, then by due time (undated last)."""
-    from crmsense.alerts.views import views
+    from crmsense.alerts.views import queue_order, views
 
     alert, acc = t(m.Alert), t(m.Account)
     where: list[ColumnElement[bool]] = []
@@ -70,7 +70,6 @@ def alert_page(db: Database, f: AlertFilter, limit: int = 50, offset: int = 0) -
     if f.role:
         where.append(assignees.contains(json.dumps(f.role.lower()) + ":", autoescape=True))
     joined = alert.join(acc, acc.c.id == alert.c.account_id)
-    rank = case({"high": 0, "moderate": 1, "low": 2}, value=alert.c.severity, else_=3)
     with db.session() as session:
         total = session.execute(select(func.count()).select_from(joined).where(*where)).scalar_one()
         ids = list(
@@ -78,7 +77,7 @@ def alert_page(db: Database, f: AlertFilter, limit: int = 50, offset: int = 0) -
                 select(alert.c.id)
                 .select_from(joined)
                 .where(*where)
-                .order_by(rank, alert.c.due_at.is_(None), alert.c.due_at, alert.c.id)
+                .order_by(*queue_order(alert.c.severity, alert.c.due_at, alert.c.id))
                 .limit(limit)
                 .offset(offset)
             ).scalars()
