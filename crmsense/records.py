@@ -61,10 +61,14 @@ Id = Annotated[
 ]
 Channel = Literal["email", "ticket", "chat", "social", "note"]
 MAX_TEXT_CHARS = 2_000_000
+#: The largest count the database's integer columns hold (PostgreSQL ``integer``).
+MAX_INT = 2_147_483_647
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="allow", str_strip_whitespace=False, frozen=False)
+    model_config = ConfigDict(
+        extra="allow", str_strip_whitespace=False, frozen=False, allow_inf_nan=False
+    )
 
     source: str = Field("local", max_length=40)
 
@@ -74,7 +78,10 @@ class _Record(BaseModel):
 
 
 def _utc(value: datetime) -> datetime:
-    return to_utc(value)
+    try:
+        return to_utc(value)
+    except OverflowError:  # e.g. 9999-12-31T23:59:59-05:00 is past year 9999 in UTC
+        raise ValueError("the timestamp is out of range in UTC") from None
 
 
 class Owners(BaseModel):
@@ -90,10 +97,10 @@ class AccountRecord(_Record):
     id: Id
     name: str = Field(min_length=1, max_length=300)
     arr: float | None = Field(None, ge=0)
-    segment: str | None = None
+    segment: str | None = Field(None, max_length=60)
     owners: Owners = Field(default_factory=Owners)
     renewal_date: date | None = None
-    domain: str | None = None
+    domain: str | None = Field(None, max_length=200)
     parent_id: Id | None = None
 
 
@@ -101,23 +108,23 @@ class ContactRecord(_Record):
     type: Literal["contact"]
     id: Id
     account_id: Id | None = None
-    name: str | None = None
+    name: str | None = Field(None, max_length=300)
     email: str | None = Field(None, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
-    role: str | None = None
+    role: str | None = Field(None, max_length=60)
 
 
 class DealRecord(_Record):
     type: Literal["deal"]
     id: Id
     account_id: Id
-    name: str | None = None
-    stage: str | None = None
-    stage_index: int | None = Field(None, ge=0)
-    stage_count: int | None = Field(None, ge=1)
+    name: str | None = Field(None, max_length=300)
+    stage: str | None = Field(None, max_length=100)
+    stage_index: int | None = Field(None, ge=0, le=MAX_INT)
+    stage_count: int | None = Field(None, ge=1, le=MAX_INT)
     amount: float | None = Field(None, ge=0)
     close_date: date | None = None
     status: Literal["open", "won", "lost"] = "open"
-    owner: str | None = None
+    owner: str | None = Field(None, max_length=320)
 
     @model_validator(mode="after")
     def _stage_in_range(self) -> DealRecord:
@@ -135,9 +142,9 @@ class MessageRecord(_Record):
     account_id: Id | None = None
     contact_id: Id | None = None
     deal_id: Id | None = None
-    thread_id: str | None = None
-    ticket_id: str | None = None
-    ticket_priority: str | None = None
+    thread_id: str | None = Field(None, max_length=200)
+    ticket_id: str | None = Field(None, max_length=200)
+    ticket_priority: str | None = Field(None, max_length=20)
     timestamp: datetime
     subject: str | None = Field(None, max_length=1000)
     text: str = Field(max_length=MAX_TEXT_CHARS)
@@ -148,6 +155,8 @@ class MessageRecord(_Record):
 
 
 class Segment(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
     speaker: str = Field(min_length=1, max_length=200)
     role: Literal["customer", "rep", "other"] = "other"
     start: float | None = Field(None, ge=0)
@@ -162,7 +171,7 @@ class CallRecord(_Record):
     deal_id: Id | None = None
     contact_id: Id | None = None
     timestamp: datetime
-    title: str | None = None
+    title: str | None = Field(None, max_length=500)
     segments: list[Segment] = Field(min_length=1)
 
     _utc = field_validator("timestamp")(_utc)
@@ -196,8 +205,8 @@ class UsageRecord(_Record):
     type: Literal["usage"]
     account_id: Id
     date: date
-    active_users: int = Field(ge=0)
-    licensed_users: int | None = Field(None, ge=0)
+    active_users: int = Field(ge=0, le=MAX_INT)
+    licensed_users: int | None = Field(None, ge=0, le=MAX_INT)
 
 
 class ActivityRecord(_Record):

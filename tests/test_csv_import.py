@@ -128,6 +128,25 @@ def test_header_only_file_yields_nothing() -> None:
     assert read(CSV / "header_only.csv") == []
 
 
+def test_cells_over_the_csv_module_limit_are_read(memory_db: Database, tmp_path: Path) -> None:
+    # csv refuses cells over 128 KiB by default: the whole import crashed with csv.Error.
+    body = "The export keeps failing. " * 12_000  # ~300 KB in one quoted cell
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "Ticket ID,Created At,Body,Account\n"
+        f'T-1,2026-10-01T10:00:00Z,"{body}",acme\n'
+        "T-2,2026-10-01T11:00:00Z,Short,acme\n",
+        encoding="utf-8",
+    )
+    [(line, data), (line2, _)] = read(path, SHORT_TICKETS)
+    assert (line, line2) == (2, 3) and data["text"] == body
+    write_account = tmp_path / "a.jsonl"
+    write_account.write_text(json.dumps({"type": "account", "id": "acme", "name": "Acme"}))
+    ingest_paths(memory_db, [write_account])
+    report = ingest_paths(memory_db, [path], options=SHORT_TICKETS)
+    assert report.exit_code == 0 and report.accepted["message"] == 2
+
+
 def test_mapping_to_a_missing_column_is_unusable_and_lists_the_header() -> None:
     options = ImportOptions(mapping={"text": "Message"})
     with pytest.raises(UnusableInputError, match=r"no column 'Message'.*Ticket ID, Created At"):

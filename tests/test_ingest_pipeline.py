@@ -279,3 +279,56 @@ def test_cli_ingest_and_stats(tmp_path: Path) -> None:
     assert (
         json.loads(runner.invoke(app, ["stats", "--format", "json", "--db", url]).stdout) == counts
     )
+
+
+OTHER = dict(ISSUE_EXAMPLE[0], id="other")
+UNSTORABLE = [
+    # NUL: PostgreSQL refuses it in text, SQLite stored it; now refused alike, by field.
+    (dict(OTHER, id="o\x00ther"), "id"),
+    (dict(OTHER, name="Acme\x00"), "name"),
+    (dict(OTHER, owners={"csm": "a\x00@vendor.example"}), "owners.csm"),
+    (dict(ISSUE_EXAMPLE[3], sender="jane\x00@acme.example"), "sender"),
+    (dict(OTHER, crm_note="x\x00"), "crm_note"),
+    # Longer than the column: PostgreSQL refused "the record", SQLite stored it.
+    (dict(OTHER, segment="s" * 61), "segment"),
+    (dict(ISSUE_EXAMPLE[2], id="d-10", stage="s" * 101), "stage"),
+    (dict(ISSUE_EXAMPLE[4], ticket_priority="p" * 21), "ticket_priority"),
+    (dict(ISSUE_EXAMPLE[5], title="t" * 501), "title"),
+    # Beyond an integer column: SQLite crashed the import, PostgreSQL refused "the record".
+    (dict(ISSUE_EXAMPLE[7], active_users=10**20), "active_users"),
+    (dict(ISSUE_EXAMPLE[2], id="d-10", stage_index=3_000_000_000, stage_count=None), "stage_index"),
+    # Not a number a person can act on: stored as inf (and served as null).
+    (dict(OTHER, arr=float("inf")), "arr"),
+    (dict(ISSUE_EXAMPLE[2], id="d-10", amount=float("inf")), "amount"),
+    # Past year 9999 once in UTC: crashed the import with OverflowError.
+    (dict(ISSUE_EXAMPLE[3], timestamp="9999-12-31T23:59:59-05:00"), "timestamp"),
+    (dict(ISSUE_EXAMPLE[8], timestamp="0001-01-01T00:00:00+01:00"), "timestamp"),
+]
+
+
+@pytest.mark.parametrize(("bad", "field"), UNSTORABLE)
+def test_unstorable_values_are_rejected_alike_on_every_backend(
+    db: Database, tmp_path: Path, bad: dict[str, Any], field: str
+) -> None:
+    good = ISSUE_EXAMPLE[:3]
+    path = write_jsonl(tmp_path / "u.jsonl", [*good, bad])
+    report = ingest_paths(db, [path])
+    assert report.exit_code == 3
+    [rejection] = report.rejected
+    assert (rejection.line, rejection.field) == (len(good) + 1, field), rejection
+    assert rejection.fix
+    assert sum(report.accepted.values()) == len(good)
+
+
+def test_deeply_nested_json_is_rejected_not_fatal(memory_db: Database, tmp_path: Path) -> None:
+    too_deep = "[" * 100_000 + "]" * 100_000  # the JSON parser itself gives up
+    # Parses, but near the encoder's limit: storing it into the extra JSON column crashed
+    # the whole import with RecursionError, depending on the stack depth at the time.
+    deep_value = "[" * 500 + "]" * 500
+    nested = json.dumps(dict(ISSUE_EXAMPLE[0], id="n"))[:-1] + f', "x": {deep_value}}}'
+    path = write_jsonl(tmp_path / "deep.jsonl", [ISSUE_EXAMPLE[0], too_deep, nested])
+    report = ingest_paths(memory_db, [path], rejects_path=tmp_path / "rejects.jsonl")
+    assert report.accepted["account"] == 1
+    assert [(r.line, r.field) for r in report.rejected] == [(2, "line"), (3, "x")]
+    assert "nested" in report.rejected[0].error and "nested" in report.rejected[1].error
+    assert len((tmp_path / "rejects.jsonl").read_text().splitlines()) == 2

@@ -58,6 +58,14 @@ def test_vendor_dates_become_iso_utc(text: str, iso: str) -> None:
     assert to_iso(text) == iso
 
 
+@pytest.mark.parametrize("text", [
+    "0001-01-01T00:00:00+01:00", "9999-12-31 23:59:59 -0500", "999999999999.5",
+])  # fmt: skip
+def test_vendor_dates_out_of_range_are_kept_for_the_pipeline_to_reject(text: str) -> None:
+    # These raised OverflowError/ValueError out of the importer, ending the whole import.
+    assert to_iso(text) == text
+
+
 @pytest.mark.parametrize(("text", "score"), [
     ("9", "9"), ("10 - Extremely likely", "10"), ("4,5", "4.5"), ("Very satisfied", "5"),
     ("very dissatisfied", "1"), ("14", "14"), ("N/A", "N/A"),

@@ -130,6 +130,14 @@ def test_unusable_transcripts_raise(name: str, needle: str) -> None:
         list(TranscriptImporter().read(CALLS / name, ImportOptions()))
 
 
+def test_json_nested_too_deeply_is_unusable_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    assert not TranscriptImporter().sniff(path)  # raised RecursionError
+    with pytest.raises(UnusableInputError, match="nested too deeply"):
+        list(TranscriptImporter().read(path, ImportOptions()))
+
+
 def test_sniff_and_auto_detection() -> None:
     importer = TranscriptImporter()
     assert importer.sniff(CALLS / "acme-qbr.vtt") and importer.sniff(CALLS / "acme-renewal.srt")

@@ -6,6 +6,7 @@ __all__ = [
     "AdminKey",
     "DbDep",
     "Limit",
+    "NoNul",
     "Offset",
     "PlaybookDep",
     "ReadKey",
@@ -20,6 +21,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import AfterValidator
 
 from crmsense.alerts.config import Playbook, load_playbook
 from crmsense.api.security import COOKIE, has_scope, verify_key
@@ -60,7 +62,18 @@ def require(scope: str) -> Callable[..., frozenset[str]]:
 
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, description="Rows to skip.")]
+#: At most the largest 64-bit integer: SQL OFFSET takes no more on either backend.
+Offset = Annotated[int, Query(ge=0, le=2**63 - 1, description="Rows to skip.")]
+
+
+def _no_nul(value: str | None) -> str | None:
+    if value is not None and "\x00" in value:
+        raise ValueError("must not contain a NUL (%00) character")
+    return value
+
+
+#: An id or filter text from the path or query string: PostgreSQL cannot compare NUL.
+NoNul = AfterValidator(_no_nul)
 ReadKey = Annotated[frozenset[str], Depends(require("read"))]
 WriteKey = Annotated[frozenset[str], Depends(require("write"))]
 AdminKey = Annotated[frozenset[str], Depends(require("admin"))]

@@ -42,6 +42,7 @@ from crmsense.ingest.decode import read_text
 
 _DELIMITERS = ",;\t"
 _SNIFF_CHARS = 64 * 1024
+_MAX_CELL_CHARS = 64 * 1024 * 1024  # longer cells are refused by the record models anyway
 
 
 def column_key(name: str) -> str:
@@ -113,6 +114,9 @@ def read_table(path: Path) -> CsvTable:
 
 
 def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    # The csv module refuses cells over 128 KiB by default; texts may be up to 2M chars.
+    if csv.field_size_limit() < _MAX_CELL_CHARS:
+        csv.field_size_limit(_MAX_CELL_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     last = 0
     for cells in reader:

@@ -51,6 +51,15 @@ def parse_lines(text: str, origin: str, options: ImportOptions) -> Iterator[Read
                 stripped[:2000],
             )
             continue
+        except RecursionError:
+            yield Problem(
+                where,
+                "line",
+                "the JSON is nested too deeply to read",
+                "flatten the record: nest objects and arrays only a few levels deep",
+                stripped[:2000],
+            )
+            continue
         if not isinstance(data, dict):
             yield Problem(
                 where,

@@ -21,7 +21,7 @@ __all__ = ["IngestReport", "Rejection", "ingest_paths", "ingest_reads", "ingest_
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +99,47 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+_MAX_DEPTH = 32
+
+
+def _unstorable(data: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(field, error, fix) when ``data`` holds what no backend stores alike, else None.
+
+    NUL characters (PostgreSQL refuses them in text) and values nested so deeply that
+    serialising them to the ``extra`` JSON column would exhaust the stack.
+
+    >>> _unstorable({"id": "a\\x00", "owners": {"csm": "x"}, "segments": [{"speaker": "\\x00"}]})[0]
+    'id, segments.0.speaker'
+    >>> _unstorable({"id": "a", "x": [[[]]]}) is None
+    True
+    """
+    nuls: list[str] = []
+    stack: list[tuple[str, int, Any]] = [("", 0, data)]
+    while stack:  # iterative: the JSON parser allows deeper nesting than the encoder
+        path, depth, value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                nuls.append(path or "record")
+        elif isinstance(value, dict | list):
+            if depth >= _MAX_DEPTH:
+                return (
+                    path.split(".")[0],
+                    f"nested more than {_MAX_DEPTH} levels deep",
+                    "flatten the value",
+                )
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            stack.extend(
+                reversed([(f"{path}.{key}".lstrip("."), depth + 1, item) for key, item in items])
+            )
+    if nuls:
+        return (
+            ", ".join(nuls),
+            "contains a NUL (\\x00) character",
+            "remove the NUL characters from the value (the export may be corrupt)",
+        )
+    return None
+
+
 def choose_importer(path: Path, fmt: str) -> Importer:
     """The importer for ``path``: by ``--format`` name, else the first that sniffs it."""
     from crmsense.ingest import FORMATS, IMPORTERS, SNIFF_ORDER
@@ -161,8 +202,17 @@ def ingest_paths(
         report.rejects_path = rejects_path
         with report.rejects_path.open("w", encoding="utf-8") as fh:
             for rejection in report.rejected:
-                fh.write(json.dumps(asdict(rejection), default=str, ensure_ascii=False) + "\n")
+                fh.write(_reject_line(rejection) + "\n")
     return report
+
+
+def _reject_line(rejection: Rejection) -> str:
+    """The rejection as one JSON line (a record nested too deeply to encode is left out)."""
+    row = {f.name: getattr(rejection, f.name) for f in fields(rejection)}
+    try:
+        return json.dumps(row, default=str, ensure_ascii=False)
+    except RecursionError:
+        return json.dumps(dict(row, record=None), default=str, ensure_ascii=False)
 
 
 def _ingest_one(
@@ -185,8 +235,15 @@ def _ingest_one(
                 )
             )
             continue
+        unstorable = _unstorable(_clean(read.data))
+        if unstorable is not None:
+            # PostgreSQL cannot store NUL in text: refuse it on every backend alike.
+            report.rejected.append(
+                Rejection(read.where.file, read.where.line, *unstorable, read.data)
+            )
+            continue
         try:
-            record = parse_record(_clean(read.data))
+            record = parse_record(read.data)
         except ValidationError as exc:
             errors = explain(exc)
             fields = ", ".join(e.field for e in errors)

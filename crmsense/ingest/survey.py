@@ -113,7 +113,10 @@ def to_iso(value: str) -> str:
     parsed: datetime | None = None
     if re.fullmatch(r"\d{9,13}(?:\.\d+)?", text):
         seconds = float(text) / (1000 if len(text.split(".")[0]) == 13 else 1)
-        parsed = datetime.fromtimestamp(seconds, tz=UTC)
+        try:
+            parsed = datetime.fromtimestamp(seconds, tz=UTC)
+        except (OverflowError, ValueError, OSError):  # past year 9999: the pipeline says so
+            return value
     else:
         try:
             parsed = datetime.fromisoformat(text)
@@ -126,7 +129,10 @@ def to_iso(value: str) -> str:
                     continue
     if parsed is None:
         return value
-    parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    try:
+        parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31 23:59:59 -0500: kept, the pipeline rejects it
+        return value
     return parsed.isoformat()
 
 

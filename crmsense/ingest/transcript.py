@@ -208,6 +208,12 @@ def _load_json(path: Path, text: str) -> Any:
             "WebVTT or SRT",
             code="E108",
         ) from exc
+    except RecursionError:
+        raise UnusableInputError(
+            f"{path}: the JSON is nested too deeply to read; export the transcript as JSON "
+            "segments, WebVTT or SRT",
+            code="E108",
+        ) from None
 
 
 class TranscriptImporter:
@@ -223,7 +229,7 @@ class TranscriptImporter:
             return False
         try:
             return _looks_like_json_transcript(json.loads(read_text(path)))
-        except (UnusableInputError, ValueError):
+        except (UnusableInputError, ValueError, RecursionError):
             return False
 
     def read(self, path: Path, options: ImportOptions) -> Iterator[Read]:

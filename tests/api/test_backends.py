@@ -69,3 +69,18 @@ def test_filters_sorting_and_paging_on_both_backends(db: Database) -> None:
         assert get("/api/v1/alerts?role=marketing") == []
         scores = client.get("/api/v1/accounts/east", headers=write).json()
         assert scores["surveys"][0]["score"] == 10 and scores["alerts"] == []
+
+
+def test_nul_characters_are_refused_alike_on_both_backends(db: Database) -> None:
+    # PostgreSQL cannot store or compare NUL: the ingest refused "the record" without a
+    # field (SQLite stored it) and lookups by such an id answered 500 (SQLite 404).
+    settings = Settings(database_url="sqlite://", engine="rules.v1")
+    write = {"Authorization": f"Bearer {create_key(db, ['read', 'write'])}"}
+    with TestClient(create_app(settings, db)) as client:
+        body = [RECORDS[0], {"type": "account", "id": "nul", "name": "N\x00L"}]
+        result = client.post("/api/v1/ingest", json=body, headers=write).json()
+        assert result["accepted"] == {"account": 1}
+        assert [(r["line"], r["field"]) for r in result["rejected"]] == [(2, "name")]
+        for path in ("/api/v1/accounts/n%00l", "/api/v1/contacts?account_id=n%00l"):
+            response = client.get(path, headers=write)
+            assert response.status_code == 422, response.text

@@ -77,6 +77,57 @@ def test_ingest_json_array_and_json_lines(
     assert again.status_code == 200 and record_counts(api_db)["message"] == 2
 
 
+def test_ingest_rejects_non_objects_with_their_own_line(
+    client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    body = [ACCOUNT, 5, "text", None, MESSAGE]
+    payload = client.post("/api/v1/ingest", json=body, headers=keys["write"]).json()
+    assert payload["accepted"] == {"account": 1, "message": 1}
+    assert [(r["line"], r["field"]) for r in payload["rejected"]] == [
+        (2, "line"),
+        (3, "line"),
+        (4, "line"),
+    ]  # each was reported as line 1
+
+
+def test_ingest_of_deeply_nested_json_is_a_422_not_a_500(
+    client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    response = client.post("/api/v1/ingest", content=deep, headers=keys["write"])
+    assert response.status_code == 422, response.text
+    assert "nested too deeply" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/accounts?offset=9223372036854775808",
+    "/api/v1/contacts?offset=99999999999999999999",
+    "/api/v1/accounts/a%00b", "/api/v1/contacts/a%00b", "/api/v1/deals/a%00b",
+    "/api/v1/calls/a%00b", "/api/v1/accounts?segment=a%00b", "/api/v1/contacts?q=a%00b",
+    "/api/v1/deals?account_id=a%00b", "/api/v1/alerts?rule=a%00b",
+])  # fmt: skip
+def test_out_of_range_paging_and_nul_ids_are_422_with_the_field(
+    client: TestClient, keys: dict[str, dict[str, str]], path: str
+) -> None:
+    # A huge offset overflowed the driver (500); NUL broke PostgreSQL's queries (500).
+    response = client.get(path, headers=keys["read"])
+    assert response.status_code == 422, response.text
+    [detail] = response.json()["error"]["details"]
+    name = path.split("?")[1].split("=")[0] if "?" in path else path.split("/")[3][:-1] + "_id"
+    assert detail["field"].endswith(name)
+
+
+def test_alert_ids_beyond_any_row_are_404_not_500(
+    client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    for response in (
+        client.get("/api/v1/alerts/99999999999999999999", headers=keys["read"]),
+        client.post("/api/v1/alerts/99999999999999999999/ack", headers=keys["write"]),
+    ):
+        assert response.status_code == 404, response.text
+        assert response.json()["error"]["code"] == "HTTP404"
+
+
 def test_errors_share_one_body_shape(client: TestClient, keys: dict[str, dict[str, str]]) -> None:
     empty = client.post("/api/v1/ingest", content=b"", headers=keys["write"])
     assert empty.status_code == 422

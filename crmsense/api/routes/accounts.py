@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
-from crmsense.api.deps import DbDep, Limit, Offset, ReadKey
+from crmsense.api.deps import DbDep, Limit, NoNul, Offset, ReadKey
 from crmsense.api.errors import error_responses, not_found
 from crmsense.api.queries.accounts import AccountFilter, account_detail, account_page
 from crmsense.api.schemas import AccountDetail, AccountSummary, Page
@@ -19,8 +19,10 @@ router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=error_response
 async def list_accounts(
     db: DbDep,
     _: ReadKey,
-    owner: Annotated[str | None, Query(description="Any owner's e-mail (CSM, AE, …).")] = None,
-    segment: str | None = None,
+    owner: Annotated[
+        str | None, Query(description="Any owner's e-mail (CSM, AE, …)."), NoNul
+    ] = None,
+    segment: Annotated[str | None, NoNul] = None,
     band: Literal["green", "yellow", "red"] | None = None,
     policy: Literal["suppress", "standard", "advance"] | None = None,
     sort: Literal["name", "score", "band", "trend", "policy", "alerts", "arr", "renewal"] = (
@@ -40,7 +42,7 @@ async def list_accounts(
 
 
 @router.get("/accounts/{account_id}", response_model=AccountDetail, responses=error_responses(404))
-async def get_account(account_id: str, db: DbDep, _: ReadKey) -> AccountDetail:
+async def get_account(account_id: Annotated[str, NoNul], db: DbDep, _: ReadKey) -> AccountDetail:
     """One account: health breakdown, reasons, 90-day trend series per channel, recent
     messages with evidence spans, NPS/CSAT history, alerts to act on and calls."""
     detail = await run_in_threadpool(account_detail, db, account_id)

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from crmsense.alerts.config import Playbook
 from crmsense.alerts.lifecycle import ACTIVE
-from crmsense.api.deps import DbDep, Limit, Offset, PlaybookDep, ReadKey, WriteKey
+from crmsense.api.deps import DbDep, Limit, NoNul, Offset, PlaybookDep, ReadKey, WriteKey
 from crmsense.api.errors import error_responses, not_found
 from crmsense.api.queries.alerts import Action, AlertFilter, act_on_alert, alert_page, get_alert
 from crmsense.api.schemas import AlertActionRequest, AlertOut, AlertStatus, Page
@@ -19,6 +19,8 @@ from crmsense.store.db import Database
 
 router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=error_responses(401, 403, 422))
 HINT = "list them at GET /api/v1/alerts"
+#: Alert ids are database integers; larger ones cannot exist (and overflow the query).
+MAX_ALERT_ID = 2_147_483_647
 
 
 @router.get("/alerts", response_model=Page[AlertOut])
@@ -30,10 +32,10 @@ async def list_alerts(
         Query(description="Repeat for several; default: queued, open, acknowledged."),
     ] = None,
     severity: Literal["low", "moderate", "high"] | None = None,
-    assignee: Annotated[str | None, Query(description="An assignee's e-mail.")] = None,
-    role: Annotated[str | None, Query(description="An assignee role, e.g. csm.")] = None,
-    account_id: str | None = None,
-    rule: str | None = None,
+    assignee: Annotated[str | None, Query(description="An assignee's e-mail."), NoNul] = None,
+    role: Annotated[str | None, Query(description="An assignee role, e.g. csm."), NoNul] = None,
+    account_id: Annotated[str | None, NoNul] = None,
+    rule: Annotated[str | None, NoNul] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[AlertOut]:
@@ -52,6 +54,8 @@ async def list_alerts(
 @router.get("/alerts/{alert_id}", response_model=AlertOut, responses=error_responses(404))
 async def get_one(alert_id: int, db: DbDep, _: ReadKey) -> AlertOut:
     """One alert with its evidence, reasons and recovery plan."""
+    if not 0 < alert_id <= MAX_ALERT_ID:
+        raise not_found("alert", alert_id, HINT)
     found = await run_in_threadpool(get_alert, db, alert_id)
     if found is None:
         raise not_found("alert", alert_id, HINT)
@@ -65,6 +69,8 @@ async def act(
 
     The dashboard's form posts use it too.
     """
+    if not 0 < alert_id <= MAX_ALERT_ID:
+        raise not_found("alert", alert_id, HINT)
     try:
         return await run_in_threadpool(act_on_alert, db, alert_id, action, reason, playbook)
     except InputError as exc:

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
-from crmsense.api.deps import DbDep, Limit, Offset, ReadKey
+from crmsense.api.deps import DbDep, Limit, NoNul, Offset, ReadKey
 from crmsense.api.errors import error_responses, not_found
 from crmsense.api.queries.deals import DealFilter, deal_detail, deal_page
 from crmsense.api.schemas import DealDetail, DealSummary, Page
@@ -20,8 +20,8 @@ async def list_deals(
     db: DbDep,
     _: ReadKey,
     level: Literal["low", "medium", "high"] | None = None,
-    owner: Annotated[str | None, Query(description="The deal owner's e-mail.")] = None,
-    account_id: str | None = None,
+    owner: Annotated[str | None, Query(description="The deal owner's e-mail."), NoNul] = None,
+    account_id: Annotated[str | None, NoNul] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[DealSummary]:
@@ -31,7 +31,7 @@ async def list_deals(
 
 
 @router.get("/deals/{deal_id}", response_model=DealDetail, responses=error_responses(404))
-async def get_deal(deal_id: str, db: DbDep, _: ReadKey) -> DealDetail:
+async def get_deal(deal_id: Annotated[str, NoNul], db: DbDep, _: ReadKey) -> DealDetail:
     """One open deal: risk, signals, the messages they cite, and its calls."""
     detail = await run_in_threadpool(deal_detail, db, deal_id)
     if detail is None:

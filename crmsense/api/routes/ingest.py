@@ -12,7 +12,7 @@ from crmsense.api.deps import DbDep, WriteKey
 from crmsense.api.errors import error_responses
 from crmsense.api.schemas import IngestResult
 from crmsense.errors import InputError
-from crmsense.ingest.base import ImportOptions, Item, Location, Read
+from crmsense.ingest.base import ImportOptions, Item, Location, Problem, Read
 from crmsense.ingest.decode import decode_bytes
 from crmsense.ingest.jsonl import parse_lines
 from crmsense.ingest.pipeline import ingest_reads
@@ -28,6 +28,11 @@ def _reads(body: bytes) -> list[Read]:
         parsed: Any = json.loads(text)
     except json.JSONDecodeError:
         return list(parse_lines(text, "request", ImportOptions()))
+    except RecursionError:
+        raise InputError(
+            "the JSON is nested too deeply to read; nest records only a few levels deep",
+            code="E122",
+        ) from None
     if isinstance(parsed, dict):
         parsed = [parsed]
     if not isinstance(parsed, list):
@@ -35,7 +40,13 @@ def _reads(body: bytes) -> list[Read]:
     return [
         Item(Location("request", n), r)
         if isinstance(r, dict)
-        else next(parse_lines(json.dumps(r), "request", ImportOptions()))
+        else Problem(
+            Location("request", n),
+            "line",
+            f"expected a JSON object, got {type(r).__name__}",
+            "wrap the record in {...} with a type field",
+            r,
+        )
         for n, r in enumerate(parsed, start=1)
     ]
 
