@@ -26,6 +26,7 @@ __all__ = [
     "SurveyRecord",
     "UsageRecord",
     "parse_record",
+    "record_key",
 ]
 
 from dataclasses import dataclass
@@ -270,6 +271,24 @@ class RecordError:
     field: str
     message: str
     fix: str
+
+
+def record_key(record: Record) -> tuple[str, ...]:
+    """What ``record`` is stored under within its source and type: its id, or the natural
+    key of usage (account, day), activities (account, kind, time) and outcomes (account,
+    kind, day). Two records with one key are one record: the later one replaces the earlier.
+
+    >>> record_key(parse_record({"type": "outcome", "account_id": "a", "kind": "renewed",
+    ...                          "date": "2026-10-01"}))
+    ('a', 'renewed', '2026-10-01')
+    """
+    if isinstance(record, UsageRecord):
+        return (record.account_id, record.date.isoformat())
+    if isinstance(record, ActivityRecord):
+        return (record.account_id, record.kind, record.timestamp.isoformat())
+    if isinstance(record, OutcomeRecord):
+        return (record.account_id, record.kind, record.date.isoformat())
+    return (record.id,)
 
 
 def parse_record(data: dict[str, Any]) -> Record:

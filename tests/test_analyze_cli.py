@@ -101,6 +101,19 @@ def test_analyze_usage_errors(tmp_path: Path) -> None:
     assert code == 2 and "binary" in err
 
 
+def test_analyze_csv_reads_a_megabyte_cell_and_short_rows(tmp_path: Path) -> None:
+    # A cell over 128 KiB used to stop the run with the csv module's own traceback.
+    path = tmp_path / "big.csv"
+    huge = "The export keeps failing. " * 45_000  # 1.17 MB
+    path.write_text(f'text,topic\n"{huge}",export\nThanks so much it works now\n', encoding="utf-8")
+    code, out, err = run("analyze", "--input", str(path), "--topic-column", "topic", *RULES)
+    assert code == 0, err
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first["label"] == "negative" and first["topic_sentiment"]["label"] == "negative"
+    assert first["sentences"][-1]["end"] == len(huge.rstrip())
+    assert second["label"] == "positive" and second["topic_sentiment"] is None
+
+
 @pytest.mark.parametrize(
     ("engine", "message"),
     [("missing-model.test", "model files not found"), ("missing-code.test", "not available"),

@@ -109,6 +109,33 @@ def test_reimport_updates_changed_values(db: Database, tmp_path: Path) -> None:
         assert s.scalars(select(m.Account.arr)).one() == 300000
 
 
+def test_a_repeated_key_in_one_input_keeps_the_later_record_and_counts_once(
+    db: Database, tmp_path: Path
+) -> None:
+    message, usage = ISSUE_EXAMPLE[3], ISSUE_EXAMPLE[7]
+    path = write_jsonl(tmp_path / "dup.jsonl", [
+        *ISSUE_EXAMPLE[:3],
+        message,
+        usage,
+        dict(message, text="Rollout is back on track."),  # line 6 repeats line 4
+        dict(usage, active_users=50),  # line 7 repeats line 5 (natural key)
+        dict(ISSUE_EXAMPLE[0], source="zendesk"),  # another source: other records
+        {**message, "source": "zendesk", "contact_id": None, "deal_id": None},
+    ])  # fmt: skip
+    report = ingest_paths(db, [path], rejects_path=tmp_path / "rej.jsonl")
+    assert report.exit_code == 0 and not report.rejected
+    assert report.accepted == {"account": 2, "contact": 1, "deal": 1, "message": 2, "usage": 1}
+    assert [(r.line, r.earlier_line) for r in report.repeated] == [(6, 4), (7, 5)]
+    assert str(report.repeated[0]).endswith(
+        "message 'm-1' repeats line 4; this later record is kept"
+    )
+    assert report.to_dict()["repeated"] == 2
+    with db.session() as s:
+        texts = s.scalars(select(m.Message.text).order_by(m.Message.source)).all()
+        assert texts == ["Rollout is back on track.", "The rollout is slipping again."]
+        assert s.scalars(select(m.Usage.active_users)).all() == [50]
+
+
 BAD_RECORDS = [
     ({"type": "survey", "id": "s-9", "kind": "nps", "score": 14, "account_id": "acme",
       "timestamp": "2026-10-01T00:00:00Z"}, "score"),
@@ -279,6 +306,12 @@ def test_cli_ingest_and_stats(tmp_path: Path) -> None:
     assert (
         json.loads(runner.invoke(app, ["stats", "--format", "json", "--db", url]).stdout) == counts
     )
+    twice = write_jsonl(tmp_path / "twice.jsonl", [ISSUE_EXAMPLE[0], ISSUE_EXAMPLE[0]])
+    result = runner.invoke(app, ["ingest", str(twice), "--db", url])
+    assert result.exit_code == 0
+    said = "twice.jsonl:2: account 'acme' repeats line 1; this later record is kept"
+    assert said in " ".join(result.stderr.split())
+    assert json.loads(result.stdout.splitlines()[-1])["accepted"] == {"account": 1}
 
 
 OTHER = dict(ISSUE_EXAMPLE[0], id="other")

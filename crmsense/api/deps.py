@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "MAX_OFFSET",
     "AdminKey",
     "DbDep",
     "Limit",
@@ -62,8 +63,9 @@ def require(scope: str) -> Callable[..., frozenset[str]]:
 
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
-#: At most the largest 64-bit integer: SQL OFFSET takes no more on either backend.
-Offset = Annotated[int, Query(ge=0, le=2**63 - 1, description="Rows to skip.")]
+#: The largest 64-bit integer: SQL OFFSET takes no more on either backend.
+MAX_OFFSET = 2**63 - 1
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]
 
 
 def _no_nul(value: str | None) -> str | None:

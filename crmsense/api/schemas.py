@@ -97,8 +97,11 @@ class Readiness(BaseModel):
 
 
 class IngestResult(BaseModel):
-    accepted: dict[str, int]
+    accepted: dict[str, int] = Field(description="Distinct records stored, per type.")
     rejected: list[dict[str, object]]
+    repeated: int = Field(
+        0, description="Records that replaced an earlier one with the same id in this body."
+    )
 
 
 class SpanOut(BaseModel):

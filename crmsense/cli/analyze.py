@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Iterator
@@ -72,16 +70,12 @@ def _analyzer(name: str | None, competitors: list[str] | None, topics: list[str]
 
 
 def _rows(path: Path, columns: list[str]) -> Iterator[dict[str, str]]:
-    """Rows of a CSV (any common encoding and delimiter), checking ``columns`` exist."""
-    from crmsense.ingest.decode import read_text
+    """Rows of a CSV (any common encoding and delimiter, cells of any size), checking
+    ``columns`` exist; a short row's missing cells read as empty."""
+    from crmsense.ingest.csvfile import read_table
 
-    text = read_text(path)
-    try:  # the header line tells the delimiter; quoting stays standard ("" inside quotes)
-        delimiter = csv.Sniffer().sniff(text[:4096].split("\n", 1)[0], ",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = reader.fieldnames or []
+    table = read_table(path)
+    _, header = table.next_row()
     missing = [c for c in columns if c not in header]
     if missing:
         fail(
@@ -89,8 +83,8 @@ def _rows(path: Path, columns: list[str]) -> Iterator[dict[str, str]]:
             f"{', '.join(header) or 'none'} (choose with --text-column/--label-column)",
             code=2,
         )
-    for row in reader:
-        yield {k: v or "" for k, v in row.items() if k is not None}
+    for _, cells in table.rows:
+        yield dict(zip(header, [*cells, *[""] * (len(header) - len(cells))], strict=False))
 
 
 def _write_jsonl(

@@ -86,5 +86,9 @@ def ingest(
             console.print(f"[yellow]rejected[/] {rejection}", highlight=False)
         if len(report.rejected) > 20:
             console.print(f"… and {len(report.rejected) - 20} more")
+        for repeat in report.repeated[:5]:
+            console.print(f"[cyan]repeated[/] {repeat}", highlight=False)
+        if len(report.repeated) > 5:
+            console.print(f"… and {len(report.repeated) - 5} more repeated")
         print(json.dumps(report.to_dict()))
     raise typer.Exit(report.exit_code)

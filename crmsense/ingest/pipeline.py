@@ -16,7 +16,7 @@ land; re-running an import adds nothing (upserts by source and id or natural key
 
 from __future__ import annotations
 
-__all__ = ["IngestReport", "Rejection", "ingest_paths", "ingest_reads", "ingest_records"]
+__all__ = ["IngestReport", "Rejection", "Repeat", "ingest_paths", "ingest_reads", "ingest_records"]
 
 import json
 from collections import Counter, defaultdict
@@ -30,7 +30,7 @@ from sqlalchemy.exc import DBAPIError
 
 from crmsense.errors import InputError, UnusableInputError
 from crmsense.ingest.base import Importer, ImportOptions, Item, Location, Problem
-from crmsense.records import Record, explain, parse_record
+from crmsense.records import Record, explain, parse_record, record_key
 from crmsense.store.db import Database
 from crmsense.store.writer import WRITE_ORDER, RecordWriter, Unresolved
 from crmsense.text.clean import clean_text
@@ -55,12 +55,32 @@ class Rejection:
         return f"{where}: {self.field}: {self.error} — {self.fix}"
 
 
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """A record whose key (id, or natural key) an earlier record of the same input had:
+    the later record is stored, as a re-import would, and counted once."""
+
+    file: str
+    line: int
+    key: str
+    earlier_line: int
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.key} repeats line {self.earlier_line}; this later record is kept"
+
+
 @dataclass
 class IngestReport:
-    """What an ingest run did. ``exit_code``: 0 all accepted, 3 some rejected, 2 unusable."""
+    """What an ingest run did. ``exit_code``: 0 all accepted, 3 some rejected, 2 unusable.
+
+    ``accepted`` counts distinct records; ``repeated`` lists the records that replaced an
+    earlier one with the same key in the same input (not an error).
+    """
 
     accepted: Counter[str] = field(default_factory=Counter)
     rejected: list[Rejection] = field(default_factory=list)
+    repeated: list[Repeat] = field(default_factory=list)
     unusable: list[str] = field(default_factory=list)
     files: int = 0
     rejects_path: Path | None = None
@@ -78,6 +98,7 @@ class IngestReport:
             "files": self.files,
             "accepted": dict(self.accepted),
             "rejected": len(self.rejected),
+            "repeated": len(self.repeated),
             "unusable": self.unusable,
             "rejects_file": str(self.rejects_path) if self.rejects_path else None,
         }
@@ -215,6 +236,10 @@ def _reject_line(rejection: Rejection) -> str:
         return json.dumps(dict(row, record=None), default=str, ensure_ascii=False)
 
 
+_Valid = tuple[Location, Record, dict[str, Any]]
+"""Where a valid record was read, the record, and the raw object (for a rejection)."""
+
+
 def _ingest_one(
     db: Database,
     reads: Iterable[Item | Problem],
@@ -222,7 +247,8 @@ def _ingest_one(
     progress: Progress | None,
     batch_size: int,
 ) -> None:
-    valid: dict[tuple[str, str], list[tuple[Location, Record, dict[str, Any]]]] = defaultdict(list)
+    # (source, type) → record key → the last valid record with that key
+    valid: defaultdict[tuple[str, str], dict[tuple[str, ...], _Valid]] = defaultdict(dict)
     seen = 0
     for read in reads:
         seen += 1
@@ -253,13 +279,21 @@ def _ingest_one(
                 Rejection(read.where.file, read.where.line, fields, messages, fixes, read.data)
             )
             continue
-        valid[(record.source, record.type)].append((read.where, record, read.data))
+        same = valid[(record.source, record.type)]
+        key = record_key(record)
+        earlier = same.pop(key, None)
+        if earlier is not None:
+            shown = f"{record.type} {', '.join(map(repr, key))}"
+            report.repeated.append(Repeat(read.where.file, read.where.line, shown,
+                                          earlier[0].line))  # fmt: skip
+        same[key] = (read.where, record, read.data)
     total = sum(len(v) for v in valid.values())
     done = 0
     for kind in WRITE_ORDER:
-        for (source, rtype), items in valid.items():
+        for (source, rtype), keyed in valid.items():
             if rtype != kind:
                 continue
+            items = list(keyed.values())
             for start in range(0, len(items), batch_size):
                 chunk = items[start : start + batch_size]
                 _write_chunk(db, source, kind, chunk, report)
@@ -272,7 +306,7 @@ def _write_chunk(
     db: Database,
     source: str,
     kind: str,
-    chunk: list[tuple[Location, Record, dict[str, Any]]],
+    chunk: list[_Valid],
     report: IngestReport,
 ) -> None:
     """One transaction for the chunk; on a database error, retry record by record."""

@@ -7,8 +7,10 @@ __all__ = [
     "HERE",
     "LoginRequired",
     "Session",
+    "filter_text",
     "not_found_page",
     "page_links",
+    "page_offset",
     "page_url",
     "render",
     "safe_next",
@@ -24,7 +26,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from crmsense.api.deps import DbDep
+from crmsense.api.deps import MAX_OFFSET, DbDep
 from crmsense.api.schemas import Page
 from crmsense.api.security import COOKIE, has_scope, verify_key
 from crmsense.web.format import install
@@ -68,6 +70,25 @@ def render(
 def not_found_page(request: Request, scopes: frozenset[str], what: str) -> HTMLResponse:
     """A 404 page saying what was not found."""
     return render(request, "not_found.html", scopes, 404, what=what)
+
+
+def filter_text(value: str) -> str | None:
+    """A free-text filter from a page's query string; None when blank. NUL characters are
+    dropped: no stored value holds one, and PostgreSQL cannot compare them.
+
+    >>> filter_text("dana@vendor.example\\x00"), filter_text("")
+    ('dana@vendor.example', None)
+    """
+    return value.replace("\x00", "") or None
+
+
+def page_offset(offset: int) -> int:
+    """A page's offset from the query string, within what SQL OFFSET takes.
+
+    >>> page_offset(-5), page_offset(50), page_offset(10**30) == 2**63 - 1
+    (0, 50, True)
+    """
+    return min(max(offset, 0), MAX_OFFSET)
 
 
 def page_url(path: str, params: dict[str, Any], **changes: Any) -> str:

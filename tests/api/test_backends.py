@@ -42,7 +42,11 @@ def test_filters_sorting_and_paging_on_both_backends(db: Database) -> None:
     write = {"Authorization": f"Bearer {create_key(db, ['read', 'write'])}"}
     with TestClient(create_app(settings, db)) as client:
         ingested = client.post("/api/v1/ingest", json=RECORDS, headers=write).json()
-        assert ingested == {"accepted": {"account": 3, "survey": 3}, "rejected": []}
+        assert ingested == {
+            "accepted": {"account": 3, "survey": 3},
+            "rejected": [],
+            "repeated": 0,
+        }
         compute_signals(db, AS_OF, engine="rules.v1")
         evaluate(db, as_of=AS_OF)
 
@@ -84,3 +88,21 @@ def test_nul_characters_are_refused_alike_on_both_backends(db: Database) -> None
         for path in ("/api/v1/accounts/n%00l", "/api/v1/contacts?account_id=n%00l"):
             response = client.get(path, headers=write)
             assert response.status_code == 422, response.text
+
+
+def test_dashboard_pages_survive_nul_and_huge_offsets_on_both_backends(db: Database) -> None:
+    # These answered 500 on PostgreSQL: NUL in a path id or a filter, offsets past 2**63.
+    settings = Settings(database_url="sqlite://", engine="rules.v1")
+    key = create_key(db, ["read", "write"])
+    with TestClient(create_app(settings, db)) as client:
+        client.post("/api/v1/ingest", json=RECORDS, headers={"Authorization": f"Bearer {key}"})
+        client.post("/login", data={"key": key, "next": "/"})
+        for path in ("/accounts/nor%00th", "/calls/c%001"):
+            assert client.get(path).status_code == 404, path
+        assert "North Ltd" in client.get("/?segment=smb%00&owner=ana.silva@vendor.example").text
+        for path in (
+            "/?offset=99999999999999999999",
+            "/deals?owner=a%00b&offset=99999999999999999999",
+            "/alerts?account_id=north%00&assignee=%00&offset=9223372036854775808",
+        ):
+            assert client.get(path).status_code == 200, path

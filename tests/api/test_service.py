@@ -11,10 +11,12 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from crmsense.api.security import revoke_key
 from crmsense.store import Database
+from crmsense.store import models as m
 from crmsense.store.queries import record_counts
 
 ACCOUNT = {"type": "account", "id": "acme", "name": "Acme Corp", "arr": 250000}
@@ -60,7 +62,11 @@ def test_ingest_json_array_and_json_lines(
     client: TestClient, keys: dict[str, dict[str, str]], api_db: Database
 ) -> None:
     result = client.post("/api/v1/ingest", json=[ACCOUNT, MESSAGE], headers=keys["write"])
-    assert result.json() == {"accepted": {"account": 1, "message": 1}, "rejected": []}
+    assert result.json() == {
+        "accepted": {"account": 1, "message": 1},
+        "rejected": [],
+        "repeated": 0,
+    }
     bad = dict(MESSAGE, id="m-2", channel="fax")
     lines = "\n".join([json.dumps(dict(MESSAGE, id="m-3")), "{oops", json.dumps(bad)])
     result = client.post(
@@ -75,6 +81,17 @@ def test_ingest_json_array_and_json_lines(
     assert record_counts(api_db)["message"] == 2
     again = client.post("/api/v1/ingest", json=[ACCOUNT, MESSAGE], headers=keys["write"])
     assert again.status_code == 200 and record_counts(api_db)["message"] == 2
+
+
+def test_ingest_counts_a_repeated_id_once_and_stores_the_later_record(
+    client: TestClient, keys: dict[str, dict[str, str]], api_db: Database
+) -> None:
+    body = [ACCOUNT, MESSAGE, dict(MESSAGE, text="Fixed now, thanks!")]
+    payload = client.post("/api/v1/ingest", json=body, headers=keys["write"]).json()
+    assert payload["accepted"] == {"account": 1, "message": 1}
+    assert payload["repeated"] == 1 and payload["rejected"] == []
+    with api_db.session() as s:
+        assert s.scalars(select(m.Message.text)).all() == ["Fixed now, thanks!"]
 
 
 def test_ingest_rejects_non_objects_with_their_own_line(

@@ -27,7 +27,12 @@ from crmsense.store.queries import current_analysis
 
 
 def row_id(conn: Connection, model: type[m.Base], external_id: str) -> int | None:
-    """The row id of the record with ``external_id`` (the oldest, should sources clash)."""
+    """The row id of the record with ``external_id`` (the oldest, should sources clash).
+
+    None for an id holding NUL: ingest refuses NUL, and PostgreSQL cannot compare it.
+    """
+    if "\x00" in external_id:
+        return None
     table = t(model)
     query = select(table.c.id).where(table.c.external_id == external_id).order_by(table.c.id)
     return conn.execute(query.limit(1)).scalar()

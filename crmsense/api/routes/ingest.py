@@ -71,4 +71,6 @@ async def ingest(request: Request, db: DbDep, _: WriteKey) -> IngestResult:
     rejected = [
         {"line": r.line, "field": r.field, "error": r.error, "fix": r.fix} for r in report.rejected
     ]
-    return IngestResult(accepted=dict(report.accepted), rejected=rejected)
+    return IngestResult(
+        accepted=dict(report.accepted), rejected=rejected, repeated=len(report.repeated)
+    )

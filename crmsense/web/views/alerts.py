@@ -15,7 +15,15 @@ from crmsense.api.deps import DbDep, PlaybookDep
 from crmsense.api.queries.alerts import Action, AlertFilter, alert_page
 from crmsense.api.routes.alerts import act
 from crmsense.api.security import has_scope
-from crmsense.web.common import Session, page_links, page_url, render, safe_next
+from crmsense.web.common import (
+    Session,
+    filter_text,
+    page_links,
+    page_offset,
+    page_url,
+    render,
+    safe_next,
+)
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -37,11 +45,11 @@ async def alert_queue(
     filters = AlertFilter(
         statuses=statuses if set(statuses) <= set(STATUSES) else ACTIVE,
         severity=severity if severity in ("low", "moderate", "high") else None,
-        assignee=assignee or None,
+        assignee=filter_text(assignee),
         role=role if role in ROLES else None,
-        account=account_id or None,
+        account=filter_text(account_id),
     )
-    page = await run_in_threadpool(alert_page, db, filters, PAGE_SIZE, max(offset, 0))
+    page = await run_in_threadpool(alert_page, db, filters, PAGE_SIZE, page_offset(offset))
     params = {"assignee": assignee, "role": role, "severity": severity, "status": status,
               "account_id": account_id}  # fmt: skip
     prev_url, next_page_url = page_links("/alerts", params, page)

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 
 from crmsense.api.deps import DbDep
 from crmsense.api.queries.deals import DealFilter, deal_page
-from crmsense.web.common import Session, page_links, render
+from crmsense.web.common import Session, filter_text, page_links, page_offset, render
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -24,9 +24,9 @@ async def deals(
     offset: int = 0,
 ) -> HTMLResponse:
     filters = DealFilter(
-        level=level if level in ("low", "medium", "high") else None, owner=owner or None
+        level=level if level in ("low", "medium", "high") else None, owner=filter_text(owner)
     )
-    page = await run_in_threadpool(deal_page, db, filters, PAGE_SIZE, max(offset, 0))
+    page = await run_in_threadpool(deal_page, db, filters, PAGE_SIZE, page_offset(offset))
     params = {"level": level, "owner": owner}
     prev_url, next_url = page_links("/deals", params, page)
     return render(

@@ -11,7 +11,7 @@ from crmsense.api.deps import DbDep
 from crmsense.api.queries.accounts import SORTS, AccountFilter, account_page
 from crmsense.store import models as m
 from crmsense.store.db import Database
-from crmsense.web.common import Session, page_links, page_url, render
+from crmsense.web.common import Session, filter_text, page_links, page_offset, page_url, render
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -51,13 +51,13 @@ async def portfolio(
     sort = sort if sort in SORTS else "score"
     order = order if order in ("asc", "desc") else ("desc" if sort in DESCENDING_FIRST else "asc")
     filters = AccountFilter(
-        owner=owner or None,
-        segment=segment or None,
+        owner=filter_text(owner),
+        segment=filter_text(segment),
         band=band if band in ("green", "yellow", "red") else None,
         policy=policy if policy in ("suppress", "standard", "advance") else None,
     )
     page = await run_in_threadpool(
-        account_page, db, filters, sort, order == "desc", PAGE_SIZE, max(offset, 0)
+        account_page, db, filters, sort, order == "desc", PAGE_SIZE, page_offset(offset)
     )
     params = {"owner": owner, "segment": segment, "band": band, "policy": policy,
               "sort": sort, "order": order}  # fmt: skip
