@@ -19,7 +19,7 @@ from crmsense.analysis.model.engine import (
 )
 from crmsense.analysis.model.tune import read_labelled, tune
 from crmsense.analysis.rules.engine import RuleEngine
-from crmsense.analysis.types import EMOTIONS, LABELS
+from crmsense.analysis.types import EMOTIONS, KINDS, LABELS
 from crmsense.errors import InputError, ModelError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tuning"
@@ -217,6 +217,28 @@ def test_labelled_csv_with_unknown_labels_is_refused(tmp_path: Path) -> None:
         read_labelled(path)
 
 
+def test_labelled_csv_merges_repeated_texts_and_resolves_conflicting_labels(
+    tmp_path: Path,
+) -> None:
+    # A repeated text could land in both the training and the held-out part, which would
+    # flatter the held-out figures; disagreeing rows are resolved by majority.
+    path = tmp_path / "dups.tsv"
+    rows = [f"Ticket {i} is still open\tnegative\tconversational" for i in range(12)]
+    rows += [f"Thanks for fixing {i}\tpositive\tconversational" for i in range(12)]
+    rows += ["Invoice attached\tneutral\ttransactional"] * 3  # one text, three rows
+    rows += ["Meh\tneutral\t", "Meh\tnegative\t", "  Meh \tneutral\t"]  # 2 to 1
+    rows += ["So-so\tpositive\t", "So-so\tnegative\t"]  # a tie: no polarity label
+    path.write_text("text\tlabel\tkind\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    data = read_labelled(path)
+    assert len(data.texts) == 27 and data.repeated == 5
+    assert data.conflicting == {"polarity": 2, "kind": 0}
+    labels = dict(zip(data.texts, data.labels["polarity"].tolist(), strict=True))
+    assert labels["Meh"] == LABELS.index("neutral") and labels["So-so"] == -1
+    assert labels["Invoice attached"] == LABELS.index("neutral")
+    kinds = dict(zip(data.texts, data.labels["kind"].tolist(), strict=True))
+    assert kinds["Invoice attached"] == KINDS.index("transactional") and kinds["Meh"] == -1
+
+
 def test_labelled_csv_columns_are_checked() -> None:
     with pytest.raises(InputError, match="--text-column"):
         read_labelled(FIXTURES / "labelled.csv")
@@ -238,7 +260,8 @@ def test_tuning_refits_the_kind_and_intent_heads_when_the_csv_labels_them(
         ("Supplier portal: your banking details were updated.", "transactional", ""),
         ("Let's book the demo for Tuesday.", "conversational", "interest"),
         ("Can you send pricing for 50 seats?", "conversational", "interest"),
-    ] * 4
+    ]
+    rows = [(f"{text} (ref {n})", kind, intent) for n in range(4) for text, kind, intent in rows]
     data = tmp_path / "labelled.csv"
     with data.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)

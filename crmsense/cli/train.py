@@ -105,6 +105,14 @@ def _tune(
                 "—" if before is None else f"{before:.3f}", f"{value:.3f}", kept if first else "",
             )  # fmt: skip
     console.print(table)
+    read = report.data
+    if read.repeated:
+        console.print(f"merged {read.repeated} rows that repeat an earlier row's text (a text is "
+                      "either trained on or held out, never both)")  # fmt: skip
+    for task, count in read.conflicting.items():
+        if count:
+            console.print(f"{count} texts had conflicting {task} labels: the most common label "
+                          "was used, and a tie left the text unlabelled")  # fmt: skip
     rows = ", ".join(f"{h.task} {h.train_rows}" for h in report.heads)
     console.print(
         f"wrote {report.output} ({report.model_version}; trained on {rows} rows); "

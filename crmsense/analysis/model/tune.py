@@ -12,14 +12,12 @@ are recalibrated (temperature) on the held-out rows.
 
 from __future__ import annotations
 
-__all__ = ["HeadTuning", "TuneReport", "read_labelled", "tune"]
+__all__ = ["HeadTuning", "Labelled", "TuneReport", "read_labelled", "tune"]
 
-import csv
 import hashlib
-import io
 import shutil
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -65,11 +63,12 @@ class HeadTuning:
 
 @dataclass(frozen=True)
 class TuneReport:
-    """What ``crmsense train --data`` did."""
+    """What ``crmsense train --data`` did; ``data`` is what it read."""
 
     output: Path
     model_version: str
     heads: list[HeadTuning]
+    data: Labelled
 
 
 def _label_id(task: str, value: str) -> int | None:
@@ -80,43 +79,67 @@ def _label_id(task: str, value: str) -> int | None:
     return classes.index(value) if value in classes else None
 
 
+@dataclass(frozen=True)
+class Labelled:
+    """A labelled CSV, one entry per distinct text (whitespace collapsed).
+
+    ``labels`` maps each task whose column the CSV has to label ids, -1 where a text has
+    none. ``repeated`` counts rows merged into an earlier row with the same text (so no
+    held-out text is also a training text); ``conflicting`` counts, per task, texts whose
+    rows disagreed: the most common label wins, and a tie leaves the text unlabelled.
+    """
+
+    texts: list[str]
+    labels: dict[str, NDArray[np.int64]]
+    repeated: int = 0
+    conflicting: dict[str, int] = field(default_factory=dict)
+
+
 def read_labelled(
     path: Path, text_column: str = "text", label_column: str = "label",
     kind_column: str = "kind", intent_column: str = "intent",
-) -> tuple[list[str], dict[str, NDArray[np.int64]]]:  # fmt: skip
-    """Texts and, per task whose column the CSV has, label ids (-1 where a row has none).
+) -> Labelled:  # fmt: skip
+    """The distinct texts of a labelled CSV (any common encoding and delimiter) with, per
+    task whose column the CSV has, their labels.
 
     Rows without text are skipped; unknown labels are refused with the counts, and each
-    task needs at least ``MIN_ROWS`` labelled rows in 2 classes.
+    task needs at least ``MIN_ROWS`` labelled texts in 2 classes.
     """
-    from crmsense.ingest.decode import read_text
+    from crmsense.ingest.csvfile import read_table
 
-    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
-    columns = reader.fieldnames or []
+    table = read_table(path)
+    _, columns = table.next_row()
     wanted = {"polarity": label_column, "kind": kind_column, "intent": intent_column}
-    present = {task: column for task, column in wanted.items() if column in columns}
+    present = {task: columns.index(column) for task, column in wanted.items()
+               if column in columns}  # fmt: skip
     if text_column not in columns or not present:
         raise InputError(
             f"{path} has no column {text_column if text_column not in columns else label_column!r}"
             f" (columns: {', '.join(columns)}); pass --text-column and --label-column (polarity)"
             ", --kind-column or --intent-column"
         )
-    texts: list[str] = []
-    labels: dict[str, list[int]] = {task: [] for task in present}
+    text_at = columns.index(text_column)
+    votes: dict[str, dict[str, Counter[int]]] = {}  # text → task → label → rows
     unknown: dict[str, Counter[str]] = {task: Counter() for task in present}
-    for row in reader:
-        text = (row[text_column] or "").strip()
+    rows = 0
+    for _, cells in table.rows:
+        cells += [""] * (len(columns) - len(cells))
+        text = " ".join(cells[text_at].split())
         if not text:
             continue
-        texts.append(text)
-        for task, column in present.items():
-            value = (row[column] or "").strip()
+        rows += 1
+        tasks = votes.setdefault(text, {task: Counter() for task in present})
+        for task, at in present.items():
+            value = cells[at].strip()
             label = _label_id(task, value) if value else -1
             if label is None:
                 unknown[task][value] += 1
-            labels[task].append(-1 if label is None else label)
+            elif label >= 0:
+                tasks[task][label] += 1
     out: dict[str, NDArray[np.int64]] = {}
-    for task, column in present.items():
+    conflicting: dict[str, int] = {}
+    for task in present:
+        column = wanted[task]
         if unknown[task]:
             shown = ", ".join(f"{k!r} ×{n}" for k, n in unknown[task].most_common(5))
             allowed = ("negative/neutral/positive (or -1/0/1)" if task == "polarity"
@@ -125,16 +148,29 @@ def read_labelled(
                 f"{path}: column {column!r}: labels {shown} are not {allowed}; fix or drop those "
                 "rows"
             )
-        ids = np.array(labels[task], dtype=np.int64)
+        ids = np.array([_majority(v[task]) for v in votes.values()], dtype=np.int64)
+        conflicting[task] = sum(len(v[task]) > 1 for v in votes.values())
         given = ids[ids >= 0]
         if len(given) < MIN_ROWS or len(set(given.tolist())) < 2:
             raise InputError(
-                f"{path}: column {column!r} has {len(given)} labelled rows in "
-                f"{len(set(given.tolist()))} classes; tuning needs at least {MIN_ROWS} rows "
-                "and 2 classes"
+                f"{path}: column {column!r} has {len(given)} labelled texts in "
+                f"{len(set(given.tolist()))} classes; tuning needs at least {MIN_ROWS} distinct "
+                "texts and 2 classes"
             )
         out[task] = ids
-    return texts, out
+    return Labelled(list(votes), out, rows - len(votes), conflicting)
+
+
+def _majority(votes: Counter[int]) -> int:
+    """The most common label of a text's rows; -1 for none, or a tie.
+
+    >>> _majority(Counter({2: 3, 0: 1})), _majority(Counter({2: 1, 0: 1})), _majority(Counter())
+    (2, -1, -1)
+    """
+    top = votes.most_common(2)
+    if not top or (len(top) == 2 and top[0][1] == top[1][1]):
+        return -1
+    return top[0][0]
 
 
 def _fit(
@@ -179,13 +215,13 @@ def tune(
     """Refit every head ``data`` has labels for; write a self-contained model dir."""
     if not 0.0 < holdout < 1.0:
         raise InputError(f"--holdout must be between 0 and 1, not {holdout}")
-    texts, labels = read_labelled(data, text_column, label_column, kind_column, intent_column)
+    labelled = read_labelled(data, text_column, label_column, kind_column, intent_column)
     base = ModelEngine(base_dir)
     if output.resolve() == base.model_dir.resolve():
         raise InputError(f"--output {output} is the base model directory; choose a new one")
-    embeddings = base.embed(texts)
+    embeddings = base.embed(labelled.texts)
     heads, temperature, reports = base.heads, base.config.temperature, []
-    for task, ids in labels.items():
+    for task, ids in labelled.labels.items():
         head, fitted, report = _fit(task, base, embeddings, ids, holdout, seed, l2)
         reports.append(report)
         if not report.replaced:
@@ -218,10 +254,12 @@ def tune(
             "tuning": {
                 "base_model_version": base.model_version,
                 "data": data.name,
+                "repeated_rows_merged": labelled.repeated,
+                "conflicting_texts": labelled.conflicting,
                 "heads": tuned,
                 "l2_towards_base": l2,
                 "tuned_at": datetime.now(UTC).isoformat(timespec="seconds"),
             },
         },
     )
-    return TuneReport(output, version, reports)
+    return TuneReport(output, version, reports, labelled)
