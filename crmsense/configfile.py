@@ -11,7 +11,7 @@ written in either; both parse to the same tables and are validated the same way.
 
 from __future__ import annotations
 
-__all__ = ["YAML_SUFFIXES", "parse_config"]
+__all__ = ["YAML_SUFFIXES", "decode_config", "parse_config"]
 
 import tomllib
 from pathlib import PurePath
@@ -20,6 +20,22 @@ from typing import Any
 from crmsense.errors import ConfigError
 
 YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def decode_config(data: bytes, where: str, *, code: str) -> str:
+    """The text of a configuration file: UTF-8, with or without a byte-order mark.
+
+    >>> decode_config(b"a = 1\\n# caf\\xe9\\n", "x.toml", code="E402")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    crmsense.errors.ConfigError: [E402] x.toml: line 2 is not UTF-8 (byte 0xe9) — save the ...
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{where}: line {line} is not UTF-8 (byte 0x{data[exc.start]:02x}) — "
+                          "save the file as UTF-8", code=code) from None  # fmt: skip
 
 
 def parse_config(text: str, where: str, *, code: str) -> dict[str, Any]:

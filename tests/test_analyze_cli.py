@@ -167,7 +167,10 @@ def test_eval_json(task: str, column: str) -> None:
 def test_eval_rejects_labels_of_another_task() -> None:
     code, _, err = run("eval", "--input", str(MESSAGES), "--label-column", "intent", *RULES)
     assert code == 2 and "not polarity labels" in err
+    assert f"{MESSAGES}: column 'intent': " in err.replace("\n", "")
     assert run("eval", "--input", str(MESSAGES), "--task", "mood", *RULES)[0] == 2
+    code, out, err = run("eval", "--input", str(MESSAGES), "--task", "emotion", *RULES)
+    assert code == 2 and out == "" and "name no emotion crmsense predicts" in err
 
 
 def test_min_confidence_setting_leaves_unsure_readings_unscored(
@@ -193,6 +196,23 @@ def test_dates_are_checked_and_a_bare_date_covers_the_whole_day(tmp_path: Path) 
     assert since is not None and since.isoformat() == "2026-10-01T00:00:00+00:00"
     assert as_of.isoformat() == "2026-10-01T23:59:59+00:00"
     assert parse_since("2026-10-01T08:30:00Z") == parse_as_of("2026-10-01T08:30:00+00:00")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["accounts", "--as-of", "0001-01-01"], ["run", "--as-of", "9999-12-31"],
+     ["analyze-stored", "--since", "0001-01-01T00:00:00", *RULES]],
+)  # fmt: skip
+def test_dates_out_of_range_are_a_usage_error(tmp_path: Path, args: list[str]) -> None:
+    code, _, err = run(*args, "--db", f"sqlite:///{tmp_path / 'dates.db'}")
+    assert code == 2 and "is out of range; use a date between 1900-01-01 and 2999-12-31" in err
+    assert "Traceback" not in err
+
+
+def test_a_batch_size_beyond_what_a_database_takes_is_a_usage_error(tmp_path: Path) -> None:
+    db = ["--db", f"sqlite:///{tmp_path / 'batch.db'}"]
+    code, _, err = run("analyze-stored", "--batch-size", str(10**20), *RULES, *db)
+    assert code == 2 and "--batch-size" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("command", [["stats"], ["accounts"], ["alerts", "list"], ["eval"]])

@@ -11,6 +11,8 @@ import yaml
 
 import crmsense.configfile
 from crmsense.alerts.config import load_playbook
+from crmsense.connectors.config import HubSpotConfig
+from crmsense.connectors.config import load_config as load_connector_config
 from crmsense.errors import ConfigError
 from crmsense.signals.config import config_hash, load_config
 
@@ -57,3 +59,20 @@ def test_yaml_errors_name_the_file_and_line(tmp_path: Path) -> None:
     unknown.write_text("bandz:\n  green: 75\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="bandz: unknown key"):
         load_config(unknown)
+
+
+@pytest.mark.parametrize("suffix", [".toml", ".yaml"])
+def test_a_file_that_is_not_utf8_names_the_line(tmp_path: Path, suffix: str) -> None:
+    latin1 = tmp_path / f"config{suffix}"
+    latin1.write_bytes(b"# written by hand\n# caf\xe9\n")
+    for load in (load_config, load_playbook):
+        with pytest.raises(ConfigError, match=r"line 2 is not UTF-8 \(byte 0xe9\) — save the"):
+            load(latin1)
+    with pytest.raises(ConfigError, match=rf"config\{suffix}: line 2 is not UTF-8"):
+        load_connector_config(HubSpotConfig, latin1, env={})
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    marked = tmp_path / "health.toml"
+    marked.write_bytes(b"\xef\xbb\xbf" + (EXAMPLES / "health.toml").read_bytes())
+    assert config_hash(load_config(marked)) == config_hash(load_config(EXAMPLES / "health.toml"))

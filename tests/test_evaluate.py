@@ -112,6 +112,7 @@ def test_kind_and_intent_tasks(analyzer: Analyzer) -> None:
 @pytest.mark.parametrize(
     ("task", "gold", "match"),
     [("polarity", ["great"], "not polarity labels"), ("kind", ["email"], "not kind labels"),
+     ("emotion", ["positive"], "name no emotion crmsense predicts"),
      ("sarcasm", ["x"], "unknown task")],
 )  # fmt: skip
 def test_bad_labels_and_tasks(analyzer: Analyzer, task: str, gold: list[str], match: str) -> None:

@@ -22,6 +22,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 
 #: Hours per wall-clock unit.
 HOURS = {"s": 1 / 3600, "m": 1 / 60, "h": 1.0, "d": 24.0}
+#: The longest duration accepted (working days count as days).
+MAX_DAYS = 3650
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|wd)\s*$")
 
 
@@ -40,7 +42,10 @@ def parse_duration(value: object) -> tuple[float, str]:
         raise ValueError(
             f"{value!r} is not a duration — use a number and a unit: 90m, 24h, 30d or 5wd"
         )
-    return float(found.group(1)), found.group(2)
+    amount, unit = float(found.group(1)), found.group(2)
+    if amount * HOURS.get(unit, 24.0) > MAX_DAYS * 24:
+        raise ValueError(f"{value!r} is too long — use at most {MAX_DAYS}d (10 years)")
+    return amount, unit
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationErr
 
 from crmsense.alerts.calendar import Due, WorkCalendar
 from crmsense.alerts.conditions import ConditionProblem, Node, Window, compile_node
-from crmsense.configfile import parse_config
+from crmsense.configfile import decode_config, parse_config
 from crmsense.errors import ConfigError
 
 DEFAULT_PATH = Path(__file__).with_name("default_playbook.toml")
@@ -252,7 +252,8 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 def _combine(defaults: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
     data = copy.deepcopy(defaults)
     for table in ("settings", "roles"):
-        data[table] = _merge(data.get(table, {}), user.get(table, {}))
+        given = user.get(table, {})  # not a table: reported by validation
+        data[table] = _merge(data.get(table, {}), given) if isinstance(given, dict) else given
     for key in ("version", "extends", "sinks"):
         if key in user:
             data[key] = user[key]
@@ -262,10 +263,14 @@ def _combine(defaults: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
             by_name = {r["name"]: r for r in data["rules"]}
             for rule in rules:
                 name = rule.get("name") if isinstance(rule, dict) else None
+                if not isinstance(name, str):  # reported by validation
+                    name = f"#{len(by_name)}"
                 by_name[name] = _merge(by_name[name], rule) if name in by_name else rule
             data["rules"] = list(by_name.values())
         else:
             data["rules"] = rules
+    elif rules is not None:
+        data["rules"] = rules  # not a list: reported by validation
     extra = set(user) - {"version", "extends", "settings", "roles", "sinks", "rules"}
     data.update({k: user[k] for k in extra})  # reported as unknown keys
     return data
@@ -370,10 +375,11 @@ def load_playbook(path: Path | None = None, *, text: str | None = None) -> Playb
     where = "<text>" if text is not None else str(path or DEFAULT_PATH)
     if path is not None:
         try:
-            text = path.read_text(encoding="utf-8")
+            content = path.read_bytes()
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read the rules file ({exc.strerror}) — check "
                               "the path", code="E413") from exc  # fmt: skip
+        text = decode_config(content, where, code="E410")
     data = _combine(_defaults(), parse_config(text, where, code="E410") if text is not None else {})
     try:
         spec = PlaybookFile.model_validate(data)

@@ -42,7 +42,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from crmsense.analysis.analyzer import Analyzer
-from crmsense.analysis.types import INTENTS, KINDS, LABELS, Analysis, Document
+from crmsense.analysis.types import EMOTIONS, INTENTS, KINDS, LABELS, Analysis, Document
 from crmsense.errors import InputError
 
 TASKS = ("polarity", "emotion", "kind", "intent")
@@ -164,8 +164,14 @@ def _gold_labels(task: str, gold: Sequence[str]) -> list[str]:
         allowed = KINDS
     elif task == "intent":
         allowed = INTENTS
-    else:
+    elif set(cleaned) & set(EMOTIONS):  # other emotion names are scored as misses
         return cleaned
+    else:
+        raise InputError(
+            f"labels {sorted(set(cleaned))[:5]} name no emotion crmsense predicts; use "
+            f"{', '.join(EMOTIONS)} (or is --task wrong?)",
+            code="E110",
+        )
     unknown = sorted(set(cleaned) - set(allowed))
     if unknown:
         raise InputError(

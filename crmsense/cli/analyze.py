@@ -237,6 +237,8 @@ def eval_(
             fail(f"{input_}: no labelled rows", code=2)
         report = evaluate(analyzer, texts, gold, task=task)
     except CrmsenseError as exc:
+        if exc.code == "E110":  # the labels: name the file and column
+            fail(f"{input_}: column {label_column!r}: {exc}", code=2)
         fail(exc, code=2 if exc.code.startswith("E1") else 1)
     if skipped and not quiet:
         console.print(f"skipped {skipped:,} rows without a label")
@@ -253,7 +255,7 @@ def analyze_stored(
     ] = None,
     engine: EngineOption = None,
     batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, help="Subjects per transaction.")
+        int, typer.Option("--batch-size", min=1, max=100_000, help="Subjects per transaction.")
     ] = 500,
     competitor: CompetitorOption = None,
     topic: TopicOption = None,

@@ -69,6 +69,11 @@ def open_db(db: str | None, *, migrate: bool = True) -> Database:
     return database
 
 
+#: The dates ``--since``/``--as-of`` accept: windows and due times around them stay
+#: representable.
+_EARLIEST, _LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def _parse_datetime(value: str, option: str, *, end_of_day: bool) -> datetime:
     """An ISO 8601 date or date-time as an aware UTC datetime; a bare date is the start (or
     the end) of that day; anything else exits with code 2 naming ``option``."""
@@ -76,10 +81,14 @@ def _parse_datetime(value: str, option: str, *, end_of_day: bool) -> datetime:
         if len(value) == 10:
             day = date.fromisoformat(value)
             clock = (23, 59, 59) if end_of_day else (0, 0, 0)
-            return datetime(day.year, day.month, day.day, *clock, tzinfo=UTC)
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            parsed = datetime(day.year, day.month, day.day, *clock, tzinfo=UTC)
+        else:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         fail(f"{option} {value!r} is not a date; use ISO 8601, e.g. 2026-10-01", code=2)
+    if not _EARLIEST <= parsed.date() <= _LATEST:
+        fail(f"{option} {value!r} is out of range; use a date between {_EARLIEST} and "
+             f"{_LATEST}", code=2)  # fmt: skip
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 

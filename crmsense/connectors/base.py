@@ -48,15 +48,18 @@ def as_datetime(value: Any) -> datetime | None:
     '2026-10-01T14:03:00+00:00'
     >>> as_datetime(1790863380000).isoformat()
     '2026-10-01T14:03:00+00:00'
-    >>> as_datetime("not a date") is None
-    True
+    >>> as_datetime("not a date") is None, as_datetime("99999999999999999999") is None
+    (True, True)
     """
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000, UTC)
+        try:
+            return datetime.fromtimestamp(value / 1000, UTC)
+        except (OverflowError, OSError, ValueError):  # beyond the years datetime holds
+            return None
     if not isinstance(value, str) or not value:
         return None
-    if value.isdigit():
-        return datetime.fromtimestamp(int(value) / 1000, UTC)
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

@@ -39,6 +39,7 @@ from pydantic import (
     ValidationError,
 )
 
+from crmsense.configfile import decode_config
 from crmsense.errors import ConfigError
 
 CONFIG_ENV = "CRMSENSE_CONNECTORS_CONFIG"
@@ -182,7 +183,7 @@ def _file_section(name: str, path: Path | None, env: Mapping[str, str]) -> dict[
     if path is None:
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(decode_config(path.read_bytes(), str(path), code="E400"))
     except OSError as exc:
         raise ConfigError(f"cannot read connector config {path}: {exc.strerror}") from exc
     except tomllib.TOMLDecodeError as exc:

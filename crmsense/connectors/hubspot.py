@@ -140,6 +140,12 @@ def _number(value: Any) -> float | None:
         return None
 
 
+def _rid(result: dict[str, Any]) -> str:
+    """A search result's id; ``""`` (rejected by validation, naming ``id``) when unusable."""
+    rid = result.get("id")
+    return str(rid) if isinstance(rid, str | int) and not isinstance(rid, bool) else ""
+
+
 def property_name(field: str) -> str:
     """The HubSpot internal name of a canonical field: ``crmsense_<field>``."""
     return f"crmsense_{field}"
@@ -207,7 +213,8 @@ class HubSpotConnector:
                 "POST", f"/crm/v3/objects/{object_type}/search", json=body
             ).json()
             results: list[dict[str, Any]] = data.get("results", [])
-            newest = max([newest, *(_ms(r["properties"].get(modified)) for r in results)])
+            newest = max([newest, *(_ms((r.get("properties") or {}).get(modified))
+                                    for r in results)])  # fmt: skip
             records = self._map_page(object_type, results)
             next_after = data.get("paging", {}).get("next", {}).get("after")
             if next_after is None:
@@ -283,10 +290,10 @@ class HubSpotConnector:
         return self._stages.get(stage_id)
 
     def _map_page(self, object_type: str, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        links = self._associations(object_type, [str(r["id"]) for r in results])
+        links = self._associations(object_type, [rid for r in results if (rid := _rid(r))])
         out: list[dict[str, Any]] = []
         for result in results:
-            rid, props = str(result["id"]), result.get("properties") or {}
+            rid, props = _rid(result), result.get("properties") or {}
             linked = {to: ids.get(rid) for to, ids in links.items()}
             out.extend(getattr(self, f"_map_{object_type}")(rid, props, linked))
         return out

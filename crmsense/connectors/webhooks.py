@@ -230,18 +230,17 @@ class WebhookReceiver:
 
     def _surveymonkey(self, payload: Any) -> tuple[str, list[Row]]:
         event = _dict(payload, "payload")
-        delivery = str(event.get("event_id") or "")
+        delivery = _ident(event.get("event_id"), "event_id")
         if event.get("event_type") != "response_completed":
             return delivery, []
         resources = _dict(event.get("resources"), "resources")
-        survey_id, response_id = resources.get("survey_id"), event.get("object_id")
+        survey_id = _ident(resources.get("survey_id"), "resources.survey_id")
+        response_id = _ident(event.get("object_id"), "object_id")
         if not survey_id or not response_id:
             raise WebhookRejected(
                 "SurveyMonkey payload lacks resources.survey_id or object_id", status=422
             )
-        return delivery, [
-            _surveymonkey_record(self._fetch_response(str(survey_id), str(response_id)))
-        ]
+        return delivery, [_surveymonkey_record(self._fetch_response(survey_id, response_id))]
 
     def _fetch_response(self, survey_id: str, response_id: str) -> Row:
         from crmsense.connectors.http import BearerToken, HttpClient
@@ -270,10 +269,7 @@ class WebhookReceiver:
     def receive(self, provider: str, headers: Mapping[str, str], body: bytes) -> Receipt:
         """Verify, map and store one delivery; raises :class:`WebhookRejected` (4xx)."""
         replay_key = self.verify(provider, headers, body)
-        try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise WebhookRejected("the body is not JSON", status=400) from None
+        payload = _json(body)
         delivery, records = self._records(provider, payload)
         delivery = replay_key or delivery or hashlib.sha256(body).hexdigest()
         _validate(records)
@@ -373,10 +369,47 @@ class WebhookReceiver:
 # -- payload mapping (pure functions) -------------------------------------------------------
 
 
+def _json(body: bytes) -> Any:
+    """The parsed body; 400 naming what is wrong when it is not UTF-8 JSON."""
+    try:
+        return json.loads(body)
+    except UnicodeDecodeError as exc:
+        raise WebhookRejected(
+            f"the body is not JSON: byte {exc.start} is not UTF-8; send JSON encoded as UTF-8",
+            status=400,
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise WebhookRejected(
+            f"the body is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+            status=400,
+        ) from None
+    except RecursionError:
+        raise WebhookRejected(
+            "the body is not JSON crmsense can read: it is nested too deeply", status=400
+        ) from None
+
+
 def _dict(value: Any, what: str) -> Row:
     if not isinstance(value, dict):
         raise WebhookRejected(f"{what} must be a JSON object", status=422)
     return value
+
+
+def _optional_dict(value: Any, what: str) -> Row:
+    """``value`` as an object; ``{}`` when it is absent or null."""
+    return {} if value is None else _dict(value, what)
+
+
+def _ident(value: Any, what: str) -> str:
+    """An id sent as a string or integer, as a string; ``""`` when absent."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise WebhookRejected(f"{what} must be a string or an integer", status=422)
+    ident = str(value)
+    if "\x00" in ident:
+        raise WebhookRejected(f"{what} contains a NUL (\\x00) character", status=422)
+    return ident
 
 
 def _validate(records: list[Row]) -> None:
@@ -390,55 +423,67 @@ def _validate(records: list[Row]) -> None:
             raise WebhookRejected(f"invalid record: {detail}", status=422) from None
 
 
-def _epoch(value: Any) -> str | None:
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC).isoformat()
+def _epoch(value: Any, what: str) -> str | None:
+    """A Unix time in seconds as ISO 8601 (other values are passed on to validation)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, UTC).isoformat()
+        except (OverflowError, OSError, ValueError):
+            raise WebhookRejected(
+                f"{what}: {value!r} is not a Unix time in seconds", status=422
+            ) from None
     return str(value) if value else None
 
 
 def _delighted(payload: Any) -> tuple[str, list[Row]]:
     event = _dict(payload, "payload")
-    delivery = str(event.get("event_id") or "")
+    delivery = _ident(event.get("event_id"), "event_id")
     if not str(event.get("event_type", "")).startswith("survey_response."):
         return delivery, []
     data = _dict(event.get("event_data"), "event_data")
     kind = data.get("survey_type", "nps")
     if kind not in ("nps", "csat", "ces"):
         return delivery, []
-    if data.get("id") is None or data.get("score") is None:
+    response_id = _ident(data.get("id"), "event_data.id")
+    if not response_id or data.get("score") is None:
         raise WebhookRejected(
             "Delighted payload lacks event_data.id or event_data.score", status=422
         )
-    person = data.get("person") or {}
+    person = _optional_dict(data.get("person"), "event_data.person")
+    at = "event_data.updated_at" if data.get("updated_at") else "event_data.created_at"
     return delivery, [
         {
             "type": "survey",
             "source": "delighted",
-            "id": str(data["id"]),
+            "id": response_id,
             "kind": kind,
             "score": data["score"],
             "comment": data.get("comment") or None,
             "email": person.get("email"),
-            "timestamp": _epoch(data.get("updated_at") or data.get("created_at")),
+            "timestamp": _epoch(data.get("updated_at") or data.get("created_at"), at),
         }
     ]
 
 
 def _typeform(payload: Any) -> tuple[str, list[Row]]:
     event = _dict(payload, "payload")
-    delivery = str(event.get("event_id") or "")
+    delivery = _ident(event.get("event_id"), "event_id")
     if event.get("event_type") != "form_response":
         return delivery, []
     response = _dict(event.get("form_response"), "form_response")
     answers = response.get("answers")
-    if not isinstance(answers, list) or not response.get("token"):
+    token = _ident(response.get("token"), "form_response.token")
+    if not isinstance(answers, list) or not token:
         raise WebhookRejected("Typeform payload lacks form_response.token or answers", status=422)
     kind: str | None = None
     score: Any = None
     comment: str | None = None
-    email = (response.get("hidden") or {}).get("email")
-    for answer in answers:
-        field_type = (answer.get("field") or {}).get("type")
+    email = _optional_dict(response.get("hidden"), "form_response.hidden").get("email")
+    for i, raw in enumerate(answers):
+        answer = _dict(raw, f"form_response.answers[{i}]")
+        field_type = _optional_dict(answer.get("field"), f"form_response.answers[{i}].field").get(
+            "type"
+        )
         if score is None and field_type in ("nps", "rating", "opinion_scale"):
             kind, score = ("csat" if field_type == "rating" else "nps"), answer.get("number")
         elif comment is None and answer.get("type") == "text":
@@ -453,7 +498,7 @@ def _typeform(payload: Any) -> tuple[str, list[Row]]:
         {
             "type": "survey",
             "source": "typeform",
-            "id": str(response["token"]),
+            "id": token,
             "kind": kind,
             "score": score,
             "comment": comment,

@@ -34,7 +34,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from crmsense.configfile import parse_config
+from crmsense.configfile import decode_config, parse_config
 from crmsense.errors import ConfigError
 
 DEFAULT_PATH = Path(__file__).with_name("default_health.toml")
@@ -319,12 +319,13 @@ def load_config(path: Path | None = None, *, text: str | None = None) -> HealthC
     data = json.loads(json.dumps(_defaults()))
     if path is not None:
         try:
-            text = path.read_text(encoding="utf-8")
+            raw = path.read_bytes()
         except OSError as exc:
             raise ConfigError(
                 f"{path}: cannot read the health config ({exc.strerror}) — check the path",
                 code="E403",
             ) from exc
+        text = decode_config(raw, where, code="E402")
     if text is not None:
         data = _merge(data, parse_config(text, where, code="E402"))
     try:

@@ -70,6 +70,15 @@ def test_default_playbook_has_every_point_of_the_issue() -> None:
         ('[sinks.hook]\ntype = "slack.v1"\nurl_env = "SLACK"\nrules = ["nope"]\n',
          "sinks.hook.rules: no rule named 'nope' — check the name"),
         ("version = 1\n[[rules]\n", "not valid TOML"),
+        ("settings = 5\n", "settings: Input should be a valid dictionary"),
+        ('roles = "csm"\n', "roles: Input should be a valid dictionary"),
+        ("rules = 5\n", "rules: Input should be a valid list"),
+        ('extends = "default"\n[[rules]]\nname = ["tier_low"]\n',
+         ".name: Input should be a valid string"),
+        ('[settings]\ncooldown = "99999999999999d"\n',
+         "settings.cooldown: '99999999999999d' is too long — use at most 3650d"),
+        ('extends = "default"\n[[rules]]\nname = "tier_low"\ndue = "9999999999wd"\n',
+         "rules[tier_low].due: '9999999999wd' is too long — use at most 3650d"),
     ],
 )  # fmt: skip
 def test_problems_name_the_key_and_the_fix(text: str, expected: str) -> None:

@@ -373,3 +373,32 @@ def test_push_reports_a_refused_record_and_goes_on(
     assert any("HTTP 404" in f for f in report.failures)
     assert any("PROPERTY_DOESNT_EXIST" in f for f in report.failures)
     assert report.exit_code == 3
+
+
+def _company(rid: Any, **properties: Any) -> dict[str, Any]:
+    found = {"properties": {"name": f"Company {rid}", "hs_lastmodifieddate":
+                            "2026-10-01T00:00:00Z", **properties}, "archived": False}  # fmt: skip
+    return found if rid is None else {"id": rid, **found}
+
+
+def test_malformed_records_are_rejected_and_the_rest_lands(
+    db: Database, hubspot: Fake, connector: Maker
+) -> None:
+    """A record without a usable id or with an absurd date cannot stop the pull."""
+    fake, url = hubspot
+    results = [
+        _company(None),
+        _company({"id": 7}),
+        {"id": "3", "properties": None},
+        _company("4", hs_lastmodifieddate="99999999999999999999999"),
+        _company("5", hs_lastmodifieddate="²"),
+        _company("6", renewal_date="99999999999999999"),
+        _company("7", name="Bad\x00name"),
+        _company("8"),
+    ]
+    fake.fault("/crm/v3/objects/companies/search", 200, {"total": 8, "results": results})
+    report = pull(db, connector(url, renewal_field="renewal_date"), objects=["companies"])
+    assert sorted(r.field for r in report.rejected) == ["id", "id", "name"]
+    with db.session() as s:
+        stored = s.scalars(select(m.Account.external_id)).all()
+    assert sorted(stored) == ["3", "4", "5", "6", "8"]

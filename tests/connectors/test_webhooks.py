@@ -290,6 +290,67 @@ def test_bad_payloads_get_a_clear_4xx(
         assert s.scalars(select(m.Survey)).all() == []
 
 
+def resigned(provider: str, payload: Any) -> Signed:
+    """``payload`` (an object, or raw bytes) signed the way ``provider`` signs."""
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    mac = hmac.new(SECRETS[provider].encode(), body, hashlib.sha256)
+    if provider == "typeform":
+        return {"Typeform-Signature": "sha256=" + base64.b64encode(mac.digest()).decode()}, body
+    return {"X-Delighted-Webhook-Signature": "sha256=" + mac.hexdigest()}, body
+
+
+def edited(make: Callable[[], Signed], edit: Callable[[dict[str, Any]], None]) -> Any:
+    payload = json.loads(make()[1])
+    edit(payload)
+    return payload
+
+
+def _answers(p: dict[str, Any], answers: Any) -> None:
+    p["form_response"]["answers"] = answers
+
+
+@pytest.mark.parametrize(
+    ("provider", "payload", "status", "message"),
+    [
+        ("delighted", b"[" * 100_000, 400, "nested too deeply"),
+        ("delighted", b'{"comment": "caf\xe9"}', 400, "not UTF-8"),
+        ("delighted", b'{"event_id": ', 400, "line 1, column 14"),
+        ("delighted", edited(delighted, lambda p: p["event_data"].update(person="jane")), 422,
+         "event_data.person must be a JSON object"),
+        ("delighted", edited(delighted, lambda p: p["event_data"].update(id={"a": 1})), 422,
+         "event_data.id must be a string or an integer"),
+        ("delighted", edited(delighted, lambda p: p.update(event_id=["x"])), 422,
+         "event_id must be a string or an integer"),
+        ("delighted", edited(delighted, lambda p: p.update(event_id="evt\x00")), 422,
+         "event_id contains a NUL"),
+        ("delighted", edited(delighted, lambda p: p["event_data"].update(updated_at=10**30)),
+         422, "event_data.updated_at: 1000000000000000000000000000000 is not a Unix time"),
+        ("delighted", edited(delighted, lambda p: p["event_data"].update(updated_at=-(10**15))),
+         422, "event_data.updated_at: -1000000000000000 is not a Unix time"),
+        ("typeform", edited(typeform, lambda p: p["form_response"].update(hidden="x")), 422,
+         "form_response.hidden must be a JSON object"),
+        ("typeform", edited(typeform, lambda p: _answers(p, ["nine"])), 422,
+         r"form_response.answers\[0\] must be a JSON object"),
+        ("typeform", edited(typeform, lambda p: _answers(p, [{"field": "nps", "number": 9}])),
+         422, r"form_response.answers\[0\].field must be a JSON object"),
+        ("typeform", edited(typeform, lambda p: p["form_response"].update(token=[1])), 422,
+         "form_response.token must be a string or an integer"),
+    ],
+)  # fmt: skip
+def test_malformed_payloads_get_a_4xx_naming_the_field(
+    db: Database, tmp_path: Path, provider: str, payload: Any, status: int, message: str
+) -> None:
+    """Never a 500, and on PostgreSQL too (a NUL in an id used to be taken for an outage)."""
+    receiver = WebhookReceiver(with_customer(db), config(tmp_path), clock=lambda: NOW)
+    with pytest.raises(WebhookRejected, match=message) as refused:
+        receiver.receive(provider, *resigned(provider, payload))
+    assert refused.value.status == status
+    assert not receiver.config.spool_path.exists()
+    with db.session() as s:
+        assert s.scalars(select(m.Survey)).all() == []
+    assert receiver.receive(provider, *CASES[provider]()).status == "stored"
+
+
 def test_delighted_created_then_updated_is_one_response(receiver: WebhookReceiver) -> None:
     # Delighted sends survey_response.created with the score, then .updated with the comment
     created = receiver.receive(
