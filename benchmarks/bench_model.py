@@ -23,7 +23,7 @@ import numpy as np
 
 from crmsense.analysis.analyzer import Analyzer
 from crmsense.analysis.evaluate import classification_metrics
-from crmsense.analysis.model.engine import GOEMOTIONS, ModelEngine
+from crmsense.analysis.model.engine import EMOTION_MAP, GOEMOTIONS, ModelEngine
 from crmsense.analysis.types import LABELS, Document
 
 DATASETS = Path(
@@ -113,12 +113,12 @@ def _vader_scorer() -> Scorer | None:
     return score
 
 
-def _rules_scorer() -> Scorer | None:
+def _rules_engine() -> object | None:
     from crmsense.analysis.engines import ENGINES
     from crmsense.errors import CrmsenseError
 
     try:
-        return _engine_scorer(ENGINES.get("rules.v1")())
+        return ENGINES.get("rules.v1")()
     except (ImportError, CrmsenseError):
         return None
 
@@ -127,11 +127,29 @@ def goemotions_macro_f1(engine: ModelEngine) -> float:
     """GoEmotions dev macro-F1 over the 27 emotions (neutral excluded), shipped thresholds."""
     texts, truth = _goemotions_dev()
     decided = engine.goemotions(engine.embed(texts)) >= engine.heads.thresholds
-    f1s = []
-    for k in range(len(GOEMOTIONS) - 1):
-        tp = float((decided[:, k] & truth[:, k]).sum())
-        f1s.append(2 * tp / max(float(decided[:, k].sum() + truth[:, k].sum()), 1.0))
+    f1s = [_f1(decided[:, k], truth[:, k]) for k in range(len(GOEMOTIONS) - 1)]
     return round(float(np.mean(f1s)), 4)
+
+
+def _f1(said: np.ndarray, gold: np.ndarray) -> float:
+    """F1 of boolean decisions against boolean truth (0 when neither has a positive)."""
+    return 2 * float((said & gold).sum()) / max(float(said.sum() + gold.sum()), 1.0)
+
+
+def crm_emotion_f1(engine: object) -> Row:
+    """F1 of each crmsense emotion (present at ≥ 0.5) on GoEmotions dev, gold being any of
+    the GoEmotions labels it maps from (``EMOTION_MAP``; urgency has none), and their mean."""
+    texts, truth = _goemotions_dev()
+    predictions = engine.predict(texts)  # type: ignore[attr-defined]
+    row: Row = {}
+    for name, labels in EMOTION_MAP.items():
+        if not labels:
+            continue
+        gold = np.asarray(truth[:, [GOEMOTIONS.index(label) for label in labels]].any(1))
+        said = np.array([p.emotions[name] >= 0.5 for p in predictions])
+        row[name] = round(_f1(said, gold), 3)
+    row["macro"] = round(float(np.mean(list(row.values()))), 3)
+    return row
 
 
 def batch_dependence(engine_dir: Path | None = None, count: int = 1000) -> float:
@@ -193,9 +211,9 @@ def _baseline_per_second(texts: Sequence[str]) -> float | None:
     return _per_second(len(texts), encode_all)
 
 
-def run() -> list[Row]:
-    """Speed/memory row for model.v1 (measured first, one engine loaded), then accuracy rows
-    (one per engine)."""
+def run() -> tuple[Row, list[Row], list[Row]]:
+    """The speed/memory row of model.v1 (measured first, one engine loaded), the polarity
+    accuracy rows and the crmsense-emotion rows (one per engine)."""
     import psutil
 
     engine = ModelEngine()
@@ -213,7 +231,7 @@ def run() -> list[Row]:
     vader = _vader_scorer()
     vader_rate = _per_second(len(short), lambda: vader(short)) if vader else None
     baseline = _baseline_per_second(short[:300])
-    rows: list[Row] = [{
+    speed: Row = {
         "engine": f"model.v1 speed ({engine.model_version})",
         "short msgs/s": round(short_rate),
         "cached msgs/s": round(cached_rate),
@@ -223,12 +241,19 @@ def run() -> list[Row]:
         "RSS MB": round(rss),
         "vs fp32 one-by-one": f"{short_rate / baseline:.1f}x" if baseline else "not installed",
         "vs VADER": f"{short_rate / vader_rate:.2f}x" if vader_rate else "not installed",
-    }]  # fmt: skip
-    model_row = _polarity_scores(f"model.v1 ({engine.model_version})", _engine_scorer(engine))
-    rows.append({**model_row, "goemotions_f1": goemotions_macro_f1(engine)})
-    for name, scorer in (("rules.v1", _rules_scorer()), ("VADER", _vader_scorer())):
-        rows.append(_polarity_scores(name, scorer) if scorer else {"engine": f"{name}: n/a"})
-    return rows
+    }  # fmt: skip
+    name = f"model.v1 ({engine.model_version})"
+    model_row = _polarity_scores(name, _engine_scorer(engine))
+    accuracy = [{**model_row, "goemotions_f1": goemotions_macro_f1(engine)}]
+    emotions = [{"engine": name, **crm_emotion_f1(engine)}]
+    rules = _rules_engine()
+    if rules is None:
+        accuracy.append({"engine": "rules.v1: n/a"})
+    else:
+        accuracy.append(_polarity_scores("rules.v1", _engine_scorer(rules)))
+        emotions.append({"engine": "rules.v1", **crm_emotion_f1(rules)})
+    accuracy.append(_polarity_scores("VADER", vader) if vader else {"engine": "VADER: n/a"})
+    return speed, accuracy, emotions
 
 
 def _table(rows: Sequence[Row]) -> str:
@@ -241,12 +266,14 @@ def _table(rows: Sequence[Row]) -> str:
 
 
 def main() -> None:
-    speed, *accuracy = run()
+    speed, accuracy, emotions = run()
     print(_table([speed]))
     print()
     target: Row = {"engine": "target", "sst2_acc": 0.90, "tweeteval_recall": 0.70,
                    "airline_acc": 0.83, "goemotions_f1": 0.46}  # fmt: skip
     print(_table([*accuracy, target]))
+    print("\ncrmsense emotions on GoEmotions dev (F1, present at >= 0.5; gold: mapped labels)")
+    print(_table(emotions))
 
 
 if __name__ == "__main__":

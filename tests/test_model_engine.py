@@ -12,9 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from crmsense.analysis.model.engine import (
+    BLENDED_EMOTIONS,
     GOEMOTIONS,
     MODEL_FILES,
     ModelEngine,
+    _crm_emotions,
     default_model_dir,
 )
 from crmsense.analysis.model.tune import read_labelled, tune
@@ -125,6 +127,30 @@ def test_urgency_and_word_evidence_come_from_the_rule_lexicon(engine: ModelEngin
         assert [(e.start, e.end) for e in model.evidence] == agreeing
         assert agreeing  # every text here has words that push the model's way
         assert sum(abs(e.weight) for e in model.evidence) == pytest.approx(abs(model.score))
+
+
+@needs_model
+def test_frustration_anger_and_confusion_blend_the_network_and_the_lexicon(
+    engine: ModelEngine,
+) -> None:
+    texts = [
+        "This is the third time I've asked. Still waiting on a fix for the export bug!!!",
+        "Thanks, the onboarding went great and support was quick.",
+    ]
+    waiting, thanks = engine.predict(texts)
+    network = _crm_emotions(engine.goemotions(engine.embed(texts)))
+    for prediction, row, text in zip((waiting, thanks), network, texts, strict=True):
+        lexicon = RuleEngine().predict([text])[0].emotions
+        for name in BLENDED_EMOTIONS:
+            network_says = row[EMOTIONS.index(name)]
+            blended = 1 - (1 - network_says) * (1 - lexicon[name])
+            assert prediction.emotions[name] == pytest.approx(blended)
+        for name in ("disappointment", "enthusiasm", "satisfaction"):
+            assert prediction.emotions[name] == pytest.approx(row[EMOTIONS.index(name)])
+    # The network alone missed the frustration of a customer chasing a fix for the third time.
+    assert network[0][EMOTIONS.index("frustration")] < 0.5 < waiting.emotions["frustration"]
+    assert waiting.emotions["frustration"] == max(waiting.emotions.values())
+    assert thanks.emotions["frustration"] < 0.2
 
 
 @needs_model
