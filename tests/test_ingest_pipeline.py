@@ -136,6 +136,38 @@ def test_a_repeated_key_in_one_input_keeps_the_later_record_and_counts_once(
         assert s.scalars(select(m.Usage.active_users)).all() == [50]
 
 
+THREAD = (
+    "Thanks, that fixed it!\n\nBest regards,\nJane Roe\nHead of Ops, Acme\n\n"
+    "On Tue, 1 Oct 2026 at 10:00, Support <support@vendor.example> wrote:\n"
+    "> We're sorry the app keeps crashing, it is terrible.\n> Regards"
+)
+HTML_THREAD = (
+    "<div>Still broken for us.</div><div><br></div><div class=gmail_quote>"
+    "<div>On Mon, 30 Sep 2026 at 09:00, Sam &lt;sam@vendor.example&gt; wrote:</div>"
+    "<blockquote>Great news, the fix is live!</blockquote></div>"
+)
+
+
+def test_an_email_keeps_only_its_new_text_whatever_the_source(db: Database, tmp_path: Path) -> None:
+    # CRM e-mail bodies (HubSpot hs_email_text, Salesforce TextBody, …) hold the whole
+    # thread: the vendor's old words would be read again as the customer's.
+    message = ISSUE_EXAMPLE[3]
+    path = write_jsonl(tmp_path / "mail.jsonl", [
+        *ISSUE_EXAMPLE[:3],
+        dict(message, text=THREAD),
+        dict(message, id="m-html", text=HTML_THREAD),
+        dict(message, id="m-ticket", channel="ticket", text=THREAD),
+    ])  # fmt: skip
+    assert ingest_paths(db, [path]).exit_code == 0
+    again = ingest_paths(db, [path])  # idempotent: the stored text is already the new text
+    assert again.exit_code == 0
+    with db.session() as s:
+        texts = dict(s.execute(select(m.Message.external_id, m.Message.text)).tuples().all())
+    assert texts["m-1"] == "Thanks, that fixed it!"
+    assert texts["m-html"] == "Still broken for us."
+    assert "terrible" in texts["m-ticket"]  # only e-mails carry quoted history this way
+
+
 BAD_RECORDS = [
     ({"type": "survey", "id": "s-9", "kind": "nps", "score": 14, "account_id": "acme",
       "timestamp": "2026-10-01T00:00:00Z"}, "score"),

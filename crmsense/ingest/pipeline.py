@@ -34,6 +34,7 @@ from crmsense.records import Record, explain, parse_record, record_key
 from crmsense.store.db import Database
 from crmsense.store.writer import WRITE_ORDER, RecordWriter, Unresolved
 from crmsense.text.clean import clean_text
+from crmsense.text.reply import new_text
 
 Progress = Callable[[int, int | None], None]
 """Called as ``progress(done, total)``; total is None while unknown."""
@@ -108,10 +109,17 @@ _TEXT_FIELDS = ("text", "comment", "subject")
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Clean the texts of one record in place; an e-mail keeps only its new text (quoted
+    history, forwards and signatures out, whatever the source: CRM e-mail bodies hold the
+    whole thread, which would be read again with every reply)."""
     for key in _TEXT_FIELDS:
         value = data.get(key)
         if isinstance(value, str):
             data[key] = clean_text(value)
+    if data.get("type") == "message" and data.get("channel") == "email":
+        text = data.get("text")
+        if isinstance(text, str) and text:
+            data["text"] = new_text(text)
     segments = data.get("segments")
     if isinstance(segments, list):
         for seg in segments:
