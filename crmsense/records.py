@@ -55,6 +55,16 @@ def _id_text(value: Any) -> Any:
     return value
 
 
+def _no_bool(value: Any) -> Any:
+    # JSON true/false are not numbers, though Python counts them as 1 and 0.
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number — use a number")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_no_bool)]
+Count = Annotated[int, BeforeValidator(_no_bool)]
+
 Id = Annotated[
     str,
     BeforeValidator(_id_text),
@@ -97,7 +107,7 @@ class AccountRecord(_Record):
     type: Literal["account"]
     id: Id
     name: str = Field(min_length=1, max_length=300)
-    arr: float | None = Field(None, ge=0)
+    arr: Number | None = Field(None, ge=0)
     segment: str | None = Field(None, max_length=60)
     owners: Owners = Field(default_factory=Owners)
     renewal_date: date | None = None
@@ -120,9 +130,9 @@ class DealRecord(_Record):
     account_id: Id
     name: str | None = Field(None, max_length=300)
     stage: str | None = Field(None, max_length=100)
-    stage_index: int | None = Field(None, ge=0, le=MAX_INT)
-    stage_count: int | None = Field(None, ge=1, le=MAX_INT)
-    amount: float | None = Field(None, ge=0)
+    stage_index: Count | None = Field(None, ge=0, le=MAX_INT)
+    stage_count: Count | None = Field(None, ge=1, le=MAX_INT)
+    amount: Number | None = Field(None, ge=0)
     close_date: date | None = None
     status: Literal["open", "won", "lost"] = "open"
     owner: str | None = Field(None, max_length=320)
@@ -160,8 +170,8 @@ class Segment(BaseModel):
 
     speaker: str = Field(min_length=1, max_length=200)
     role: Literal["customer", "rep", "other"] = "other"
-    start: float | None = Field(None, ge=0)
-    end: float | None = Field(None, ge=0)
+    start: Number | None = Field(None, ge=0)
+    end: Number | None = Field(None, ge=0)
     text: str = Field(max_length=MAX_TEXT_CHARS)
 
 
@@ -182,7 +192,7 @@ class SurveyRecord(_Record):
     type: Literal["survey"]
     id: Id
     kind: Literal["nps", "csat", "ces"]
-    score: float
+    score: Number
     comment: str | None = Field(None, max_length=MAX_TEXT_CHARS)
     account_id: Id | None = None
     contact_id: Id | None = None
@@ -206,8 +216,8 @@ class UsageRecord(_Record):
     type: Literal["usage"]
     account_id: Id
     date: date
-    active_users: int = Field(ge=0, le=MAX_INT)
-    licensed_users: int | None = Field(None, ge=0, le=MAX_INT)
+    active_users: Count = Field(ge=0, le=MAX_INT)
+    licensed_users: Count | None = Field(None, ge=0, le=MAX_INT)
 
 
 class ActivityRecord(_Record):

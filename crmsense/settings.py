@@ -21,7 +21,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     """crmsense configuration. Environment: ``CRMSENSE_<FIELD>`` (upper case)."""
 
-    model_config = SettingsConfigDict(env_prefix="CRMSENSE_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="CRMSENSE_", extra="ignore", allow_inf_nan=False)
 
     database_url: str = Field(
         "sqlite:///crmsense.db",
@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     llm_batch_size: int = Field(8, ge=1, le=100, description="Texts per llm.v1 request.")
     llm_concurrency: int = Field(4, ge=1, le=64, description="Parallel llm.v1 requests.")
     llm_timeout_s: float = Field(
-        60.0, gt=0, description="Read timeout of one llm.v1 request (seconds)."
+        60.0, gt=0, le=600, description="Read timeout of one llm.v1 request (seconds)."
     )
     llm_cache_dir: Path | None = Field(
         None, description="Directory of the llm.v1 on-disk answer cache; none = memory only."
@@ -68,6 +68,24 @@ class Settings(BaseSettings):
 
 
 def get_settings(**overrides: object) -> Settings:
-    """Build settings from the environment, with explicit overrides (e.g. from CLI flags)."""
+    """Build settings from the environment, with explicit overrides (e.g. from CLI flags).
+
+    A value that does not validate raises ``ConfigError`` (E404) naming the variable.
+    """
+    from pydantic import ValidationError
+
+    from crmsense.errors import ConfigError
+
     clean = {k: v for k, v in overrides.items() if v is not None}
-    return Settings(**clean)  # type: ignore[arg-type]
+    try:
+        return Settings(**clean)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"CRMSENSE_{'_'.join(str(part) for part in error['loc']).upper()}: {error['msg']}"
+            for error in exc.errors(include_url=False)
+        )
+        raise ConfigError(
+            f"invalid setting — {problems}; fix that environment variable (or the matching "
+            "command-line option); every setting is described in docs/configuration.md",
+            code="E404",
+        ) from None

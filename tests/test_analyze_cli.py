@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import ClassVar
 
@@ -182,6 +185,18 @@ def test_min_confidence_setting_leaves_unsure_readings_unscored(
     monkeypatch.setenv("CRMSENSE_MIN_CONFIDENCE", "0.99")
     code, out, _ = run("analyze", text, *RULES)
     assert code == 0 and json.loads(out)["unscored"] == "too_uncertain"
+
+
+def test_a_bad_setting_is_named_without_a_traceback() -> None:
+    # A real process: the error is raised outside the command, as the console script runs.
+    env = {**os.environ, "CRMSENSE_MIN_CONFIDENCE": "abc"}
+    done = subprocess.run(
+        [sys.executable, "-c", "from crmsense.cli import main; main()", "analyze", "Hi", *RULES],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1 and done.stdout == ""
+    assert "[E404] invalid setting — CRMSENSE_MIN_CONFIDENCE" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_dates_are_checked_and_a_bare_date_covers_the_whole_day(tmp_path: Path) -> None:

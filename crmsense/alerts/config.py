@@ -81,7 +81,9 @@ DueField = Annotated[Due, PlainValidator(_due)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class PlaybookSettings(_Strict):
@@ -94,11 +96,11 @@ class PlaybookSettings(_Strict):
     holidays: tuple[date, ...]
     high_value_arr: float | None = Field(ge=0)
     high_value_segments: tuple[str, ...]
-    daily_budget: int = Field(ge=1)
+    daily_budget: int = Field(ge=1, le=10_000)
     budget_exempt: tuple[Severity, ...]
     cooldown: Window
     min_confidence: float = Field(ge=0, le=1)
-    min_signals: int = Field(ge=2)
+    min_signals: int = Field(ge=2, le=100)
     persistence: Window
     ignore_contact_roles: tuple[str, ...]
     engine: str | None = None

@@ -24,10 +24,16 @@ from crmsense.cli.app import app
 
 def main() -> None:
     """Console-script entry point."""
+    import typer
+
     from crmsense.cli.app import fail
     from crmsense.errors import CrmsenseError, UnusableInputError
 
     try:
         app()
-    except CrmsenseError as exc:
-        fail(exc, code=2 if isinstance(exc, UnusableInputError) else 1)
+    except CrmsenseError as exc:  # raised outside a command's own handling
+        code = 2 if isinstance(exc, UnusableInputError) else 1
+        try:
+            fail(exc, code=code)
+        except typer.Exit:  # outside click's main loop: exit here, without a traceback
+            raise SystemExit(code) from None

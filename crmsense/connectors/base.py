@@ -23,17 +23,19 @@ __all__ = [
     "activity",
     "as_date",
     "as_datetime",
+    "as_id",
     "call_notes",
     "crm_record",
     "domain_of",
+    "if_text",
     "link_parents",
 ]
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Protocol, Self
+from typing import Any, ClassVar, Literal, Protocol, Self, TypeVar
 
 #: Prefix of every task and note crmsense writes, so pulls can skip them.
 MARKER = "[crmsense]"
@@ -50,6 +52,8 @@ def as_datetime(value: Any) -> datetime | None:
     '2026-10-01T14:03:00+00:00'
     >>> as_datetime("not a date") is None, as_datetime("99999999999999999999") is None
     (True, True)
+    >>> as_datetime("9999-12-31T23:00:00-05:00") is None  # past year 9999 in UTC
+    True
     """
     if isinstance(value, str) and value.isascii() and value.isdigit():
         value = int(value)
@@ -64,7 +68,32 @@ def as_datetime(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    try:
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:00-05:00 is past year 9999 in UTC
+        return None
+
+
+def as_id(value: Any) -> str:
+    """A CRM record's id as text; ``""`` (rejected by validation, naming ``id``) when unusable.
+
+    >>> as_id("001A"), as_id(7), as_id(None), as_id({"id": 7}), as_id(True)
+    ('001A', '7', '', '', '')
+    """
+    return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+
+
+T = TypeVar("T")
+
+
+def if_text(value: Any, convert: Callable[[str], T]) -> T | Any:
+    """``convert(value)`` when ``value`` is text; else ``value`` as it came, so that
+    validation rejects it naming the field instead of the mapping failing on it.
+
+    >>> if_text("High", str.lower), if_text(3, str.lower)
+    ('high', 3)
+    """
+    return convert(value) if isinstance(value, str) else value
 
 
 def as_date(value: Any) -> str | None:

@@ -46,12 +46,12 @@ CONFIG_ENV = "CRMSENSE_CONNECTORS_CONFIG"
 
 
 class _Config(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     section: ClassVar[str]
 
-    timeout_s: float = Field(30.0, gt=0, description="Per-request timeout.")
-    max_retries: int = Field(5, ge=0, description="Retries on 429, 5xx and timeouts.")
+    timeout_s: float = Field(30.0, gt=0, le=600, description="Per-request timeout.")
+    max_retries: int = Field(5, ge=0, le=20, description="Retries on 429, 5xx and timeouts.")
 
 
 _FIELD = r"^[A-Za-z_][A-Za-z0-9_]*$"  # a CRM field's API name (also keeps SOQL safe)
@@ -150,6 +150,7 @@ class ZohoConfig(_OAuthConfig):
     email_full_scan_hours: float = Field(
         24.0,
         ge=0,
+        le=8760,
         description="How often an e-mail pull reads every contact's e-mails; in between, "
         "only contacts changed since the last pull (0: always every contact).",
     )
@@ -167,7 +168,7 @@ class WebhookConfig(_Config):
     surveymonkey_token: SecretStr | None = Field(None, description="To fetch response details.")
     surveymonkey_base_url: str = "https://api.surveymonkey.com"
     generic_secret: SecretStr | None = Field(None, description="For X-Crmsense-Signature.")
-    tolerance_s: int = Field(300, ge=1, description="Oldest accepted signed timestamp.")
+    tolerance_s: int = Field(300, ge=1, le=86_400, description="Oldest accepted signed timestamp.")
     spool_path: Path = Field(
         Path("crmsense-webhooks.spool.jsonl"),
         description="Verified payloads wait here while the database is unavailable.",
@@ -205,9 +206,10 @@ def load_config(cls: type[C], path: Path | None = None, env: Mapping[str, str] |
             values[field] = value
     try:
         return cls.model_validate(values)
-    except ValidationError as exc:  # the message names fields only, never values
+    except ValidationError as exc:  # the message names fields and rules, never values
         fields = ", ".join(
-            f"{prefix}{'.'.join(str(p) for p in e['loc']).upper()}" for e in exc.errors()
+            f"{prefix}{'.'.join(str(p) for p in e['loc']).upper()} ({e['msg']})"
+            for e in exc.errors()
         )
         raise ConfigError(
             f"{cls.section} is not configured: check {fields} (environment) or the "

@@ -45,6 +45,7 @@ from crmsense.connectors.base import (
     activity,
     as_date,
     as_datetime,
+    as_id,
     call_notes,
     crm_record,
     link_parents,
@@ -142,8 +143,7 @@ def _number(value: Any) -> float | None:
 
 def _rid(result: dict[str, Any]) -> str:
     """A search result's id; ``""`` (rejected by validation, naming ``id``) when unusable."""
-    rid = result.get("id")
-    return str(rid) if isinstance(rid, str | int) and not isinstance(rid, bool) else ""
+    return as_id(result.get("id"))
 
 
 def property_name(field: str) -> str:

@@ -49,9 +49,11 @@ from crmsense.connectors.base import (
     activity,
     as_date,
     as_datetime,
+    as_id,
     call_notes,
     crm_record,
     domain_of,
+    if_text,
     link_parents,
 )
 from crmsense.connectors.config import SalesforceConfig, load_config
@@ -154,8 +156,11 @@ def _soql_datetime(value: Any) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _of(kind: str, sf_id: str | None) -> str | None:
-    return sf_id if sf_id and sf_id.startswith(_PREFIX[kind]) else None
+def _of(kind: str, sf_id: Any) -> Any:
+    """``sf_id`` if it names a ``kind``; not text: as it came, for validation to reject."""
+    if not isinstance(sf_id, str):
+        return sf_id
+    return sf_id if sf_id.startswith(_PREFIX[kind]) else None
 
 
 class SalesforceConnector:
@@ -265,8 +270,8 @@ class SalesforceConnector:
             since = cursor["since"]
             data = self.http.request("GET", data["nextRecordsUrl"]).json()
 
-    def _stage(self, name: str | None) -> tuple[int, int] | None:
-        if not name:
+    def _stage(self, name: Any) -> tuple[int, int] | None:
+        if not name or not isinstance(name, str):
             return None
         if self._stages is None:
             rows = self._all(
@@ -323,6 +328,7 @@ class SalesforceConnector:
         return teams
 
     def _map_page(self, object_type: str, records: list[Row]) -> list[Row]:
+        records = [{**r, "Id": as_id(r.get("Id"))} for r in records]  # "" is rejected as id
         if object_type in ("emails", "tasks"):
             self._accounts_of_deals({d for r in records if (d := _of("deal", _related(r)))})
         if object_type == "accounts":
@@ -340,7 +346,8 @@ class SalesforceConnector:
         found = {role: e for role, f in self.owner_fields.items() if (e := _get(r, _user_email(f)))}
         explicit = {role: found[role] for role in cfg.owner_fields if role in found}
         owners = {**found, **self._teams.get(r["Id"], {}), **explicit}  # team > OwnerId default
-        return [{**self._base(r, domain=domain_of(r.get("Website")), industry=r.get("Industry"),
+        return [{**self._base(r, domain=if_text(r.get("Website"), domain_of),
+                              industry=r.get("Industry"),
                               arr=r.get(cfg.arr_field) if cfg.arr_field else None,
                               parent_id=r.get("ParentId"),
                               segment=r.get(cfg.segment_field) if cfg.segment_field else None,
@@ -369,7 +376,7 @@ class SalesforceConnector:
         priority = r.get("Priority")
         return [{**self._base(r, account_id=r.get("AccountId"), contact_id=r.get("ContactId"),
                               subject=r.get("Subject"), ticket_id=r.get("CaseNumber"),
-                              ticket_priority=priority.lower() if priority else None),
+                              ticket_priority=if_text(priority, str.lower)),
                  "type": "message", "channel": "ticket", "direction": "inbound",
                  "timestamp": r.get("CreatedDate"),
                  "text": r.get("Description") or ""}]  # fmt: skip
@@ -390,7 +397,7 @@ class SalesforceConnector:
 
     def _map_tasks(self, r: Row) -> list[Row]:
         subject = r.get("Subject") or ""
-        if subject.startswith(MARKER):
+        if isinstance(subject, str) and subject.startswith(MARKER):
             return []
         links = self._owner_links(r, r.get("AccountId"))
         contact = _of("contact", r.get("WhoId"))

@@ -43,6 +43,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -338,32 +339,84 @@ class WebhookReceiver:
         """Store what was spooled while the database was down; returns deliveries stored.
 
         Deliveries that still cannot be stored stay in the spool; replays are skipped.
+        An entry that can never be stored (not JSON, truncated, not a spooled delivery,
+        refused by validation or by the database) is moved, verbatim, to the rejects file
+        next to the spool (:meth:`rejects_path`) and logged by line number and reason.
         """
         path = self.config.spool_path
         with self._spool_lock:
             if not path.exists() or not self._db_available():
                 return 0
-            kept: list[str] = []
+            try:
+                lines = path.read_bytes().splitlines()
+            except OSError as exc:
+                log.error("webhook spool %s cannot be read (%s); not replayed", path, exc.strerror)
+                return 0
+            kept: list[bytes] = []
+            rejects: list[bytes] = []
             stored = 0
-            for line in path.read_text(encoding="utf-8").splitlines():
+            for number, line in enumerate(lines, start=1):
                 if not line.strip():
                     continue
-                entry = json.loads(line)
-                if state.delivery_seen(self.db, entry["provider"], entry["delivery"]):
-                    continue
-                try:
-                    self._store(entry["provider"], entry["delivery"], entry["records"])
-                    stored += 1
-                except WebhookRejected:
-                    continue  # now refused for good (e.g. unknown contact): logged above
-                except (_Unavailable, DBAPIError):
+                if kept and not self._db_available():  # went away again: keep the rest
                     kept.append(line)
+                    continue
+                outcome = self._replay_line(line)
+                if outcome == "stored":
+                    stored += 1
+                elif outcome == "kept":
+                    kept.append(line)
+                elif outcome != "skipped":
+                    log.warning("webhook spool %s line %d set aside: %s", path, number, outcome)
+                    rejects.append(line)
+            if rejects:
+                with self.rejects_path.open("ab") as fh:
+                    fh.write(b"".join(r + b"\n" for r in rejects))
+                    fh.flush()
+                    os.fsync(fh.fileno())
             tmp = path.with_suffix(".tmp")
-            tmp.write_text("".join(k + "\n" for k in kept), encoding="utf-8")
+            tmp.write_bytes(b"".join(k + b"\n" for k in kept))
             tmp.replace(path)
             if not kept:
                 path.unlink()
         return stored
+
+    @property
+    def rejects_path(self) -> Path:
+        """Where spooled deliveries that can never be stored are set aside, e.g.
+        ``crmsense-webhooks.spool.rejects.jsonl`` next to ``crmsense-webhooks.spool.jsonl``."""
+        path = self.config.spool_path
+        return path.with_name(f"{path.stem}.rejects{path.suffix}")
+
+    def _replay_line(self, line: bytes) -> str:
+        """Replay one spool line: ``stored``, ``skipped`` (a replay), ``kept`` (the database
+        is unavailable) or, for an entry to set aside, why (no message bodies, no secrets)."""
+        try:
+            entry = json.loads(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            return "not UTF-8 text"
+        except (ValueError, RecursionError):
+            return "not JSON (truncated or corrupt)"
+        if not isinstance(entry, dict):
+            return "not a spooled delivery (expected a JSON object)"
+        provider, delivery, records = (entry.get(k) for k in ("provider", "delivery", "records"))
+        if provider not in PROVIDERS:
+            return "not a spooled delivery (no known provider)"
+        if not isinstance(delivery, str) or not delivery or "\x00" in delivery:
+            return "not a spooled delivery (no usable delivery id)"
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            return "not a spooled delivery (records must be a list of objects)"
+        try:
+            if state.delivery_seen(self.db, provider, delivery):
+                return "skipped"
+            self._store(provider, delivery, records)
+        except WebhookRejected as exc:
+            return "skipped" if exc.status == 409 else f"refused: {exc.args[0]}"
+        except (_Unavailable, DBAPIError) as exc:
+            if isinstance(exc, DBAPIError) and self._db_available():
+                return f"the database refused it ({type(exc.orig).__name__})"
+            return "kept"
+        return "stored"
 
 
 # -- payload mapping (pure functions) -------------------------------------------------------

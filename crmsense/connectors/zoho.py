@@ -48,9 +48,11 @@ from crmsense.connectors.base import (
     activity,
     as_date,
     as_datetime,
+    as_id,
     call_notes,
     crm_record,
     domain_of,
+    if_text,
     link_parents,
 )
 from crmsense.connectors.config import ZohoConfig, load_config
@@ -105,11 +107,23 @@ def _rate_limits(status: int, code: str, message: str) -> Throttle | None:
     return Throttle(quota=True) if code in _QUOTA_CODES else None
 
 
-def _id(value: Any) -> str | None:
-    """A lookup field (``{"name", "id"}``) or a bare id, as an id."""
+def _id(value: Any) -> Any:
+    """A lookup field (``{"name", "id"}``) or a bare id, as an id; an id that is neither
+    text nor a number comes back as it came, for validation to reject by field name.
+
+    >>> _id({"name": "Zylker", "id": 7}), _id("7"), _id(None), _id({"id": [7]})
+    ('7', '7', None, [7])
+    """
     if isinstance(value, dict):
         value = value.get("id")
-    return str(value) if value else None
+    if not value:
+        return None
+    return as_id(value) or value
+
+
+def _lookup(value: Any) -> Row:
+    """A user-lookup field (``{"name", "id", "email"}``); ``{}`` when null or not one."""
+    return value if isinstance(value, dict) else {}
 
 
 def _later(a: Any, b: Any) -> str | None:
@@ -241,9 +255,11 @@ class ZohoConnector:
         for contacts, _, following in self._pages("Contacts", contacts_cursor):
             records: list[Row] = []
             for contact in contacts:
-                for email in self._emails_of(str(contact["id"]), after):
+                if not (contact_id := as_id(contact.get("id"))):
+                    continue  # rejected, naming ``id``, when the contacts were pulled
+                for email in self._emails_of(contact_id, after):
                     newest = _later(newest, email.get("time") or email.get("sent_time"))
-                    records.append(self._map_email(str(contact["id"]), email))
+                    records.append(self._map_email(contact_id, email))
             scanned = started if full else cursor.get("full_scan_at")
             nxt: Row = {"since": newest, "full_scan_at": scanned}
             if "page" in following:  # more contacts to go: keep the old ``since`` until the end
@@ -265,7 +281,11 @@ class ZohoConnector:
                 sent = as_datetime(summary.get("time") or summary.get("sent_time"))
                 if sent is None or (after is not None and sent < after):
                     continue  # already pulled: no need for its content
-                detail = self.http.request("GET", f"{path}/{summary['message_id']}").json()
+                if not (message_id := as_id(summary.get("message_id"))):
+                    yield summary  # no content to fetch; rejected, naming ``id``
+                    continue
+                found = self.http.request("GET", f"{path}/{message_id}")
+                detail: Row = found.json() if found.content else {}  # 204: deleted since listed
                 yield {**summary, **(detail.get("email_related_list") or [{}])[0]}
             info: Row = data.get("info") or {}
             index = info.get("next_index") or data.get("next_index")
@@ -323,26 +343,29 @@ class ZohoConnector:
     def _map_page(self, object_type: str, records: list[Row]) -> list[Row]:
         out: list[Row] = []
         for record in records:
+            record = {**record, "id": as_id(record.get("id"))}  # "" is rejected as id
             out.extend(getattr(self, f"_map_{object_type}")(record))
         return out
 
     def _base(self, record: Row, **values: Any) -> Row:
-        return crm_record(self.source, str(record["id"]), **values)
+        return crm_record(self.source, record["id"], **values)
 
     def _parent(self, record: Row, key: str) -> Row:
         """account_id / contact_id / deal_id from a ``What_Id``-style lookup + ``$se_module``."""
         target, module = _id(record.get(key)), record.get("$se_module")
         if module == "Accounts":
             return {"account_id": target}
-        if module == "Deals" and target:
+        if module == "Deals" and isinstance(target, str):
             return {"deal_id": target, "account_id": self._account_of_deal(target)}
+        if module == "Deals":
+            return {"deal_id": target}
         if module == "Contacts":
             return {"contact_id": target}
         return {}
 
     def _map_accounts(self, r: Row) -> list[Row]:
         cfg = self.config
-        owner = r.get("Owner") or {}
+        owner = _lookup(r.get("Owner"))
         owners: Row = {}
         for role, field in self.owner_fields.items():
             user = r.get(field)
@@ -352,7 +375,7 @@ class ZohoConnector:
             {
                 **self._base(
                     r,
-                    domain=domain_of(r.get("Website")),
+                    domain=if_text(r.get("Website"), domain_of),
                     industry=r.get("Industry"),
                     arr=r.get(cfg.arr_field) if cfg.arr_field else None,
                     parent_id=_id(r.get("Parent_Account")),
@@ -385,13 +408,14 @@ class ZohoConnector:
 
     def _map_deals(self, r: Row) -> list[Row]:
         stage_name = r.get("Stage") or ""
-        stage = self._stage(stage_name)
+        stage = self._stage(stage_name) if isinstance(stage_name, str) else None
         status = "open"
-        if stage_name.startswith("Closed"):
+        if isinstance(stage_name, str) and stage_name.startswith("Closed"):
             status = "won" if "Won" in stage_name else "lost"
         account = _id(r.get("Account_Name"))
-        self._deal_accounts[str(r["id"])] = account
-        owner = r.get("Owner") or {}
+        if r["id"] and isinstance(account, str | None):
+            self._deal_accounts[r["id"]] = account
+        owner = _lookup(r.get("Owner"))
         return [
             {
                 **self._base(
@@ -413,7 +437,7 @@ class ZohoConnector:
 
     def _map_notes(self, r: Row) -> list[Row]:
         title = r.get("Note_Title") or ""
-        if title.startswith(MARKER):
+        if isinstance(title, str) and title.startswith(MARKER):
             return []
         links = self._parent(r, "Parent_Id")
         return [
@@ -457,23 +481,23 @@ class ZohoConnector:
     def _map_tasks(self, r: Row) -> list[Row]:
         subject = r.get("Subject") or ""
         links = self._parent(r, "What_Id")
-        if subject.startswith(MARKER) or not links.get("account_id"):
+        if (isinstance(subject, str) and subject.startswith(MARKER)) or not links.get("account_id"):
             return []
         return [
             activity(self.source, "task", links["account_id"], r.get("Created_Time"), note=subject)
         ]
 
     def _map_email(self, contact_id: str, e: Row) -> Row:
-        sender = (e.get("from") or {}).get("email")
+        sender = e.get("from")
         return {
-            "id": str(e["message_id"]),
+            "id": as_id(e.get("message_id")),  # "" is rejected as id
             "source": self.source,
             "type": "message",
             "channel": "email",
             "direction": "outbound" if e.get("sent") else "inbound",
             "contact_id": contact_id,
             "subject": e.get("subject"),
-            "sender": sender,
+            "sender": sender.get("email") if isinstance(sender, dict) else sender,
             "timestamp": e.get("time") or e.get("sent_time"),
             "text": e.get("content") or e.get("summary") or "",
         }

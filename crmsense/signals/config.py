@@ -38,6 +38,8 @@ from crmsense.configfile import decode_config, parse_config
 from crmsense.errors import ConfigError
 
 DEFAULT_PATH = Path(__file__).with_name("default_health.toml")
+#: The longest span any ``*_days`` setting may have (ten years).
+MAX_DAYS = 3650
 
 #: Health-score components: name → what it measures.
 COMPONENTS: dict[str, str] = {
@@ -60,7 +62,7 @@ DEAL_SIGNALS: dict[str, str] = {
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Bands(_Section):
@@ -81,14 +83,14 @@ class Bands(_Section):
 
 
 class SentimentConfig(_Section):
-    lookback_days: float = Field(gt=0)
-    half_life_days: float = Field(gt=0)
+    lookback_days: float = Field(gt=0, le=MAX_DAYS)
+    half_life_days: float = Field(gt=0, le=MAX_DAYS)
     full_scale: float = Field(gt=0, le=1)
     channels: tuple[str, ...]
 
 
 class TrendConfig(_Section):
-    window_days: float = Field(gt=0)
+    window_days: float = Field(gt=0, le=MAX_DAYS)
     min_messages: int = Field(ge=3)
     min_t: float = Field(ge=0)
     min_slope: float = Field(ge=0)
@@ -99,13 +101,13 @@ class EscalationConfig(_Section):
     min_step: float = Field(ge=0)
     thread_drop: float = Field(gt=0)
     major_score: float = Field(ge=-1, le=0)
-    followup_days: float = Field(ge=0)
-    window_days: float = Field(gt=0)
+    followup_days: float = Field(ge=0, le=MAX_DAYS)
+    window_days: float = Field(gt=0, le=MAX_DAYS)
 
 
 class CurtnessConfig(_Section):
-    recent_days: float = Field(gt=0)
-    baseline_days: float = Field(gt=0)
+    recent_days: float = Field(gt=0, le=MAX_DAYS)
+    baseline_days: float = Field(gt=0, le=MAX_DAYS)
     min_baseline: int = Field(ge=1)
     min_recent: int = Field(ge=1)
     length_ratio: float = Field(gt=0, lt=1)
@@ -114,13 +116,13 @@ class CurtnessConfig(_Section):
 
 
 class SurveyConfig(_Section):
-    window_days: float = Field(gt=0)
+    window_days: float = Field(gt=0, le=MAX_DAYS)
     verbatim_weight: float = Field(ge=0, le=1)
     low_csat: float = Field(ge=1, le=5)
 
 
 class UsageConfig(_Section):
-    window_days: float = Field(gt=0)
+    window_days: float = Field(gt=0, le=MAX_DAYS)
     target_utilisation: float = Field(gt=0, le=1)
     trend_points: float = Field(ge=0, le=100)
     trend_change: float = Field(gt=0)
@@ -130,8 +132,8 @@ class EngagementConfig(_Section):
     kinds: tuple[str, ...]
     recovery_kinds: tuple[str, ...]
     include_calls: bool
-    full_days: float = Field(ge=0)
-    zero_days: float = Field(gt=0)
+    full_days: float = Field(ge=0, le=MAX_DAYS)
+    zero_days: float = Field(gt=0, le=MAX_DAYS)
 
     @model_validator(mode="after")
     def _ordered(self) -> EngagementConfig:

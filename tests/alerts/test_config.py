@@ -79,6 +79,12 @@ def test_default_playbook_has_every_point_of_the_issue() -> None:
          "settings.cooldown: '99999999999999d' is too long — use at most 3650d"),
         ('extends = "default"\n[[rules]]\nname = "tier_low"\ndue = "9999999999wd"\n',
          "rules[tier_low].due: '9999999999wd' is too long — use at most 3650d"),
+        ("[settings]\ndaily_budget = 100000000000000000000\n",
+         "settings.daily_budget: Input should be less than or equal to 10000 — correct the value"),
+        ("[settings]\nmin_signals = 100000000000000000000\n",
+         "settings.min_signals: Input should be less than or equal to 100 — correct the value"),
+        ("[settings]\nhigh_value_arr = inf\n",
+         "settings.high_value_arr: Input should be a finite number — correct the value"),
     ],
 )  # fmt: skip
 def test_problems_name_the_key_and_the_fix(text: str, expected: str) -> None:

@@ -8,6 +8,7 @@ import json
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -83,6 +84,27 @@ def test_config_file_and_environment(tmp_path: Path) -> None:
     path.write_text("not toml [")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(HubSpotConfig, path, env={})
+
+
+@pytest.mark.parametrize(
+    ("cls", "key", "value", "allowed"),
+    [
+        (HubSpotConfig, "TIMEOUT_S", "inf", "a finite number"),
+        (HubSpotConfig, "TIMEOUT_S", "nan", "a finite number"),
+        (HubSpotConfig, "TIMEOUT_S", "601", "less than or equal to 600"),
+        (HubSpotConfig, "MAX_RETRIES", str(10**20), "less than or equal to 20"),
+        (ZohoConfig, "EMAIL_FULL_SCAN_HOURS", "inf", "a finite number"),
+        (ZohoConfig, "EMAIL_FULL_SCAN_HOURS", "1e300", "less than or equal to 8760"),
+        (WebhookConfig, "TOLERANCE_S", str(10**20), "less than or equal to 86400"),
+    ],
+)
+def test_out_of_range_numbers_name_the_key_and_the_range(
+    cls: Any, key: str, value: str, allowed: str
+) -> None:
+    prefix = f"CRMSENSE_{cls.section.upper()}_"
+    env = {f"{prefix}{k}": "x" for k in ("TOKEN", "CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN")}
+    with pytest.raises(ConfigError, match=f"{prefix}{key} \\(Input should be {allowed}\\)"):
+        load_config(cls, env={**env, f"{prefix}{key}": value})
 
 
 def test_secrets_never_reach_logs_or_reprs(

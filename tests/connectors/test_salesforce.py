@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -382,3 +382,85 @@ def test_team_roles_setting_from_file_and_environment(tmp_path: Path) -> None:
     env["CRMSENSE_SALESFORCE_TEAM_ROLES"] = "Sales Rep=Account Executive"
     with pytest.raises(ConfigError, match="CRMSENSE_SALESFORCE_TEAM_ROLES"):
         load_config(SalesforceConfig, env=env)
+
+
+def _page(sobject: str, *records: dict[str, Any]) -> dict[str, Any]:
+    """One SOQL result page as Salesforce sends it, with ``records`` as given."""
+    rows = [{"attributes": {"type": sobject}, "SystemModstamp": "2026-10-01T00:00:00.000+0000",
+             **r} for r in records]  # fmt: skip
+    return {"totalSize": len(rows), "done": True, "records": rows}
+
+
+def _stored(db: Database, model: Any) -> list[str]:
+    with db.session() as s:
+        return sorted(s.scalars(select(model.external_id)).all())
+
+
+def test_malformed_records_are_rejected_and_the_rest_lands(
+    db: Database, salesforce: Fake, connector: Maker
+) -> None:
+    """No usable ``Id``, odd relationship fields, NUL, huge or absurd values: one record each."""
+    fake, url = salesforce
+    acc = [sf_id("Account", n) for n in range(10)]
+    accounts = _page(
+        "Account",
+        {"Name": "No id"},
+        {"Id": {"x": 1}, "Name": "Object id"},
+        {"Id": [acc[1]], "Name": "List id"},
+        {"Id": True, "Name": "Bool id"},
+        {"Id": acc[4], "Name": "Null owner", "Owner": None, "Website": None, "ParentId": None},
+        {"Id": acc[5], "Name": "String owner", "Owner": "sam", "CSM__r": [], "Website": 5},
+        {"Id": acc[6], "Name": "Nul\x00name"},
+        {"Id": acc[7], "Name": "x" * 100_000},
+        {"Id": acc[8], "Name": "Absurd", "Renewal_Date__c": "9999-12-31T23:00:00.000-0500",
+         "SystemModstamp": "99999-01-01T00:00:00.000+0000"},
+        {"Id": acc[9], "Name": "First copy"},
+        {"Id": acc[9], "Name": "Second copy"},
+    )  # fmt: skip
+    opp = [sf_id("Opportunity", n) for n in range(6)]
+    deals = _page(
+        "Opportunity",
+        {"Id": opp[1], "AccountId": acc[4], "Name": "Null owner", "Owner": None},
+        {"Id": opp[2], "AccountId": acc[4], "Name": "String owner", "Owner": "dana",
+         "StageName": {"label": "Won"}},
+        {"Id": opp[3], "AccountId": acc[4], "Name": "Lots", "Amount": "lots"},
+        {"Id": opp[4], "AccountId": acc[4], "Name": "Far", "CloseDate": "99999-12-31"},
+        {"Id": opp[5], "AccountId": acc[4], "Name": "Fine", "StageName": "Negotiation",
+         "Amount": 100.0},
+    )  # fmt: skip
+    cases = _page(
+        "Case",
+        {"Id": sf_id("Case", 1), "AccountId": acc[4], "Priority": 3, "Description": "Hm",
+         "CreatedDate": "2026-10-01T10:00:00Z"},
+        {"Id": sf_id("Case", 2), "AccountId": acc[4], "Priority": "High", "Description": "Ok",
+         "CreatedDate": "2026-10-01T10:00:00Z"},
+    )  # fmt: skip
+    tasks = _page(
+        "Task",
+        {"Id": sf_id("Task", 1), "AccountId": acc[4], "Subject": ["x"], "WhoId": {"Id": 1},
+         "WhatId": {"Id": opp[5]}, "CreatedDate": "2026-10-01T10:00:00Z"},
+        {"Id": sf_id("Task", 2), "AccountId": acc[4], "Subject": "Call", "TaskSubtype": "Call",
+         "Description": "Fine", "CreatedDate": "2026-10-01T10:00:00Z"},
+    )  # fmt: skip
+    crm = connector(url, renewal_field="Renewal_Date__c")
+    for _ in range(2):  # a re-run stores nothing twice and rejects the same records
+        for sobject, page in (("accounts", accounts), ("opportunities", deals),
+                              ("cases", cases), ("tasks", tasks)):  # fmt: skip
+            fake.fault("/query", 200, page)
+            report = pull(db, crm, since=datetime(2026, 1, 1, tzinfo=UTC), objects=[sobject])
+            fields = sorted(r.field for r in report.rejected)
+            expected = {
+                "accounts": ["domain", "id", "id", "id", "id", "name", "name"],
+                "opportunities": ["amount", "close_date", "stage"],
+                "cases": ["ticket_priority"],
+                "tasks": ["contact_id, note"],
+            }[sobject]
+            assert fields == expected, sobject
+        assert _stored(db, m.Account) == [acc[4], acc[8], acc[9]]
+        assert _stored(db, m.Deal) == [opp[1], opp[5]]
+        assert _stored(db, m.Message) == [sf_id("Case", 2)]
+        assert _stored(db, m.Call) == [sf_id("Task", 2)]
+    with db.session() as s:
+        assert s.scalars(select(m.Account.name).where(m.Account.external_id == acc[9])).one() == (
+            "Second copy"
+        )

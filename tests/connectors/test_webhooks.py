@@ -469,3 +469,58 @@ def test_a_delivery_key_is_claimed_once(db: Database) -> None:
     assert not state.first_delivery(db, "typeform", "evt-1")
     assert state.first_delivery(db, "delighted", "evt-1")  # keys are per provider
     assert state.delivery_seen(db, "typeform", "evt-1")
+
+
+def test_corrupt_spool_entries_are_set_aside_and_the_rest_replayed(
+    tmp_path: Path, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Bad lines (not JSON, truncated, wrong shape, refused) never block the good ones."""
+    cfg = config(tmp_path)
+    down = open_database("postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=2")
+    outage = WebhookReceiver(down, cfg, clock=lambda: NOW)
+    outage.receive("delighted", *delighted())
+    outage.receive("generic", *generic())
+    outage.receive("delighted", *delighted(email="nobody@elsewhere.example", event_id="evt-x"))
+    down.dispose()
+    good_d, good_g, unknown = cfg.spool_path.read_bytes().splitlines()
+    entry = json.loads(good_d)
+    bad = [
+        b"not json at all",
+        b"[1, 2]",
+        b'{"provider": "delighted"}',
+        json.dumps({**entry, "records": "nope"}).encode(),
+        json.dumps({**entry, "provider": "qualtrics"}).encode(),
+        json.dumps({**entry, "delivery": "evt-\x00nul"}).encode(),  # as an older version wrote
+        b"\xff\xfe not utf-8",
+        unknown,  # refused for good: no contact has that e-mail
+    ]
+    truncated = good_g[: len(good_g) // 2]  # the last write was cut short
+    cfg.spool_path.write_bytes(b"\n".join([bad[0], good_d, *bad[1:], good_g, truncated]))
+    back = WebhookReceiver(with_customer(db), cfg, clock=lambda: NOW)
+    with caplog.at_level("WARNING", logger="crmsense.webhooks"):
+        assert back.replay_spool() == 2
+    rejects = cfg.spool_path.with_name("spool.rejects.jsonl")
+    assert rejects.read_bytes().splitlines() == [*bad, truncated]  # verbatim, to fix and retry
+    assert not cfg.spool_path.exists()
+    with db.session() as s:
+        assert sorted(x.source for x in s.scalars(select(m.Survey))) == ["delighted", "webhook"]
+    logged = caplog.text
+    assert "line 1" in logged and "not JSON" in logged
+    assert "Support never answers" not in logged and SECRETS["delighted"] not in logged
+    assert back.replay_spool() == 0 and len(rejects.read_bytes().splitlines()) == len(bad) + 1
+
+
+def test_a_spool_that_cannot_be_replayed_does_not_break_later_deliveries(
+    receiver: WebhookReceiver,
+) -> None:
+    receiver.config.spool_path.mkdir()  # e.g. a directory where the spool file should be
+    app = FastAPI()
+    app.state.db = receiver.db
+    app.state.webhook_config = receiver.config
+    app.state.webhook_after_ingest = None
+    app.include_router(router)
+    with TestClient(app) as client:
+        for event in ("evt-1", "evt-2"):
+            headers, body = delighted(event_id=event)
+            ok = client.post("/api/v1/webhooks/delighted", content=body, headers=headers)
+            assert ok.status_code == 200 and ok.json()["status"] == "stored"

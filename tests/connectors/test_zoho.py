@@ -220,3 +220,101 @@ def test_push_round_trip(db: Database, zoho: Fake, connector: Maker) -> None:
     before = record_counts(db)
     pull(db, crm)  # crmsense's own notes and tasks are not pulled back in
     assert record_counts(db)["message"] == before["message"]
+
+
+def _page(*records: dict[str, Any]) -> dict[str, Any]:
+    """One module page as Zoho sends it, with ``records`` as given."""
+    rows = [{"Modified_Time": "2026-10-01T05:30:00+05:30", **r} for r in records]
+    return {"data": rows, "info": {"per_page": 200, "count": len(rows), "more_records": False}}
+
+
+def _stored(db: Database, model: Any) -> list[str]:
+    with db.session() as s:
+        return sorted(s.scalars(select(model.external_id)).all())
+
+
+def test_malformed_records_are_rejected_and_the_rest_lands(
+    db: Database, zoho: Fake, connector: Maker
+) -> None:
+    """No usable ``id``, odd lookup fields, NUL, huge or absurd values: one record each."""
+    fake, url = zoho
+    pages = {
+        "Accounts": _page(
+            {"Account_Name": "No id"},
+            {"id": {"x": 1}, "Account_Name": "Object id"},
+            {"id": ["3"], "Account_Name": "List id"},
+            {"id": True, "Account_Name": "Bool id"},
+            {"id": "4", "Account_Name": "Null owner", "Owner": None, "Parent_Account": None},
+            {"id": "5", "Account_Name": "String owner", "Owner": "sam", "Website": 5},
+            {"id": 6, "Account_Name": "Nul\x00name"},
+            {"id": "7", "Account_Name": "x" * 100_000},
+            {"id": "8", "Account_Name": "Absurd", "Renewal_Date": "9999-12-31T23:00:00-05:00",
+             "Modified_Time": "99999-01-01T00:00:00+05:30"},
+            {"id": "9", "Account_Name": "First copy"},
+            {"id": "9", "Account_Name": "Second copy"},
+        ),
+        "Contacts": _page(
+            {"Full_Name": "No id"},
+            {"id": "31", "Full_Name": "Null owner", "Account_Name": {"id": "4"}, "Owner": None},
+            {"id": "32", "Full_Name": "Odd account", "Account_Name": {"id": {"x": 1}}},
+        ),
+        "Deals": _page(
+            {"id": "51", "Deal_Name": "Null account", "Account_Name": None},
+            {"id": "52", "Deal_Name": "String owner", "Account_Name": {"id": "4"},
+             "Owner": "dana", "Stage": {"x": 1}},
+            {"id": "53", "Deal_Name": "Lots", "Account_Name": {"id": "4"}, "Amount": "lots"},
+            {"id": "54", "Deal_Name": "Far", "Account_Name": {"id": "4"},
+             "Closing_Date": "99999-12-31"},
+            {"id": "55", "Deal_Name": "Fine", "Account_Name": {"name": "Null owner", "id": "4"},
+             "Stage": "Negotiation/Review", "Amount": 10},
+        ),
+        "Notes": _page(
+            {"id": "61", "Note_Title": 5, "Note_Content": "Hm", "Parent_Id": {"id": "4"},
+             "$se_module": "Accounts", "Created_Time": "2026-10-01T05:30:00+05:30"},
+            {"id": "62", "Note_Title": "Fine", "Note_Content": "Ok", "Parent_Id": "4",
+             "$se_module": "Accounts", "Created_Time": "2026-10-01T05:30:00+05:30"},
+        ),
+        "Calls": _page(
+            {"id": "71", "Description": "Hm", "What_Id": {"id": ["55"]}, "$se_module": "Deals",
+             "Call_Start_Time": "2026-10-01T05:30:00+05:30"},
+            {"id": "72", "Description": "Ok", "What_Id": {"id": "55"}, "$se_module": "Deals",
+             "Call_Start_Time": "2026-10-01T05:30:00+05:30"},
+        ),
+    }  # fmt: skip
+    emails = {
+        "email_related_list": [
+            {"subject": "No id", "time": "2026-10-01T05:30:00+05:30", "sent": False},
+            {"message_id": "m2", "subject": "String sender", "from": "p@z.example",
+             "time": "2026-10-01T05:30:00+05:30", "sent": False, "content": "Fine"},
+        ],
+        "info": {"more_records": False},
+    }  # fmt: skip
+    crm = connector(url)
+    expected = {
+        "accounts": ["domain", "id", "id", "id", "id", "name", "name"],
+        "contacts": ["account_id", "id"],
+        "deals": ["account_id", "amount", "close_date", "stage"],
+        "notes": ["subject"],
+        "calls": ["deal_id"],
+        "emails": ["id"],
+    }
+    for _ in range(2):  # a re-run stores nothing twice and rejects the same records
+        for module, page in pages.items():
+            fake.fault(f"/{module}", 200, page)
+            report = pull(db, crm, objects=[module.lower()])
+            assert sorted(r.field for r in report.rejected) == expected[module.lower()], [
+                (r.field, r.error) for r in report.rejected
+            ]
+        fake.fault("/Contacts", 200, pages["Contacts"])
+        fake.fault("/Contacts/31/Emails", 200, emails)
+        report = pull(db, crm, objects=["emails"])
+        assert sorted(r.field for r in report.rejected) == expected["emails"]
+        assert _stored(db, m.Account) == ["4", "8", "9"]
+        assert _stored(db, m.Contact) == ["31"]
+        assert _stored(db, m.Deal) == ["55"]
+        assert _stored(db, m.Message) == ["62", "m2"]
+        assert _stored(db, m.Call) == ["72"]
+    with db.session() as s:
+        assert s.scalars(select(m.Account.name).where(m.Account.external_id == "9")).one() == (
+            "Second copy"
+        )

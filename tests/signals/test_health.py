@@ -94,6 +94,12 @@ def test_the_example_config_in_the_docs_loads() -> None:
             "deals.signals.silence: unknown deal signal",
         ),
         ("[bands\n", "not valid TOML"),
+        ("[trend]\nmin_t = nan\n", "trend.min_t: Input should be a finite number"),
+        ("[trend]\nwindow_days = inf\n", "trend.window_days: Input should be a finite number"),
+        (
+            "[trend]\nwindow_days = 1e300\n",
+            "trend.window_days: Input should be less than or equal to 3650",
+        ),
     ],
 )
 def test_config_errors_name_the_key_and_the_fix(text: str, expected: str) -> None:
