@@ -13,6 +13,12 @@ from crmsense.store.db import Database
 NOW = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)
 
 
+def stored_ids(db: Database, model: Any) -> list[str]:
+    """The external ids of every stored row of ``model``, sorted."""
+    with db.session() as s:
+        return sorted(s.scalars(select(model.external_id)).all())
+
+
 def pk(db: Database, model: Any, source: str, external_id: str) -> int:
     with db.engine.connect() as conn:
         return int(

@@ -31,7 +31,7 @@ from .fakes.salesforce import (
     errors,
     sf_id,
 )
-from .helpers import add_alert, add_analysis
+from .helpers import add_alert, add_analysis, stored_ids
 
 Fake = tuple[FakeSalesforce, str]
 Maker = Callable[..., SalesforceConnector]
@@ -391,11 +391,6 @@ def _page(sobject: str, *records: dict[str, Any]) -> dict[str, Any]:
     return {"totalSize": len(rows), "done": True, "records": rows}
 
 
-def _stored(db: Database, model: Any) -> list[str]:
-    with db.session() as s:
-        return sorted(s.scalars(select(model.external_id)).all())
-
-
 def test_malformed_records_are_rejected_and_the_rest_lands(
     db: Database, salesforce: Fake, connector: Maker
 ) -> None:
@@ -456,10 +451,10 @@ def test_malformed_records_are_rejected_and_the_rest_lands(
                 "tasks": ["contact_id, note"],
             }[sobject]
             assert fields == expected, sobject
-        assert _stored(db, m.Account) == [acc[4], acc[8], acc[9]]
-        assert _stored(db, m.Deal) == [opp[1], opp[5]]
-        assert _stored(db, m.Message) == [sf_id("Case", 2)]
-        assert _stored(db, m.Call) == [sf_id("Task", 2)]
+        assert stored_ids(db, m.Account) == [acc[4], acc[8], acc[9]]
+        assert stored_ids(db, m.Deal) == [opp[1], opp[5]]
+        assert stored_ids(db, m.Message) == [sf_id("Case", 2)]
+        assert stored_ids(db, m.Call) == [sf_id("Task", 2)]
     with db.session() as s:
         assert s.scalars(select(m.Account.name).where(m.Account.external_id == acc[9])).one() == (
             "Second copy"

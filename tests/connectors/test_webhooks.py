@@ -400,13 +400,18 @@ def test_database_outage_spools_and_replays(tmp_path: Path, db: Database) -> Non
         back.receive("delighted", *delighted())
 
 
-def test_router_status_codes_and_error_body(receiver: WebhookReceiver) -> None:
+def _webhook_app(receiver: WebhookReceiver) -> FastAPI:
+    """An app serving only the webhook routes, on the receiver's database and config."""
     app = FastAPI()
     app.state.db = receiver.db
     app.state.webhook_config = receiver.config
     app.state.webhook_after_ingest = None
     app.include_router(router)
-    with TestClient(app) as client:
+    return app
+
+
+def test_router_status_codes_and_error_body(receiver: WebhookReceiver) -> None:
+    with TestClient(_webhook_app(receiver)) as client:
         headers, body = typeform()
         ok = client.post("/api/v1/webhooks/typeform", content=body, headers=headers)
         assert ok.status_code == 200 and ok.json()["status"] == "stored"
@@ -514,12 +519,7 @@ def test_a_spool_that_cannot_be_replayed_does_not_break_later_deliveries(
     receiver: WebhookReceiver,
 ) -> None:
     receiver.config.spool_path.mkdir()  # e.g. a directory where the spool file should be
-    app = FastAPI()
-    app.state.db = receiver.db
-    app.state.webhook_config = receiver.config
-    app.state.webhook_after_ingest = None
-    app.include_router(router)
-    with TestClient(app) as client:
+    with TestClient(_webhook_app(receiver)) as client:
         for event in ("evt-1", "evt-2"):
             headers, body = delighted(event_id=event)
             ok = client.post("/api/v1/webhooks/delighted", content=body, headers=headers)

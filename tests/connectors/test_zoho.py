@@ -21,7 +21,7 @@ from crmsense.store.queries import record_counts
 
 from .conftest import Sleeps
 from .fakes.zoho import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeZoho
-from .helpers import add_alert, add_analysis
+from .helpers import add_alert, add_analysis, stored_ids
 
 Fake = tuple[FakeZoho, str]
 Maker = Callable[..., ZohoConnector]
@@ -228,11 +228,6 @@ def _page(*records: dict[str, Any]) -> dict[str, Any]:
     return {"data": rows, "info": {"per_page": 200, "count": len(rows), "more_records": False}}
 
 
-def _stored(db: Database, model: Any) -> list[str]:
-    with db.session() as s:
-        return sorted(s.scalars(select(model.external_id)).all())
-
-
 def test_malformed_records_are_rejected_and_the_rest_lands(
     db: Database, zoho: Fake, connector: Maker
 ) -> None:
@@ -309,11 +304,11 @@ def test_malformed_records_are_rejected_and_the_rest_lands(
         fake.fault("/Contacts/31/Emails", 200, emails)
         report = pull(db, crm, objects=["emails"])
         assert sorted(r.field for r in report.rejected) == expected["emails"]
-        assert _stored(db, m.Account) == ["4", "8", "9"]
-        assert _stored(db, m.Contact) == ["31"]
-        assert _stored(db, m.Deal) == ["55"]
-        assert _stored(db, m.Message) == ["62", "m2"]
-        assert _stored(db, m.Call) == ["72"]
+        assert stored_ids(db, m.Account) == ["4", "8", "9"]
+        assert stored_ids(db, m.Contact) == ["31"]
+        assert stored_ids(db, m.Deal) == ["55"]
+        assert stored_ids(db, m.Message) == ["62", "m2"]
+        assert stored_ids(db, m.Call) == ["72"]
     with db.session() as s:
         assert s.scalars(select(m.Account.name).where(m.Account.external_id == "9")).one() == (
             "Second copy"
