@@ -14,26 +14,20 @@ sentence and, for short multi-sentence messages, the whole message are read by t
 from __future__ import annotations
 
 import csv
-import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from benchmarks._data import DATASETS, Row, table
 from crmsense.analysis.analyzer import Analyzer
 from crmsense.analysis.evaluate import classification_metrics
 from crmsense.analysis.model.engine import EMOTION_MAP, GOEMOTIONS, ModelEngine
 from crmsense.analysis.types import LABELS, Document
 
-DATASETS = Path(
-    os.environ.get(
-        "CRMSENSE_BENCH_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets"
-    )
-)
 SHORT_MESSAGES = 2000
 LONG_WORDS = 2000
-Row = dict[str, object]
 Scorer = Callable[[Sequence[str]], np.ndarray]
 
 
@@ -256,24 +250,15 @@ def run() -> tuple[Row, list[Row], list[Row]]:
     return speed, accuracy, emotions
 
 
-def _table(rows: Sequence[Row]) -> str:
-    columns = list(dict.fromkeys(k for row in rows for k in row))
-    cells = [[str(row.get(c, "")) for c in columns] for row in rows]
-    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
-    return "\n".join(lines)
-
-
 def main() -> None:
     speed, accuracy, emotions = run()
-    print(_table([speed]))
+    print(table([speed]))
     print()
     target: Row = {"engine": "target", "sst2_acc": 0.90, "tweeteval_recall": 0.70,
                    "airline_acc": 0.83, "goemotions_f1": 0.46}  # fmt: skip
-    print(_table([*accuracy, target]))
+    print(table([*accuracy, target]))
     print("\ncrmsense emotions on GoEmotions dev (F1, present at >= 0.5; gold: mapped labels)")
-    print(_table(emotions))
+    print(table(emotions))
 
 
 if __name__ == "__main__":

@@ -17,18 +17,14 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
+from benchmarks._data import DATASETS, table
 from crmsense.analysis.evaluate import classification_metrics
 from crmsense.analysis.rules.engine import RuleEngine
 from crmsense.analysis.types import LABELS
 
-DATASETS = Path(
-    os.environ.get("CRMSENSE_DATASETS", Path(__file__).resolve().parents[2] / "shared/datasets")
-)
 Classifier = Callable[[Sequence[str]], list[str]]
 
 
@@ -151,18 +147,8 @@ def run() -> list[dict[str, object]]:
     return rows
 
 
-def _table(rows: list[dict[str, object]]) -> str:
-    columns = list(rows[0])
-    widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
-    lines = [" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
-    lines.append("-+-".join("-" * w for w in widths))
-    for r in rows:
-        lines.append(" | ".join(str(r[c]).ljust(w) for c, w in zip(columns, widths, strict=True)))
-    return "\n".join(lines)
-
-
 def main() -> None:
-    print(_table(run()))
+    print(table(run()))
 
 
 if __name__ == "__main__":
