@@ -2,7 +2,8 @@
 
 Engines are loaded by registry name once per process and analyzers (with their
 prediction caches) are kept per configuration, so repeated calls are cheap. HTML input
-is reduced to its visible text first (offsets then refer to that text).
+is reduced to its visible text first, and an e-mail to its new text (offsets then refer to
+that text).
 
 >>> [a.label for a in analyze(["No complaints, the team was great!", ""], engine="rules.v1")]
 ['positive', 'neutral']
@@ -51,11 +52,22 @@ def get_analyzer(
     )
 
 
-def prepare(text: str) -> str:
-    """HTML to visible text; anything else as given."""
+def prepare(text: str, channel: str | None = None) -> str:
+    """HTML to visible text, and an e-mail (``channel="email"``) to only its new text, as
+    ingest stores it (quoted history, forwards and signature removed); else as given.
+
+    >>> prepare("Fixed, thanks!\\n\\nOn Mon, 3 Oct 2026, Sam <s@x.example> wrote:\\n> Broken",
+    ...         "email")
+    'Fixed, thanks!'
+    """
     from crmsense.text.clean import clean_text, looks_like_html
 
-    return clean_text(text) if looks_like_html(text) else text
+    text = clean_text(text) if looks_like_html(text) else text
+    if channel == "email":
+        from crmsense.text.reply import new_text
+
+        text = new_text(text)
+    return text
 
 
 def analyze_documents(
@@ -64,7 +76,7 @@ def analyze_documents(
     min_confidence: float | None = None,
 ) -> list[Analysis]:  # fmt: skip
     """Analyse :class:`Document` objects (subject, channel, segments, topics …); HTML
-    text is reduced to its visible text first.
+    text is reduced to its visible text first, and an e-mail to its new text (:func:`prepare`).
 
     ``engine``, ``competitors`` and ``min_confidence`` default to their ``Settings``;
     ``topics`` are extra aspects given as keywords or phrases.
@@ -77,7 +89,7 @@ def analyze_documents(
         tuple(settings.competitors if competitors is None else competitors),
         tuple(topics), settings.min_confidence if min_confidence is None else min_confidence,
     )  # fmt: skip
-    return analyzer.analyze([replace(d, text=prepare(d.text)) for d in docs])
+    return analyzer.analyze([replace(d, text=prepare(d.text, d.channel)) for d in docs])
 
 
 def analyze(

@@ -94,6 +94,22 @@ def test_ingest_counts_a_repeated_id_once_and_stores_the_later_record(
         assert s.scalars(select(m.Message.text)).all() == ["Fixed now, thanks!"]
 
 
+def test_analyze_reads_only_the_new_text_of_an_email(
+    client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    thread = (
+        "Thanks, that fixed it!\n\nOn Tue, 1 Oct 2026 at 10:00, Support "
+        "<support@vendor.example> wrote:\n> The app keeps crashing, it is terrible."
+    )
+    email = client.post("/api/v1/analyze", json={"text": thread, "channel": "email"},
+                        headers=keys["read"]).json()  # fmt: skip
+    assert [s["text"] for s in email["sentences"]] == ["Thanks, that fixed it!"]
+    assert email["label"] == "positive"
+    chat = client.post("/api/v1/analyze", json={"text": thread, "channel": "chat"},
+                       headers=keys["read"]).json()  # fmt: skip
+    assert any("terrible" in s["text"] for s in chat["sentences"])  # other channels: as given
+
+
 def test_ingest_rejects_non_objects_with_their_own_line(
     client: TestClient, keys: dict[str, dict[str, str]]
 ) -> None:
