@@ -29,13 +29,17 @@ __all__ = [
     "domain_of",
     "if_text",
     "link_parents",
+    "page_rows",
 ]
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol, Self, TypeVar
+
+from crmsense.errors import IntegrationError
 
 #: Prefix of every task and note crmsense writes, so pulls can skip them.
 MARKER = "[crmsense]"
@@ -81,6 +85,36 @@ def as_id(value: Any) -> str:
     ('001A', '7', '', '', '')
     """
     return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+
+
+def page_rows(data: Any, key: str, vendor: str, *, required: bool = False) -> list[dict[str, Any]]:
+    """The records listed under ``key`` of one response page.
+
+    A page without that list is an ``IntegrationError`` (E506) when ``required``, else
+    empty. Entries that are not objects hold nothing to store: they are skipped with a
+    warning that names no content, and the rest of the page lands.
+
+    >>> page_rows({"results": [{"id": "1"}, None, 5]}, "results", "hubspot")
+    [{'id': '1'}]
+    >>> page_rows({}, "data", "zoho")
+    []
+    """
+    rows = data.get(key) if isinstance(data, dict) else None
+    if rows is None and isinstance(data, dict) and not required:
+        return []
+    if not isinstance(rows, list):
+        raise IntegrationError(
+            f"{vendor}: a response page has no {key!r} list (an unexpected answer); run the "
+            "sync again, it resumes at this page, and report it if it persists",
+            code="E506",
+        )
+    kept = [row for row in rows if isinstance(row, dict)]
+    if len(kept) < len(rows):
+        logging.getLogger("crmsense.connectors").warning(
+            "%s: %d entries of a %r page were not objects; skipped", vendor,
+            len(rows) - len(kept), key,
+        )  # fmt: skip
+    return kept
 
 
 T = TypeVar("T")

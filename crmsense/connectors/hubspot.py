@@ -49,6 +49,7 @@ from crmsense.connectors.base import (
     call_notes,
     crm_record,
     link_parents,
+    page_rows,
 )
 from crmsense.connectors.config import HubSpotConfig, load_config
 from crmsense.connectors.http import ApiError, BearerToken, HttpClient, Throttle
@@ -212,7 +213,7 @@ class HubSpotConnector:
             data = self.http.request(
                 "POST", f"/crm/v3/objects/{object_type}/search", json=body
             ).json()
-            results: list[dict[str, Any]] = data.get("results", [])
+            results = page_rows(data, "results", "hubspot")
             newest = max([newest, *(_ms((r.get("properties") or {}).get(modified))
                                     for r in results)])  # fmt: skip
             records = self._map_page(object_type, results)

@@ -55,6 +55,7 @@ from crmsense.connectors.base import (
     domain_of,
     if_text,
     link_parents,
+    page_rows,
 )
 from crmsense.connectors.config import SalesforceConfig, load_config
 from crmsense.connectors.http import ApiError, HttpClient, OAuthRefresh, Throttle
@@ -215,10 +216,10 @@ class SalesforceConnector:
 
     def _all(self, soql: str) -> list[Row]:
         data = self._query(soql)
-        records: list[Row] = data["records"]
+        records = page_rows(data, "records", "salesforce", required=True)
         while not data.get("done", True):
             data = self.http.request("GET", data["nextRecordsUrl"]).json()
-            records += data["records"]
+            records += page_rows(data, "records", "salesforce", required=True)
         return records
 
     def pull(self, object_type: str, cursor: dict[str, Any]) -> Iterator[Page]:
@@ -256,7 +257,7 @@ class SalesforceConnector:
                 "ORDER BY SystemModstamp ASC, Id ASC"
             )
         while True:
-            records: list[Row] = data["records"]
+            records = page_rows(data, "records", "salesforce", required=True)
             stamps = [as_datetime(r.get("SystemModstamp")) for r in records]
             newest = max([s for s in stamps if s], default=as_datetime(since))
             mapped = self._map_page(object_type, records)

@@ -54,6 +54,7 @@ from crmsense.connectors.base import (
     domain_of,
     if_text,
     link_parents,
+    page_rows,
 )
 from crmsense.connectors.config import ZohoConfig, load_config
 from crmsense.connectors.http import ApiError, HttpClient, OAuthRefresh, Throttle
@@ -207,7 +208,7 @@ class ZohoConnector:
         newest = _later(cursor.get("newest"), since)
         while True:
             data = self._list(module, page, token, since)
-            records: list[Row] = data.get("data", [])
+            records = page_rows(data, "data", "zoho")
             info: Row = data.get("info", {})
             for record in records:
                 newest = _later(newest, record.get("Modified_Time"))

@@ -395,8 +395,10 @@ def test_malformed_records_are_rejected_and_the_rest_lands(
         _company("6", renewal_date="99999999999999999"),
         _company("7", name="Bad\x00name"),
         _company("8"),
+        None,  # not objects: nothing to store, skipped with a warning
+        5,
     ]
-    fake.fault("/crm/v3/objects/companies/search", 200, {"total": 8, "results": results})
+    fake.fault("/crm/v3/objects/companies/search", 200, {"total": 10, "results": results})
     report = pull(db, connector(url, renewal_field="renewal_date"), objects=["companies"])
     assert sorted(r.field for r in report.rejected) == ["id", "id", "name"]
     with db.session() as s:

@@ -17,7 +17,7 @@ from crmsense.connectors.http import ApiError, QuotaExceededError
 from crmsense.connectors.salesforce import SalesforceConnector
 from crmsense.connectors.state import load_cursor
 from crmsense.connectors.sync import pull, push
-from crmsense.errors import ConfigError
+from crmsense.errors import ConfigError, IntegrationError
 from crmsense.store import Database
 from crmsense.store import models as m
 from crmsense.store.queries import record_counts
@@ -459,3 +459,11 @@ def test_malformed_records_are_rejected_and_the_rest_lands(
         assert s.scalars(select(m.Account.name).where(m.Account.external_id == acc[9])).one() == (
             "Second copy"
         )
+    since = datetime(2026, 1, 1, tzinfo=UTC)
+    fake.fault("/query", 200, dict(cases, records=[*cases["records"], None, "x"]))
+    report = pull(db, crm, since=since, objects=["cases"])  # non-objects skipped, rest lands
+    assert [r.field for r in report.rejected] == ["ticket_priority"]
+    fake.fault("/query", 200, {"totalSize": 0, "done": True})  # no records list at all
+    with pytest.raises(IntegrationError, match="no 'records' list") as info:
+        pull(db, crm, since=since, objects=["cases"])
+    assert info.value.code == "E506"
