@@ -72,10 +72,9 @@ def _analyzer(name: str | None, competitors: list[str] | None, topics: list[str]
 def _rows(path: Path, columns: list[str]) -> Iterator[dict[str, str]]:
     """Rows of a CSV (any common encoding and delimiter, cells of any size), checking
     ``columns`` exist; a short row's missing cells read as empty."""
-    from crmsense.ingest.csvfile import read_table
+    from crmsense.ingest.csvfile import read_dicts
 
-    table = read_table(path)
-    _, header = table.next_row()
+    header, rows = read_dicts(path)
     missing = [c for c in columns if c not in header]
     if missing:
         fail(
@@ -83,8 +82,7 @@ def _rows(path: Path, columns: list[str]) -> Iterator[dict[str, str]]:
             f"{', '.join(header) or 'none'} (choose with --text-column/--label-column)",
             code=2,
         )
-    for _, cells in table.rows:
-        yield dict(zip(header, [*cells, *[""] * (len(header) - len(cells))], strict=False))
+    yield from rows
 
 
 def _write_jsonl(

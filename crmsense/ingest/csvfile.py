@@ -23,6 +23,7 @@ __all__ = [
     "column_key",
     "fill_defaults",
     "map_columns",
+    "read_dicts",
     "read_table",
     "sniff_delimiter",
 ]
@@ -111,6 +112,27 @@ def read_table(path: Path) -> CsvTable:
         )
     delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text)
     return CsvTable(path, delimiter, _rows(text, delimiter))
+
+
+def read_dicts(path: Path) -> tuple[list[str], Iterator[dict[str, str]]]:
+    """The header of a CSV (:func:`read_table`) and its rows as column → cell, a short
+    row's missing cells read as empty.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text("text;label\\nGreat;positive\\nMeh\\n")
+    >>> header, rows = read_dicts(p)
+    >>> header, list(rows)
+    (['text', 'label'], [{'text': 'Great', 'label': 'positive'}, {'text': 'Meh', 'label': ''}])
+    """
+    table = read_table(path)
+    _, header = table.next_row()
+    width = len(header)
+    rows = (
+        dict(zip(header, [*cells, *[""] * (width - len(cells))], strict=False))
+        for _, cells in table.rows
+    )
+    return header, rows
 
 
 def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:

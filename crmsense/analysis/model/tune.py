@@ -105,32 +105,28 @@ def read_labelled(
     Rows without text are skipped; unknown labels are refused with the counts, and each
     task needs at least ``MIN_ROWS`` labelled texts in 2 classes.
     """
-    from crmsense.ingest.csvfile import read_table
+    from crmsense.ingest.csvfile import read_dicts
 
-    table = read_table(path)
-    _, columns = table.next_row()
+    columns, rows = read_dicts(path)
     wanted = {"polarity": label_column, "kind": kind_column, "intent": intent_column}
-    present = {task: columns.index(column) for task, column in wanted.items()
-               if column in columns}  # fmt: skip
+    present = {task: column for task, column in wanted.items() if column in columns}
     if text_column not in columns or not present:
         raise InputError(
             f"{path} has no column {text_column if text_column not in columns else label_column!r}"
             f" (columns: {', '.join(columns)}); pass --text-column and --label-column (polarity)"
             ", --kind-column or --intent-column"
         )
-    text_at = columns.index(text_column)
     votes: dict[str, dict[str, Counter[int]]] = {}  # text → task → label → rows
     unknown: dict[str, Counter[str]] = {task: Counter() for task in present}
-    rows = 0
-    for _, cells in table.rows:
-        cells += [""] * (len(columns) - len(cells))
-        text = " ".join(cells[text_at].split())
+    read = 0
+    for row in rows:
+        text = " ".join(row[text_column].split())
         if not text:
             continue
-        rows += 1
+        read += 1
         tasks = votes.setdefault(text, {task: Counter() for task in present})
-        for task, at in present.items():
-            value = cells[at].strip()
+        for task, column in present.items():
+            value = row[column].strip()
             label = _label_id(task, value) if value else -1
             if label is None:
                 unknown[task][value] += 1
@@ -138,8 +134,7 @@ def read_labelled(
                 tasks[task][label] += 1
     out: dict[str, NDArray[np.int64]] = {}
     conflicting: dict[str, int] = {}
-    for task in present:
-        column = wanted[task]
+    for task, column in present.items():
         if unknown[task]:
             shown = ", ".join(f"{k!r} ×{n}" for k, n in unknown[task].most_common(5))
             allowed = ("negative/neutral/positive (or -1/0/1)" if task == "polarity"
@@ -158,7 +153,7 @@ def read_labelled(
                 "texts and 2 classes"
             )
         out[task] = ids
-    return Labelled(list(votes), out, rows - len(votes), conflicting)
+    return Labelled(list(votes), out, read - len(votes), conflicting)
 
 
 def _majority(votes: Counter[int]) -> int:
