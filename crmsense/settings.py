@@ -38,8 +38,9 @@ class Settings(BaseSettings):
         description="Calibrated confidence below which an analysis is unscored (too_uncertain).",
     )  # fmt: skip
     batch_size: int = Field(
-        2000, ge=1, description="Records per database transaction during ingest and analysis."
-    )
+        2000, ge=1, le=100_000,
+        description="Records per database transaction during ingest and analysis.",
+    )  # fmt: skip
     competitors: list[str] = Field(
         default_factory=list, description="Competitor names to detect in messages."
     )
@@ -60,7 +61,10 @@ class Settings(BaseSettings):
         None, description="Directory of the llm.v1 on-disk answer cache; none = memory only."
     )
     max_request_bytes: int = Field(
-        10_000_000, ge=1024, description="Largest request body the API accepts (bytes)."
+        10_000_000,
+        ge=1024,
+        le=1 << 30,
+        description="Largest request body the API accepts (bytes).",
     )
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins allowed by CORS; empty (default) = CORS off."

@@ -104,6 +104,37 @@ def test_analyze_usage_errors(tmp_path: Path) -> None:
     assert code == 2 and "binary" in err
 
 
+THREAD = (
+    "Thanks, that fixed it!\n\nOn Tue, 1 Oct 2026 at 10:00, Support <support@vendor.example> "
+    "wrote:\n> The app keeps crashing, it is terrible."
+)
+
+
+def test_channel_email_reads_only_the_new_text(tmp_path: Path) -> None:
+    code, out, _ = run("analyze", THREAD, "--channel", "email", *RULES)
+    assert code == 0
+    email = json.loads(out)
+    assert [s["text"] for s in email["sentences"]] == ["Thanks, that fixed it!"]
+    assert email["label"] == "positive"
+    code, out, _ = run("analyze", THREAD, *RULES)
+    assert any("terrible" in s["text"] for s in json.loads(out)["sentences"])  # as given
+    path = tmp_path / "emails.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["text", "label"], [THREAD, "positive"]])
+    code, out, _ = run("analyze", "--input", str(path), "--channel", "email", *RULES)
+    assert code == 0 and json.loads(out)["sentences"][0]["text"] == "Thanks, that fixed it!"
+    code, out, _ = run("eval", "--input", str(path), "--channel", "email", "--format", "json",
+                       *RULES)  # fmt: skip
+    assert code == 0 and json.loads(out)["metrics"]["accuracy"] == 1.0
+
+
+def test_channel_survey_has_no_reply_intent_and_unknown_channels_are_named() -> None:
+    code, out, _ = run("analyze", "Not interested, thanks.", "--channel", "survey", *RULES)
+    assert code == 0 and json.loads(out)["reply_intent"] is None
+    code, _, err = run("analyze", "Fine.", "--channel", "fax", *RULES)
+    assert code == 2 and "unknown channel 'fax'" in err and "email, ticket" in err
+
+
 def test_analyze_csv_reads_a_megabyte_cell_and_short_rows(tmp_path: Path) -> None:
     # A cell over 128 KiB used to stop the run with the csv module's own traceback.
     path = tmp_path / "big.csv"
@@ -187,15 +218,19 @@ def test_min_confidence_setting_leaves_unsure_readings_unscored(
     assert code == 0 and json.loads(out)["unscored"] == "too_uncertain"
 
 
-def test_a_bad_setting_is_named_without_a_traceback() -> None:
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("MIN_CONFIDENCE", "abc"), ("BATCH_SIZE", str(10**20)), ("MAX_REQUEST_BYTES", str(2**40))],
+)
+def test_a_bad_setting_is_named_without_a_traceback(name: str, value: str) -> None:
     # A real process: the error is raised outside the command, as the console script runs.
-    env = {**os.environ, "CRMSENSE_MIN_CONFIDENCE": "abc"}
+    env = {**os.environ, f"CRMSENSE_{name}": value}
     done = subprocess.run(
         [sys.executable, "-c", "from crmsense.cli import main; main()", "analyze", "Hi", *RULES],
         env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 1 and done.stdout == ""
-    assert "[E404] invalid setting — CRMSENSE_MIN_CONFIDENCE" in done.stderr
+    assert f"[E404] invalid setting — CRMSENSE_{name}" in done.stderr
     assert "Traceback" not in done.stderr
 
 

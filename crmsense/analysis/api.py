@@ -11,7 +11,9 @@ that text).
 
 from __future__ import annotations
 
-__all__ = ["analyze", "analyze_documents", "get_analyzer", "load_engine", "prepare"]
+__all__ = [
+    "analyze", "analyze_documents", "check_channel", "get_analyzer", "load_engine", "prepare",
+]  # fmt: skip
 
 from collections.abc import Sequence
 from dataclasses import replace
@@ -19,8 +21,8 @@ from functools import lru_cache
 
 from crmsense.analysis.analyzer import Analyzer
 from crmsense.analysis.engines import ENGINES, Engine
-from crmsense.analysis.types import Analysis, Document
-from crmsense.errors import ModelError
+from crmsense.analysis.types import CHANNELS, Analysis, Document
+from crmsense.errors import InputError, ModelError
 
 
 @lru_cache(maxsize=8)
@@ -92,16 +94,42 @@ def analyze_documents(
     return analyzer.analyze([replace(d, text=prepare(d.text, d.channel)) for d in docs])
 
 
+def check_channel(channel: str | None) -> str | None:
+    """``channel`` when it is one of :data:`~crmsense.analysis.types.CHANNELS` (or None);
+    otherwise InputError E113 naming the choices.
+
+    >>> check_channel("email"), check_channel(None)
+    ('email', None)
+    >>> try:
+    ...     check_channel("fax")
+    ... except InputError as exc:
+    ...     print(exc.code, str(exc)[:40])
+    E113 [E113] unknown channel 'fax'; use one of
+    """
+    if channel is not None and channel not in CHANNELS:
+        raise InputError(
+            f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}", code="E113"
+        )
+    return channel
+
+
 def analyze(
-    texts: Sequence[str] | str, *, engine: str | None = None,
+    texts: Sequence[str] | str, *, channel: str | None = None, engine: str | None = None,
     competitors: Sequence[str] | None = None, topics: Sequence[str] = (),
     min_confidence: float | None = None,
 ) -> list[Analysis]:  # fmt: skip
     """Analyse ``texts`` (one string or several); one :class:`Analysis` each, in order.
 
-    Options as for :func:`analyze_documents`.
+    ``channel`` (one of :data:`~crmsense.analysis.types.CHANNELS`) applies to every text:
+    ``"email"`` reads only an e-mail's new text, above quoted history and signature.
+    Other options as for :func:`analyze_documents`.
+
+    >>> thread = "Thanks, that fixed it!\\n\\nOn Mon, 3 Oct 2026, Sam wrote:\\n> It keeps crashing"
+    >>> analyze(thread, channel="email", engine="rules.v1")[0].label
+    'positive'
     """
     items = [texts] if isinstance(texts, str) else texts
-    return analyze_documents([Document(text) for text in items], engine=engine,
+    channel = check_channel(channel)
+    return analyze_documents([Document(text, channel=channel) for text in items], engine=engine,
                              competitors=competitors, topics=topics,
                              min_confidence=min_confidence)  # fmt: skip

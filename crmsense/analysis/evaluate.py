@@ -202,9 +202,11 @@ def _prediction(task: str, analysis: Analysis, gold_set: set[str]) -> tuple[str,
 
 
 def evaluate(
-    analyzer: Analyzer, texts: Sequence[str], gold: Sequence[str], *, task: str = "polarity"
-) -> EvalReport:
-    """Analyse ``texts`` with ``analyzer`` and compare with ``gold`` for ``task``."""
+    analyzer: Analyzer, texts: Sequence[str], gold: Sequence[str], *, task: str = "polarity",
+    channel: str | None = None,
+) -> EvalReport:  # fmt: skip
+    """Analyse ``texts`` with ``analyzer`` and compare with ``gold`` for ``task``;
+    ``channel`` is every text's (see :data:`~crmsense.analysis.types.CHANNELS`)."""
     if task not in TASKS:
         raise InputError(f"unknown task {task!r}; use one of {', '.join(TASKS)}", code="E111")
     if len(texts) != len(gold):
@@ -216,7 +218,7 @@ def evaluate(
     analyses: list[Analysis] = []
     for start in range(0, len(texts), _CHUNK):
         chunk = texts[start : start + _CHUNK]
-        analyses += analyzer.analyze([Document(t) for t in chunk])
+        analyses += analyzer.analyze([Document(t, channel=channel) for t in chunk])
     seconds = time.perf_counter() - started
     predicted = [_prediction(task, a, gold_set) for a in analyses]
     metrics = classification_metrics(labels, [p for p, _ in predicted],

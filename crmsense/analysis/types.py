@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "CHANNELS",
     "EMOTIONS",
     "INTENTS",
     "KINDS",
@@ -25,6 +26,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 Label = Literal["negative", "neutral", "positive"]
+Channel = Literal["email", "ticket", "chat", "social", "note", "survey"]
 Kind = Literal["conversational", "transactional", "auto_reply"]
 Intent = Literal[
     "interest", "polite_disengagement", "objection", "out_of_office", "unsubscribe", "referral",
@@ -32,6 +34,9 @@ Intent = Literal[
 ]  # fmt: skip
 
 LABELS: tuple[Label, ...] = ("negative", "neutral", "positive")
+CHANNELS: tuple[Channel, ...] = ("email", "ticket", "chat", "social", "note", "survey")
+"""Where a text came from: an e-mail is read for its new text only, a survey comment
+has no reply intent."""
 KINDS: tuple[Kind, ...] = ("conversational", "transactional", "auto_reply")
 INTENTS: tuple[Intent, ...] = (
     "interest", "polite_disengagement", "objection", "out_of_office", "unsubscribe", "referral",

@@ -39,13 +39,15 @@ __all__ = [
 ]
 
 from datetime import date, datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
-from crmsense.analysis.types import SpeakerSentiment, Trajectory
+from crmsense.analysis.types import Channel, SpeakerSentiment, Trajectory
 
 T = TypeVar("T")
+Topic = Annotated[str, Field(min_length=1, max_length=200)]
+_CHANNEL = "email (read for its new text only), ticket, chat, social, note or survey."
 Band = Literal["green", "yellow", "red"]
 TrendDirection = Literal["improving", "stable", "declining"]
 Policy = Literal["suppress", "standard", "advance"]
@@ -59,14 +61,20 @@ AlertStatus = Literal["queued", "open", "acknowledged", "resolved", "dismissed"]
 class AnalyzeRequest(BaseModel):
     text: str = Field(max_length=2_000_000, description="The text to analyse.")
     subject: str | None = Field(None, max_length=1000)
-    channel: str | None = Field(None, description="email, ticket, chat, social or note")
+    channel: Channel | None = Field(None, description=_CHANNEL)
     engine: str | None = Field(None, description="Engine name; default from settings.")
-    topics: list[str] = Field(default_factory=list, description="Extra topics to score.")
+    topics: list[Topic] = Field(
+        default_factory=list, max_length=50, description="Extra topics (keywords) to score."
+    )
 
 
 class AnalyzeBatchRequest(BaseModel):
     texts: list[str] = Field(min_length=1, max_length=1000)
-    engine: str | None = None
+    channel: Channel | None = Field(None, description=f"{_CHANNEL} Applies to every text.")
+    engine: str | None = Field(None, description="Engine name; default from settings.")
+    topics: list[Topic] = Field(
+        default_factory=list, max_length=50, description="Extra topics to score in every text."
+    )
 
 
 class AlertActionRequest(BaseModel):

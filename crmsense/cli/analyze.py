@@ -44,6 +44,14 @@ CompetitorOption = Annotated[
 TopicOption = Annotated[
     list[str] | None, typer.Option("--topic", help="Extra aspect keyword/phrase; repeat.")
 ]
+ChannelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--channel",
+        help="Where the texts came from: email (read for its new text only, without quoted "
+        "history or signature), ticket, chat, social, note or survey.",
+    ),
+]
 _CHUNK = 1000
 
 
@@ -85,12 +93,23 @@ def _rows(path: Path, columns: list[str]) -> Iterator[dict[str, str]]:
     yield from rows
 
 
+def _channel(name: str | None) -> str | None:
+    """``--channel`` checked, or exit 2 naming the choices."""
+    from crmsense.analysis.api import check_channel
+
+    try:
+        return check_channel(name)
+    except CrmsenseError as exc:
+        fail(f"--channel: {exc}", code=2)
+
+
 def _write_jsonl(
     out: TextIO,
     analyzer: Analyzer,
     rows: Iterator[dict[str, str]],
     text_column: str,
     topic_column: str | None,
+    channel: str | None,
     progress: LazyProgress,
 ) -> int:
     from crmsense.analysis.api import prepare
@@ -101,7 +120,7 @@ def _write_jsonl(
         chunk = [row for _, row in zip(range(_CHUNK), rows, strict=False)]
         if not chunk:
             return done
-        docs = [Document(prepare(row[text_column]),
+        docs = [Document(prepare(row[text_column], channel), channel=channel,
                          topics=(row[topic_column].strip(),) if topic_column
                          and row[topic_column].strip() else ())
                 for row in chunk]  # fmt: skip
@@ -127,6 +146,7 @@ def analyze(
         Path | None, typer.Option("--output", "-o", help="JSON Lines output (default stdout).")
     ] = None,
     engine: EngineOption = None,
+    channel: ChannelOption = None,
     competitor: CompetitorOption = None,
     topic: TopicOption = None,
     quiet: QuietOption = False,
@@ -134,13 +154,14 @@ def analyze(
     """Analyse one text (prints JSON) or every row of a CSV (writes JSON Lines, in order)."""
     if (text is None) == (input_ is None):
         fail("give either a text or --input FILE.csv", code=2)
+    channel = _channel(channel)
     analyzer = _analyzer(engine, competitor, topic or [])
     try:
         if text is not None:
             from crmsense.analysis.api import prepare
             from crmsense.analysis.types import Document
 
-            result = analyzer.analyze([Document(prepare(text))])[0]
+            result = analyzer.analyze([Document(prepare(text, channel), channel=channel)])[0]
             print(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
             return
         assert input_ is not None
@@ -148,11 +169,11 @@ def analyze(
         with LazyProgress("analysing", quiet=quiet) as progress:
             if output is None:
                 count = _write_jsonl(sys.stdout, analyzer, rows, text_column, topic_column,
-                                     progress)  # fmt: skip
+                                     channel, progress)  # fmt: skip
             else:
                 with output.open("w", encoding="utf-8") as out:
                     count = _write_jsonl(out, analyzer, rows, text_column, topic_column,
-                                         progress)  # fmt: skip
+                                         channel, progress)  # fmt: skip
     except CrmsenseError as exc:
         fail(exc, code=2 if exc.code.startswith("E1") else 1)
     if not quiet and output is not None:
@@ -211,6 +232,7 @@ def eval_(
         str, typer.Option("--task", help="polarity, emotion, kind or intent.")
     ] = "polarity",
     engine: EngineOption = None,
+    channel: ChannelOption = None,
     fmt: FormatOption = "table",
     quiet: QuietOption = False,
 ) -> None:
@@ -222,6 +244,7 @@ def eval_(
     if task not in TASKS:
         fail(f"--task {task!r}: use one of {', '.join(TASKS)}", code=2)
     output_format(fmt)
+    channel = _channel(channel)
     analyzer = _analyzer(engine, None, [])
     try:
         texts, gold, skipped = [], [], 0
@@ -229,11 +252,11 @@ def eval_(
             if not row[label_column].strip():
                 skipped += 1
                 continue
-            texts.append(prepare(row[text_column]))
+            texts.append(prepare(row[text_column], channel))
             gold.append(row[label_column])
         if not texts:
             fail(f"{input_}: no labelled rows", code=2)
-        report = evaluate(analyzer, texts, gold, task=task)
+        report = evaluate(analyzer, texts, gold, task=task, channel=channel)
     except CrmsenseError as exc:
         if exc.code == "E110":  # the labels: name the file and column
             fail(f"{input_}: column {label_column!r}: {exc}", code=2)

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -108,6 +109,42 @@ def test_analyze_reads_only_the_new_text_of_an_email(
     chat = client.post("/api/v1/analyze", json={"text": thread, "channel": "chat"},
                        headers=keys["read"]).json()  # fmt: skip
     assert any("terrible" in s["text"] for s in chat["sentences"])  # other channels: as given
+
+
+def test_analyze_batch_applies_channel_and_topics_to_every_text(
+    client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    thread = "Thanks, that fixed it!\n\nOn Tue, 1 Oct 2026, Sam wrote:\n> It keeps crashing."
+    body = {"texts": [thread, "The onboarding was slow."], "channel": "email",
+            "topics": ["onboarding"], "engine": "rules.v1"}  # fmt: skip
+    first, second = client.post("/api/v1/analyze/batch", json=body, headers=keys["read"]).json()
+    assert [s["text"] for s in first["sentences"]] == ["Thanks, that fixed it!"]
+    assert first["label"] == "positive"
+    assert "onboarding" in [a["aspect"] for a in second["aspects"]]
+    plain = client.post("/api/v1/analyze/batch", json={"texts": [thread], "engine": "rules.v1"},
+                        headers=keys["read"]).json()  # fmt: skip
+    assert any("crashing" in s["text"] for s in plain[0]["sentences"])  # no channel: as given
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"texts": ["Fine."], "channel": "fax"},
+        {"text": "Fine.", "channel": "fax"},
+        {"texts": ["Fine."], "topics": [""]},
+        {"text": "Fine.", "topics": ["x" * 201]},
+        {"texts": ["Fine."], "topics": [f"t{n}" for n in range(51)]},
+    ],
+)
+def test_analyze_refuses_an_unknown_channel_or_unusable_topics_by_field(
+    client: TestClient, keys: dict[str, dict[str, str]], body: dict[str, Any]
+) -> None:
+    path = "/api/v1/analyze/batch" if "texts" in body else "/api/v1/analyze"
+    refused = client.post(path, json=body, headers=keys["read"])
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["code"] == "E120"
+    assert {d["field"].split(".")[1] for d in error["details"]} <= {"channel", "topics"}
 
 
 def test_ingest_rejects_non_objects_with_their_own_line(

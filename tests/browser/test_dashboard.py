@@ -202,6 +202,26 @@ def test_analyser_highlights_evidence(page: Any, server: Any, screenshot: Shot) 
     screenshot(page, "analyze")
 
 
+def test_analyser_reads_an_email_for_its_new_text_and_marks_the_words_it_read(
+    page: Any, server: Any
+) -> None:
+    page.get_by_role("link", name="Analyser").click()
+    page.get_by_label("Message text").fill(
+        "<p>Thanks, that <b>fixed</b> it! Great support.</p>\n\n"
+        "On Tue, 1 Oct 2026 at 10:00, Support <support@vendor.example> wrote:\n"
+        "> The app keeps crashing, it is terrible."
+    )
+    page.get_by_label("Channel").select_option("email")
+    page.get_by_role("button", name="Analyse").click()
+    page.wait_for_selector("#analysis:not([hidden])")
+    assert page.locator("#label").inner_text() == "positive"
+    read = page.locator("#highlighted").inner_text()
+    assert read == "Thanks, that fixed it! Great support."  # no tags, no quoted thread
+    marks = page.locator("#highlighted mark.pos").all_inner_texts()
+    assert marks and all(m.strip() and m in read for m in marks)
+    assert {"Great", "Great support"} & set(marks)  # the words, not offsets into the HTML
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_phone_width_has_no_sideways_scrolling(
     name: str, open_page: Callable[..., Any], server: Any, screenshot: Shot

@@ -35,7 +35,10 @@ async def analyze(body: AnalyzeRequest, request: Request, _: ReadKey) -> Analysi
 
 @router.post("/analyze/batch", response_model=list[Analysis])
 async def analyze_batch(body: AnalyzeBatchRequest, request: Request, _: ReadKey) -> list[Analysis]:
-    """Analyse up to 1,000 texts in one call."""
+    """Analyse up to 1,000 texts in one call (channel and topics apply to every text)."""
     from crmsense.analysis.api import analyze
 
-    return await run_in_threadpool(analyze, body.texts, engine=_engine_name(request, body.engine))
+    return await run_in_threadpool(
+        analyze, body.texts, channel=body.channel, topics=body.topics,
+        engine=_engine_name(request, body.engine),
+    )  # fmt: skip

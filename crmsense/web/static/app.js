@@ -8,28 +8,33 @@ function el(tag, attrs, text) {
   return node;
 }
 
-/* Highlight evidence spans (start/end offsets into text) safely, without innerHTML. */
-function highlight(container, text, evidence) {
+/* The analysed text, sentence by sentence, with the evidence spans marked (offsets index
+   the analysed text: HTML reduced to its words, an e-mail to its new text), without innerHTML. */
+function highlight(container, sentences, evidence) {
   container.textContent = "";
   const spans = [...evidence].sort((a, b) => a.start - b.start);
-  let at = 0;
-  for (const span of spans) {
-    if (span.start < at) continue;
-    container.append(document.createTextNode(text.slice(at, span.start)));
-    const mark = el("mark", { class: span.weight < 0 ? "neg" : "pos",
-      title: `weight ${span.weight.toFixed(2)}` }, text.slice(span.start, span.end));
-    container.append(mark);
-    at = span.end;
-  }
-  container.append(document.createTextNode(text.slice(at)));
+  sentences.forEach((sentence, index) => {
+    if (index) container.append(document.createTextNode(" "));
+    const { text, start, end } = sentence;
+    let at = start;
+    for (const span of spans) {
+      if (span.start < at || span.end > end) continue;
+      container.append(document.createTextNode(text.slice(at - start, span.start - start)));
+      container.append(el("mark", { class: span.weight < 0 ? "neg" : "pos",
+        title: `weight ${span.weight.toFixed(2)}` }, text.slice(span.start - start, span.end - start)));
+      at = span.end;
+    }
+    container.append(document.createTextNode(text.slice(at - start)));
+  });
 }
 
 async function analyse(event) {
   event.preventDefault();
   const text = document.getElementById("text").value;
+  const channel = document.getElementById("channel").value || null;
   const response = await fetch("/api/v1/analyze", {
     method: "POST", credentials: "same-origin",
-    headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text }),
+    headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text, channel }),
   });
   const result = await response.json();
   const section = document.getElementById("analysis");
@@ -47,7 +52,7 @@ async function analyse(event) {
   document.getElementById("kind").textContent = result.kind;
   document.getElementById("intent").textContent = result.reply_intent || "—";
   document.getElementById("unscored").textContent = result.unscored ? `Unscored: ${result.unscored}` : "";
-  highlight(document.getElementById("highlighted"), text, result.evidence);
+  highlight(document.getElementById("highlighted"), result.sentences, result.evidence);
   const sentences = document.getElementById("sentences");
   sentences.textContent = "";
   result.sentences.forEach((s) => sentences.append(
