@@ -26,9 +26,11 @@ __all__ = [
     "as_id",
     "call_notes",
     "crm_record",
+    "cursor_stamp",
     "domain_of",
     "if_text",
     "link_parents",
+    "newest_stamp",
     "page_rows",
 ]
 
@@ -46,7 +48,8 @@ MARKER = "[crmsense]"
 
 
 def as_datetime(value: Any) -> datetime | None:
-    """A CRM timestamp (ISO 8601, with ``Z`` or an offset; or epoch ms) as aware UTC.
+    """A CRM timestamp (ISO 8601, with ``Z`` or an offset; epoch ms; or a datetime, naive
+    taken as UTC) as aware UTC.
 
     >>> as_datetime("2026-10-01T14:03:00.000Z").isoformat()
     '2026-10-01T14:03:00+00:00'
@@ -58,6 +61,8 @@ def as_datetime(value: Any) -> datetime | None:
     (True, True)
     >>> as_datetime("9999-12-31T23:00:00-05:00") is None  # past year 9999 in UTC
     True
+    >>> as_datetime(datetime(2026, 10, 1, 14, 3)).isoformat()
+    '2026-10-01T14:03:00+00:00'
     """
     if isinstance(value, str) and value.isascii() and value.isdigit():
         value = int(value)
@@ -66,16 +71,59 @@ def as_datetime(value: Any) -> datetime | None:
             return datetime.fromtimestamp(value / 1000, UTC)
         except (OverflowError, OSError, ValueError):  # beyond the years datetime holds
             return None
-    if not isinstance(value, str) or not value:
+    if isinstance(value, datetime):
+        parsed = value
+    elif not isinstance(value, str) or not value:
         return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
+    else:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
     try:
         return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
     except OverflowError:  # e.g. 9999-12-31T23:00-05:00 is past year 9999 in UTC
         return None
+
+
+def cursor_stamp(value: Any, now: datetime) -> datetime | None:
+    """A record's modification time (:func:`as_datetime`) as a pull's cursor may take it;
+    None when missing, unparseable or later than ``now`` (the pull's start): a CRM clock
+    ahead of ours, or a bogus far-future time, must not move the cursor past records still
+    to be written, or every later pull would miss them.
+
+    >>> now = datetime(2026, 10, 2, tzinfo=UTC)
+    >>> cursor_stamp("2026-10-01T14:03:00.000Z", now).isoformat()
+    '2026-10-01T14:03:00+00:00'
+    >>> [cursor_stamp(value, now) for value in ("2999-01-01T00:00:00Z", None, "soon")]
+    [None, None, None]
+    """
+    when = as_datetime(value)
+    return when if when is not None and when <= now else None
+
+
+def newest_stamp(values: Iterable[Any], now: datetime, what: str) -> datetime | None:
+    """The newest :func:`cursor_stamp` of one page's modification times, or None.
+
+    Times later than ``now`` are left out with one warning naming how many: those records
+    are stored as usual and pulled again by the next sync (ingest is idempotent), but the
+    cursor does not move past the pull's start for them.
+
+    >>> now = datetime(2026, 10, 2, tzinfo=UTC)
+    >>> newest_stamp(["2026-10-01T14:03:00Z", "2999-01-01T00:00:00Z", ""], now, "zoho Notes")
+    datetime.datetime(2026, 10, 1, 14, 3, tzinfo=datetime.timezone.utc)
+    """
+    values = list(values)
+    kept = [when for value in values if (when := cursor_stamp(value, now)) is not None]
+    future = sum(as_datetime(value) is not None for value in values) - len(kept)
+    if future:
+        logging.getLogger("crmsense.connectors").warning(
+            "%s: %d records have a modification time in the future (after this pull started "
+            "at %s); they are stored, but the cursor is held at the pull's start time at the "
+            "latest, so the next sync pulls them again", what, future,
+            now.isoformat(timespec="seconds"),
+        )  # fmt: skip
+    return max(kept, default=None)
 
 
 def as_id(value: Any) -> str:

@@ -49,6 +49,7 @@ from crmsense.connectors.base import (
     call_notes,
     crm_record,
     link_parents,
+    newest_stamp,
     page_rows,
 )
 from crmsense.connectors.config import HubSpotConfig, load_config
@@ -125,7 +126,7 @@ def _rate_limits(status: int, code: str, message: str) -> Throttle | None:
 
 
 def _ms(value: Any) -> int:
-    """A cursor's ``since`` (epoch ms or ISO 8601) as epoch milliseconds."""
+    """A cursor's ``since`` (epoch ms, ISO 8601 or a datetime) as epoch milliseconds."""
     if value in (None, ""):
         return 0
     if isinstance(value, int | float):
@@ -192,9 +193,11 @@ class HubSpotConnector:
 
     def _search(self, object_type: str, cursor: dict[str, Any]) -> Iterator[Page]:
         modified = _modified_property(object_type)
+        now = datetime.now(UTC)  # later modification times do not move the cursor
         since = _ms(cursor.get("since"))
         after: str | None = cursor.get("after")
         newest = int(cursor.get("newest", since))
+        reached = since  # how far the search got, future times included: where to re-anchor
         while True:
             body: dict[str, Any] = {
                 "filterGroups": [
@@ -214,21 +217,22 @@ class HubSpotConnector:
                 "POST", f"/crm/v3/objects/{object_type}/search", json=body
             ).json()
             results = page_rows(data, "results", "hubspot")
-            newest = max([newest, *(_ms((r.get("properties") or {}).get(modified))
-                                    for r in results)])  # fmt: skip
+            stamps = [(r.get("properties") or {}).get(modified) for r in results]
+            newest = max(newest, _ms(newest_stamp(stamps, now, f"hubspot {object_type}")))
+            reached = max([reached, *map(_ms, stamps)])
             records = self._map_page(object_type, results)
             next_after = data.get("paging", {}).get("next", {}).get("after")
             if next_after is None:
                 yield Page(object_type, records, {"since": newest}, data.get("total"), len(results))
                 return
             if int(next_after) + PAGE_SIZE > SEARCH_CAP:
-                if newest == since:
+                if reached == since:
                     raise IntegrationError(
                         f"hubspot: more than {SEARCH_CAP} {object_type} share one modification "
                         "time; the search API cannot page past them",
                         code="E505",
                     )
-                since, after = newest, None  # re-anchor: search cannot page past 10,000
+                since, after = reached, None  # re-anchor: search cannot page past 10,000
             else:
                 after = str(next_after)
             cursor = {"since": since, "after": after, "newest": newest}

@@ -36,6 +36,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
@@ -55,6 +56,7 @@ from crmsense.connectors.base import (
     domain_of,
     if_text,
     link_parents,
+    newest_stamp,
     page_rows,
 )
 from crmsense.connectors.config import SalesforceConfig, load_config
@@ -240,6 +242,7 @@ class SalesforceConnector:
         sobject, fields = _QUERIES[object_type]
         if object_type == "accounts":
             fields = self._account_fields()
+        now = datetime.now(UTC)  # later modification times do not move the cursor
         since = cursor.get("since")
         next_url: str | None = cursor.get("next")
         data: Row | None = None
@@ -258,8 +261,8 @@ class SalesforceConnector:
             )
         while True:
             records = page_rows(data, "records", "salesforce", required=True)
-            stamps = [as_datetime(r.get("SystemModstamp")) for r in records]
-            newest = max([s for s in stamps if s], default=as_datetime(since))
+            stamps = (r.get("SystemModstamp") for r in records)
+            newest = newest_stamp(stamps, now, f"salesforce {object_type}") or as_datetime(since)
             mapped = self._map_page(object_type, records)
             done = data.get("done", True)
             cursor = {"since": newest.isoformat() if newest else since}

@@ -54,6 +54,7 @@ from crmsense.connectors.base import (
     domain_of,
     if_text,
     link_parents,
+    newest_stamp,
     page_rows,
 )
 from crmsense.connectors.config import ZohoConfig, load_config
@@ -128,7 +129,8 @@ def _lookup(value: Any) -> Row:
 
 
 def _later(a: Any, b: Any) -> str | None:
-    """The later of two timestamps (either may be missing), as ISO 8601 UTC."""
+    """The later of two timestamps (either may be missing, a CRM time or a datetime), as
+    ISO 8601 UTC."""
     times = [t for t in (as_datetime(a), as_datetime(b)) if t is not None]
     return max(times).isoformat() if times else None
 
@@ -202,6 +204,7 @@ class ZohoConnector:
 
     def _pages(self, module: str, cursor: dict[str, Any]) -> Iterator[tuple[list[Row], Row, Row]]:
         """``(records, info, cursor after them)`` per page, from ``cursor``."""
+        now = datetime.now(UTC)  # later modification times do not move the cursor
         since = cursor.get("since")
         page = int(cursor.get("page", 1))
         token: str | None = cursor.get("token")
@@ -210,8 +213,8 @@ class ZohoConnector:
             data = self._list(module, page, token, since)
             records = page_rows(data, "data", "zoho")
             info: Row = data.get("info", {})
-            for record in records:
-                newest = _later(newest, record.get("Modified_Time"))
+            stamps = (record.get("Modified_Time") for record in records)
+            newest = _later(newest, newest_stamp(stamps, now, f"zoho {module}"))
             if not info.get("more_records"):
                 yield records, info, {"since": newest}
                 return
@@ -244,23 +247,26 @@ class ZohoConnector:
         the last pull (``If-Modified-Since``) are read. Cursor: ``since`` (newest e-mail
         time), ``full_scan_at``; mid-pass also the contacts' ``page``/``token``.
         """
+        now = datetime.now(UTC)  # later e-mail times do not move the cursor
         since = cursor.get("since")
         after = as_datetime(since)
         resuming = "page" in cursor
         full = bool(cursor.get("full")) if resuming else self._full_scan_due(cursor)
-        started = cursor.get("pass_started") or datetime.now(UTC).isoformat()
+        started = cursor.get("pass_started") or now.isoformat()
         contacts_cursor: Row = {k: cursor[k] for k in ("page", "token") if k in cursor}
         if not full and since:
             contacts_cursor["since"] = since
         newest = _later(cursor.get("newest"), since)
         for contacts, _, following in self._pages("Contacts", contacts_cursor):
             records: list[Row] = []
+            sent: list[Any] = []
             for contact in contacts:
                 if not (contact_id := as_id(contact.get("id"))):
                     continue  # rejected, naming ``id``, when the contacts were pulled
                 for email in self._emails_of(contact_id, after):
-                    newest = _later(newest, email.get("time") or email.get("sent_time"))
+                    sent.append(email.get("time") or email.get("sent_time"))
                     records.append(self._map_email(contact_id, email))
+            newest = _later(newest, newest_stamp(sent, now, "zoho emails"))
             scanned = started if full else cursor.get("full_scan_at")
             nxt: Row = {"since": newest, "full_scan_at": scanned}
             if "page" in following:  # more contacts to go: keep the old ``since`` until the end

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -11,6 +12,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from crmsense.connectors import CONNECTORS
+from crmsense.connectors.base import as_datetime
 from crmsense.connectors.config import HubSpotConfig
 from crmsense.connectors.http import ApiError, QuotaExceededError
 from crmsense.connectors.hubspot import HubSpotConnector
@@ -22,7 +24,7 @@ from crmsense.store.queries import record_counts
 
 from .conftest import Sleeps
 from .fakes.hubspot import TOKEN, FakeHubSpot, rate_limited
-from .helpers import add_alert, add_analysis, set_alert_status
+from .helpers import add_alert, add_analysis, set_alert_status, stored_ids
 
 Fake = tuple[FakeHubSpot, str]
 Maker = Callable[..., HubSpotConnector]
@@ -225,6 +227,46 @@ def test_search_past_10000_results_re_anchors(
     assert record_counts(memory_db)["account"] == 10_150
     anchors = {c.body["filterGroups"][0]["filters"][0]["value"] for c in fake.calls("/search")}
     assert len(anchors) == 2 and report.fetched["companies"] >= 10_150
+
+
+#: A bogus far-future modification time (epoch ms), as a broken integration might write.
+FUTURE_MS = int(datetime(2999, 1, 1, tzinfo=UTC).timestamp() * 1000)
+
+
+def test_a_future_modification_time_does_not_move_the_cursor(
+    memory_db: Database, hubspot: Fake, connector: Maker, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, url = hubspot
+    fake.seed(companies=2, contacts_per=0, emails_per=0)
+    fake.add("companies", "ahead", {"name": "Clock ahead"}, modified=FUTURE_MS)
+    crm = connector(url)
+    started = datetime.now(UTC)
+    caplog.set_level(logging.WARNING, logger="crmsense.connectors")
+    pull(memory_db, crm, objects=["companies"])
+    held = as_datetime(load_cursor(memory_db, "hubspot.v1", "companies")["since"])
+    assert held is not None and held <= started
+    assert "hubspot companies: 1 records have a modification time in the future" in caplog.text
+    fake.add("companies", "new", {"name": "New customer"})  # after the first pull's records
+    pull(memory_db, crm, objects=["companies"])
+    assert stored_ids(memory_db, m.Account) == ["1", "2", "ahead", "new"]
+
+
+def test_re_anchoring_moves_past_future_times_but_the_cursor_holds(
+    memory_db: Database, hubspot: Fake, connector: Maker
+) -> None:
+    fake, url = hubspot
+    fake.add("companies", "a", {"name": "A"})
+    fake.add("companies", "b", {"name": "B"})
+    for n in range(10_100):  # a whole search window of distinct times in the future
+        fake.add("companies", f"f{n}", {"name": f"Ahead {n}"}, modified=FUTURE_MS + 1000 * n)
+    started = datetime.now(UTC)
+    pull(memory_db, connector(url), objects=["companies"])
+    assert record_counts(memory_db)["account"] == 10_102
+    anchors = [c.body["filterGroups"][0]["filters"][0]["value"] for c in fake.calls("/search")]
+    assert len(set(anchors)) == 2 and int(anchors[-1]) > FUTURE_MS  # the search moved on
+    held = load_cursor(memory_db, "hubspot.v1", "companies")
+    assert set(held) == {"since"} and held["since"] == fake.records["companies"]["b"]["modified"]
+    assert held["since"] <= started.timestamp() * 1000
 
 
 def test_429_waits_for_retry_after_then_succeeds(

@@ -12,6 +12,7 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
+from crmsense.connectors.base import as_datetime
 from crmsense.connectors.config import SalesforceConfig, load_config
 from crmsense.connectors.http import ApiError, QuotaExceededError
 from crmsense.connectors.salesforce import SalesforceConnector
@@ -114,6 +115,26 @@ def test_soql_is_incremental_and_ordered(
     assert soql.startswith("SELECT Id, AccountId, ContactId, CaseNumber")
     assert f"WHERE SystemModstamp >= {since[:19]}Z" in soql
     assert soql.endswith("ORDER BY SystemModstamp ASC, Id ASC")
+
+
+def test_a_future_modification_time_does_not_move_the_cursor(
+    memory_db: Database, salesforce: Fake, connector: Maker, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, url = salesforce
+    fake.add("Account", {"Name": "Acme", "Website": "acme.example"})
+    fake.add("Account", {"Name": "Clock ahead"}, modified="2999-01-01T00:00:00.000+0000")
+    fake.add("Account", {"Name": "Globex", "Website": "globex.example"})
+    crm = connector(url)
+    started = datetime.now(UTC)
+    caplog.set_level(logging.WARNING, logger="crmsense.connectors")
+    pull(memory_db, crm, objects=["accounts"])
+    held = as_datetime(load_cursor(memory_db, "salesforce.v1", "accounts")["since"])
+    assert held is not None and held <= started
+    assert "salesforce accounts: 1 records have a modification time in the future" in caplog.text
+    new = fake.add("Account", {"Name": "New customer"})  # after the first pull's records
+    pull(memory_db, crm, objects=["accounts"])
+    assert new in stored_ids(memory_db, m.Account)
+    assert record_counts(memory_db)["account"] == 4
 
 
 @pytest.mark.parametrize("locator_expired", [False, True])

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
+from crmsense.connectors.base import as_datetime
 from crmsense.connectors.config import ZohoConfig
 from crmsense.connectors.http import ApiError
 from crmsense.connectors.state import load_cursor
@@ -139,6 +141,51 @@ def test_incremental_pull_sends_if_modified_since(
     )
     again = pull(memory_db, crm, objects=["notes"])
     assert again.fetched["notes"] == 2 and record_counts(memory_db)["message"] == 3
+
+
+#: A bogus far-future time, as Zoho sends times: in the org's time zone.
+FUTURE = "2999-01-01T05:30:00+05:30"
+
+
+def test_a_future_modification_time_does_not_move_the_cursor(
+    memory_db: Database, zoho: Fake, connector: Maker, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, url = zoho
+    fake.add("Accounts", {"Account_Name": "Zylker"})
+    fake.add("Accounts", {"id": "ahead", "Account_Name": "Clock ahead"}, modified=FUTURE)
+    fake.add("Accounts", {"Account_Name": "Globex"})
+    crm = connector(url)
+    started = datetime.now(UTC)
+    caplog.set_level(logging.WARNING, logger="crmsense.connectors")
+    pull(memory_db, crm, objects=["accounts"])
+    held = as_datetime(load_cursor(memory_db, "zoho.v1", "accounts")["since"])
+    assert held is not None and held <= started
+    assert "zoho Accounts: 1 records have a modification time in the future" in caplog.text
+    new = fake.add("Accounts", {"Account_Name": "New customer"})  # modified after the rest
+    pull(memory_db, crm, objects=["accounts"])
+    assert new in stored_ids(memory_db, m.Account)
+    assert record_counts(memory_db)["account"] == 4
+
+
+def test_a_future_e_mail_time_does_not_move_the_e_mail_cursor(
+    memory_db: Database, zoho: Fake, connector: Maker, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, url = zoho
+    fake.seed(accounts=1, contacts_per=1, emails_per=1)
+    ahead = fake.add_email("101", "Clock ahead", "Sent from a misconfigured client.", time=FUTURE)
+    crm = connector(url)
+    pull(memory_db, crm, objects=["accounts", "contacts"])
+    started = datetime.now(UTC)
+    caplog.set_level(logging.WARNING, logger="crmsense.connectors")
+    pull(memory_db, crm, objects=["emails"])
+    held = as_datetime(load_cursor(memory_db, "zoho.v1", "emails")["since"])
+    assert held is not None and held <= started
+    assert "zoho emails: 1 records have a modification time in the future" in caplog.text
+    new = fake.add_email("101", "Renewal", "We will not renew.")
+    fake.touch("Contacts", "101")
+    pull(memory_db, crm, objects=["emails"])
+    assert {ahead, new} <= set(stored_ids(memory_db, m.Message))
+    assert record_counts(memory_db)["message"] == 3  # seeded, ahead (again) and the new one
 
 
 def test_backfill_resumes_and_switches_to_page_tokens(

@@ -180,13 +180,11 @@ class FakeSalesforce(FakeApi):
                 "IsActive": True,
             }
 
-    def add(self, sobject: str, fields: dict[str, Any]) -> str:
+    def add(self, sobject: str, fields: dict[str, Any], modified: str | None = None) -> str:
+        """Store a record; ``SystemModstamp`` is the fake's clock unless ``modified`` is given."""
         rid = fields.get("Id") or sf_id(sobject, next(self.ids))
-        self.records[sobject][rid] = {
-            **fields,
-            "Id": rid,
-            "SystemModstamp": stamp(next(self.clock)),
-        }
+        now = stamp(next(self.clock))
+        self.records[sobject][rid] = {**fields, "Id": rid, "SystemModstamp": modified or now}
         return rid
 
     def add_team_member(self, account_id: str, role: str | None, email: str) -> str:

@@ -102,18 +102,28 @@ class FakeZoho(FakeApi):
         self.clock = itertools.count(1)
         self.ids = itertools.count(3_000_000)
 
-    def add(self, module: str, fields: dict[str, Any]) -> str:
+    def add(self, module: str, fields: dict[str, Any], modified: str | None = None) -> str:
+        """Store a record; ``Modified_Time`` is the fake's clock unless ``modified`` is given."""
         rid = str(fields.get("id") or next(self.ids))
         now = ztime(next(self.clock))
-        self.records[module][rid] = {"Created_Time": now, **fields, "id": rid, "Modified_Time": now}
+        self.records[module][rid] = {
+            "Created_Time": now,
+            **fields,
+            "id": rid,
+            "Modified_Time": modified or now,
+        }
         return rid
 
     def touch(self, module: str, rid: str) -> None:
         """Edit a record: its ``Modified_Time`` moves on."""
         self.records[module][rid]["Modified_Time"] = ztime(next(self.clock))
 
-    def add_email(self, contact: str, subject: str, content: str, sent: bool = False) -> str:
+    def add_email(
+        self, contact: str, subject: str, content: str, sent: bool = False, time: str | None = None
+    ) -> str:
+        """An e-mail on the contact's Emails list, sent at the fake's clock unless ``time``."""
         message_id = f"msg-{next(self.ids)}"
+        now = ztime(next(self.clock))
         self.emails.setdefault(contact, []).append(
             {
                 "message_id": message_id,
@@ -121,7 +131,7 @@ class FakeZoho(FakeApi):
                 "sent": sent,
                 "from": {"user_name": "x", "email": f"{contact}@customer.example"},
                 "to": [{"user_name": "rep", "email": "rep@vendor.example"}],
-                "time": ztime(next(self.clock)),
+                "time": time or now,
                 "summary": content[:20],
                 "content": content,
             }
