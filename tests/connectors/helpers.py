@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import insert, select, update
 
+from crmsense.connectors.base import as_datetime
+from crmsense.connectors.state import load_cursor
+from crmsense.connectors.sync import pull
 from crmsense.store import models as m
 from crmsense.store.db import Database
 
 NOW = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)
+
+
+def pull_holding_the_cursor(
+    db: Database, crm: Any, objects: list[str], cursor: tuple[str, str], warning: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """Pull ``objects`` and check that the saved ``(connector, object)`` cursor is not later
+    than the pull's start and that the future-time ``warning`` was logged."""
+    started = datetime.now(UTC)
+    caplog.set_level(logging.WARNING, logger="crmsense.connectors")
+    pull(db, crm, objects=objects)
+    held = as_datetime(load_cursor(db, *cursor)["since"])
+    assert held is not None and held <= started
+    assert warning in caplog.text
 
 
 def stored_ids(db: Database, model: Any) -> list[str]:

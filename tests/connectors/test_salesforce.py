@@ -12,7 +12,6 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from crmsense.connectors.base import as_datetime
 from crmsense.connectors.config import SalesforceConfig, load_config
 from crmsense.connectors.http import ApiError, QuotaExceededError
 from crmsense.connectors.salesforce import SalesforceConnector
@@ -32,7 +31,7 @@ from .fakes.salesforce import (
     errors,
     sf_id,
 )
-from .helpers import add_alert, add_analysis, stored_ids
+from .helpers import add_alert, add_analysis, pull_holding_the_cursor, stored_ids
 
 Fake = tuple[FakeSalesforce, str]
 Maker = Callable[..., SalesforceConnector]
@@ -125,12 +124,9 @@ def test_a_future_modification_time_does_not_move_the_cursor(
     fake.add("Account", {"Name": "Clock ahead"}, modified="2999-01-01T00:00:00.000+0000")
     fake.add("Account", {"Name": "Globex", "Website": "globex.example"})
     crm = connector(url)
-    started = datetime.now(UTC)
-    caplog.set_level(logging.WARNING, logger="crmsense.connectors")
-    pull(memory_db, crm, objects=["accounts"])
-    held = as_datetime(load_cursor(memory_db, "salesforce.v1", "accounts")["since"])
-    assert held is not None and held <= started
-    assert "salesforce accounts: 1 records have a modification time in the future" in caplog.text
+    pull_holding_the_cursor(memory_db, crm, ["accounts"], ("salesforce.v1", "accounts"),
+                            "salesforce accounts: 1 records have a modification time in the "
+                            "future", caplog)  # fmt: skip
     new = fake.add("Account", {"Name": "New customer"})  # after the first pull's records
     pull(memory_db, crm, objects=["accounts"])
     assert new in stored_ids(memory_db, m.Account)
