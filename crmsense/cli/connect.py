@@ -19,7 +19,7 @@ from crmsense.cli.app import (
     parse_since,
 )
 from crmsense.cli.progress import LazyProgress
-from crmsense.errors import CrmsenseError
+from crmsense.errors import CrmsenseError, InputError
 
 if TYPE_CHECKING:
     from crmsense.connectors.base import Connector
@@ -107,6 +107,9 @@ def sync(
             pull(database, connector, since=parse_since(since), progress=bars, report=report)
         if do_push:
             push(database, connector, report=report)
+    except InputError as exc:
+        bars.close()
+        fail(exc, code=2)
     except CrmsenseError as exc:
         bars.close()
         fail(f"{exc} (finished pages are saved: run the same command again to resume)")
@@ -116,6 +119,8 @@ def sync(
     if not quiet:
         for message in report.skipped:
             console.print(f"[yellow]skipped:[/] {message}", highlight=False)
+        for message in report.warnings:
+            console.print(f"[yellow]warning:[/] {message}", highlight=False)
         for rejection in report.rejected[:20]:
             console.print(f"[yellow]rejected[/] {rejection}", highlight=False)
         for failure in report.failures[:20]:

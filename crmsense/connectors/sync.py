@@ -23,9 +23,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crmsense.connectors import state
-from crmsense.connectors.base import PENDING_PARENTS, Connector, NoteSpec, Page, TaskSpec
+from crmsense.connectors.base import (
+    PENDING_PARENTS,
+    Connector,
+    NoteSpec,
+    Page,
+    TaskSpec,
+    as_datetime,
+)
 from crmsense.connectors.http import ApiError
 from crmsense.connectors.pushback import PushPlan, push_plan
+from crmsense.errors import InputError
 from crmsense.ingest.pipeline import Rejection, ingest_records
 from crmsense.store.db import Database
 
@@ -44,6 +52,7 @@ class SyncReport:
     pushed: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -59,6 +68,7 @@ class SyncReport:
             "pushed": dict(self.pushed),
             "failures": self.failures,
             "skipped": self.skipped,
+            "warnings": self.warnings,
             "seconds": round(self.seconds, 2),
         }
 
@@ -118,11 +128,27 @@ def pull(
     Pages are stored in batches of about ``batch_records`` records, each followed by its
     cursor. An object the CRM refuses (e.g. a missing scope) is reported and skipped; a
     spent quota or an unreachable CRM raises, after storing every page already fetched.
+    A ``since`` in the future is refused (InputError E140); a saved cursor in the future
+    (left by an older release or a CRM clock far ahead) is reported in ``warnings``, with
+    how to recover, since nothing changed before it can be pulled.
     """
+    now = datetime.now(UTC)
+    if since is not None and (start := as_datetime(since)) is not None and start > now:
+        raise InputError(
+            f"--since {_iso(since)} is in the future; give a date in the past, before the "
+            "last sync that is known to be good",
+            code="E140",
+        )
     report = report or SyncReport(connector.name)
     started = time.perf_counter()
     for object_type in objects or connector.objects:
         cursor = state.load_cursor(db, connector.name, object_type)
+        if since is None and (ahead := as_datetime(cursor.get("since"))) and ahead > now:
+            report.warnings.append(
+                f"{object_type}: the saved cursor ({_iso(ahead)}) is in the future, so records "
+                f"changed before then are not pulled; run `crmsense sync {connector.source} "
+                "--since DATE` with a date before the last good sync, or `--full`"
+            )
         if since is not None:  # restart from ``since``, keeping the children still to link
             waiting = cursor.get(PENDING_PARENTS)
             cursor = {"since": _iso(since), **({PENDING_PARENTS: waiting} if waiting else {})}

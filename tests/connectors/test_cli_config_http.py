@@ -22,6 +22,7 @@ from crmsense.connectors.config import (
     load_config,
 )
 from crmsense.connectors.http import BearerToken, HttpClient
+from crmsense.connectors.state import save_cursor
 from crmsense.errors import ConfigError, IntegrationError
 from crmsense.store import open_database
 from crmsense.store.queries import record_counts
@@ -53,6 +54,41 @@ def test_sync_and_setup_commands(
     assert json.loads(since.stdout.splitlines()[-1])["fetched"]["companies"] == 2
     bad = runner.invoke(app, ["sync", "hubspot", "--pull", "--since", "last week", "--db", db])
     assert bad.exit_code == 2 and "--since 'last week' is not a date" in bad.output
+    ahead = runner.invoke(app, ["sync", "hubspot", "--pull", "--since", "2999-01-01", "--db", db])
+    assert ahead.exit_code == 2 and "[E140] --since 2999-01-01T00:00:00Z is in the future" in (
+        ahead.output
+    )
+    database = open_database(db)
+    assert record_counts(database)["account"] == 2
+    database.dispose()
+
+
+def test_a_saved_cursor_in_the_future_is_reported_with_the_way_out(
+    hubspot: tuple[FakeHubSpot, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As an older release could leave it after a record with a year-2999 modification time.
+    fake, url = hubspot
+    fake.add("companies", "1", {"name": "Acme"})
+    fake.add("companies", "2", {"name": "Globex"})
+    monkeypatch.setenv("CRMSENSE_HUBSPOT_TOKEN", TOKEN)
+    monkeypatch.setenv("CRMSENSE_HUBSPOT_BASE_URL", url)
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", "--db", db]).exit_code == 0
+    database = open_database(db)
+    save_cursor(database, "hubspot.v1", "companies", {"since": 32_503_680_000_000})  # 3000-01-01
+    database.dispose()
+    stuck = runner.invoke(app, ["sync", "hubspot", "--pull", "--db", db])
+    assert stuck.exit_code == 0, stuck.output
+    report = json.loads(stuck.stdout.splitlines()[-1])
+    assert report["fetched"]["companies"] == 0
+    (warning,) = report["warnings"]
+    assert warning.startswith("companies: the saved cursor (3000-01-01T00:00:00Z) is in the future")
+    assert "crmsense sync hubspot --since DATE" in warning and "warning:" in stuck.output
+    recovered = runner.invoke(app, ["sync", "hubspot", "--pull", "--full", "--db", db])
+    assert (
+        recovered.exit_code == 0 and not json.loads(recovered.stdout.splitlines()[-1])["warnings"]
+    )
     database = open_database(db)
     assert record_counts(database)["account"] == 2
     database.dispose()
