@@ -3,6 +3,7 @@ the frozen integer products changes no number."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -105,14 +106,13 @@ def test_fused_integer_products_give_identical_numbers(tmp_path: Path) -> None:
     assert fuse_integer_matmuls(fused, tmp_path / "again.onnx") == 0  # nothing left to fuse
 
 
-def test_fusing_the_shipped_encoder_keeps_its_embeddings(tmp_path: Path) -> None:
-    from crmsense.analysis.model.engine import OnnxEncoder, default_model_dir
+def test_the_shipped_encoder_is_frozen_and_fused(tmp_path: Path) -> None:
+    import onnx
 
-    shipped, fused = default_model_dir(), tmp_path
-    (fused / "tokenizer.json").write_bytes((shipped / "tokenizer.json").read_bytes())
-    assert fuse_integer_matmuls(shipped / "model.onnx", fused / "model.onnx") == 24
-    texts = ["The invoice is attached.", "Support never answered and the sync keeps failing!",
-             "Loving the new dashboard, thanks team " * 20]  # fmt: skip
-    np.testing.assert_array_equal(
-        OnnxEncoder(fused).embed(texts), OnnxEncoder(shipped).embed(texts)
-    )
+    from crmsense.analysis.model.engine import default_model_dir
+
+    shipped = default_model_dir() / "model.onnx"
+    ops = Counter(node.op_type for node in onnx.load(str(shipped)).graph.node)
+    assert ops["MatMulIntegerToFloat"] == 24  # as many as the unfused crm.3 had MatMulInteger
+    assert not {"MatMulInteger", "DynamicQuantizeLinear"} & set(ops)
+    assert fuse_integer_matmuls(shipped, tmp_path / "again.onnx") == 0  # nothing left

@@ -1,9 +1,10 @@
 """The reproducible training pipeline of the shipped ``model.v1`` (``crmsense train``).
 
 1. :func:`load_mix` reads the train-licensed sets only (GoEmotions, SST-2 train,
-   TweetEval-emotion train, crmsense-authored CRM sentences) and holds out a validation
-   split of every source. The benchmark sets (SST-2 dev, TweetEval-sentiment val, GoEmotions
-   dev) and the evaluation-only sets are never read here.
+   TweetEval-emotion train, the training half of TweetEval-sentiment val, crmsense-authored
+   CRM sentences) and holds out a validation split of every source. The benchmark sets
+   (SST-2 dev, the held-out half of TweetEval-sentiment val, GoEmotions dev) and the
+   evaluation-only sets are never read here (complaints dev only chooses a threshold).
 2. :func:`fine_tune` fine-tunes all-MiniLM-L6-v2 (mean pooling) multi-task on CPU: a
    class-balanced 3-class polarity head and a 28-label GoEmotions sigmoid head. It
    checkpoints every few hundred steps and each epoch into ``work_dir``; a rerun resumes.
@@ -72,6 +73,7 @@ COMPLAINTS = Path("complaints-twitter") / "dev.csv"
 AUTHORED = Path(__file__).with_name("crm_authored.tsv")
 GROUP_TO_LABEL = {"negative": 0, "neutral": 1, "positive": 2}
 TWEETEVAL_EMOTION = {"anger": 0, "sadness": 0, "joy": 2, "optimism": 2}
+TWEETEVAL_SENTIMENT = Path("tweeteval-sentiment") / "val.csv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +101,9 @@ class TrainConfig:
     lr: float = 5e-5
     head_lr: float = 2e-3
     emotion_weight: float = 4.0
-    sst2_rows: int = 20000
+    sst2_rows: int = 36000
     authored_repeats: int = 4
+    tweeteval_sentiment_repeats: int = 3
     val_fraction: float = 0.1
     threads: int = 2
     save_every: int = 300
@@ -168,6 +171,24 @@ def _tweeteval_emotion(datasets: Path) -> list[Example]:
     ]
 
 
+def tweeteval_sentiment_split(datasets: Path) -> tuple[list[Example], list[Example]]:
+    """TweetEval-sentiment val (the only 3-class tweets here, licensed for training or
+    evaluation) in two fixed halves: ``(train, held_out)``. A tweet's half is the parity of
+    the first byte of its text's SHA-256, so the split does not depend on row order or on
+    a seed; the benchmark reads only the held-out half.
+
+    >>> train, held_out = tweeteval_sentiment_split(Path("../shared/datasets"))  # doctest: +SKIP
+    >>> len(train), len(held_out)  # doctest: +SKIP
+    (1012, 988)
+    """
+    halves: tuple[list[Example], list[Example]] = ([], [])
+    for r in _csv_rows(datasets / TWEETEVAL_SENTIMENT):
+        text = r["text"].strip()
+        half = hashlib.sha256(text.encode("utf-8")).digest()[0] % 2
+        halves[half].append(Example(text, LABELS.index(r["label"]), None, "tweeteval-sentiment"))
+    return halves
+
+
 def _authored() -> list[Example]:
     return [
         Example(r["text"], LABELS.index(r["label"]), None, "crmsense-authored")
@@ -178,13 +199,16 @@ def _authored() -> list[Example]:
 def load_mix(config: TrainConfig) -> tuple[list[Example], list[Example]]:
     """(train, validation): every source split ``1 - val_fraction`` / ``val_fraction``.
 
-    Authored rows are repeated ``authored_repeats`` times in train (they are few).
+    Authored rows are repeated ``authored_repeats`` times in train (they are few), the
+    training half of TweetEval-sentiment (:func:`tweeteval_sentiment_split`)
+    ``tweeteval_sentiment_repeats`` times (0: not used).
     """
     rng = random.Random(config.seed)
     sources = [
         (_goemotions(config.datasets), 1),
         (_sst2(config.datasets, config.sst2_rows, rng), 1),
         (_tweeteval_emotion(config.datasets), 1),
+        (tweeteval_sentiment_split(config.datasets)[0], config.tweeteval_sentiment_repeats),
         (_authored(), config.authored_repeats),
     ]
     train: list[Example] = []
