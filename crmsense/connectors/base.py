@@ -26,7 +26,6 @@ __all__ = [
     "as_id",
     "call_notes",
     "crm_record",
-    "cursor_stamp",
     "domain_of",
     "if_text",
     "link_parents",
@@ -86,37 +85,24 @@ def as_datetime(value: Any) -> datetime | None:
         return None
 
 
-def cursor_stamp(value: Any, now: datetime) -> datetime | None:
-    """A record's modification time (:func:`as_datetime`) as a pull's cursor may take it;
-    None when missing, unparseable or later than ``now`` (the pull's start): a CRM clock
-    ahead of ours, or a bogus far-future time, must not move the cursor past records still
-    to be written, or every later pull would miss them.
-
-    >>> now = datetime(2026, 10, 2, tzinfo=UTC)
-    >>> cursor_stamp("2026-10-01T14:03:00.000Z", now).isoformat()
-    '2026-10-01T14:03:00+00:00'
-    >>> [cursor_stamp(value, now) for value in ("2999-01-01T00:00:00Z", None, "soon")]
-    [None, None, None]
-    """
-    when = as_datetime(value)
-    return when if when is not None and when <= now else None
-
-
 def newest_stamp(values: Iterable[Any], now: datetime, what: str) -> datetime | None:
-    """The newest :func:`cursor_stamp` of one page's modification times, or None.
-
-    Times later than ``now`` are left out with one warning naming how many: those records
-    are stored as usual and pulled again by the next sync (ingest is idempotent), but the
-    cursor does not move past the pull's start for them.
+    """The newest of one page's modification times (:func:`as_datetime`) that a pull's
+    cursor may take, or None: missing and unparseable times are skipped, and so are times
+    later than ``now`` (the pull's start), with one warning naming how many. A CRM clock
+    ahead of ours, or a bogus far-future time, must not move the cursor past records still
+    to be written, or every later pull would miss them; such records are stored as usual
+    and pulled again by the next sync (ingest is idempotent).
 
     >>> now = datetime(2026, 10, 2, tzinfo=UTC)
-    >>> newest_stamp(["2026-10-01T14:03:00Z", "2999-01-01T00:00:00Z", ""], now, "zoho Notes")
+    >>> newest_stamp(["2026-10-01T14:03:00Z", "2999-01-01T00:00:00Z", "", None, "soon"], now,
+    ...              "zoho Notes")
     datetime.datetime(2026, 10, 1, 14, 3, tzinfo=datetime.timezone.utc)
+    >>> newest_stamp(["2999-01-01T00:00:00Z"], now, "zoho Notes") is None
+    True
     """
-    values = list(values)
-    kept = [when for value in values if (when := cursor_stamp(value, now)) is not None]
-    future = sum(as_datetime(value) is not None for value in values) - len(kept)
-    if future:
+    parsed = [when for when in map(as_datetime, values) if when is not None]
+    kept = [when for when in parsed if when <= now]
+    if future := len(parsed) - len(kept):
         logging.getLogger("crmsense.connectors").warning(
             "%s: %d records have a modification time in the future (after this pull started "
             "at %s); they are stored, but the cursor is held at the pull's start time at the "

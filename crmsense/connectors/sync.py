@@ -143,7 +143,10 @@ def pull(
     started = time.perf_counter()
     for object_type in objects or connector.objects:
         cursor = state.load_cursor(db, connector.name, object_type)
-        if since is None and (ahead := as_datetime(cursor.get("since"))) and ahead > now:
+        # where the pull will end at the latest ("newest" holds it mid-pull, while a
+        # HubSpot search re-anchored past future-dated records may have ``since`` ahead)
+        resting = cursor.get("newest", cursor.get("since"))
+        if since is None and (ahead := as_datetime(resting)) and ahead > now:
             report.warnings.append(
                 f"{object_type}: the saved cursor ({_iso(ahead)}) is in the future, so records "
                 f"changed before then are not pulled; run `crmsense sync {connector.source} "

@@ -91,7 +91,13 @@ def test_a_saved_cursor_in_the_future_is_reported_with_the_way_out(
     )
     database = open_database(db)
     assert record_counts(database)["account"] == 2
+    # Mid-pull, a search re-anchored past future-dated records has ``since`` ahead while
+    # ``newest`` holds where the pull ends: resuming that is no stuck cursor.
+    held = {"since": 32_503_680_000_000, "after": None, "newest": 1_790_000_000_000}
+    save_cursor(database, "hubspot.v1", "companies", held)
     database.dispose()
+    resumed = runner.invoke(app, ["sync", "hubspot", "--pull", "--db", db])
+    assert resumed.exit_code == 0 and not json.loads(resumed.stdout.splitlines()[-1])["warnings"]
 
 
 def test_sync_without_credentials_names_the_variables(
