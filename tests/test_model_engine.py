@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import socket
 from collections.abc import Iterator
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import numpy as np
@@ -115,6 +117,24 @@ def test_emotions_cover_every_crm_emotion(engine: ModelEngine) -> None:
 
 
 @needs_model
+def test_emoji_the_network_cannot_read_are_read_by_the_lexicon(engine: ModelEngine) -> None:
+    """Every emoji is [UNK] to the network: alone, "👍" and "😡😡" were the same reading."""
+    thumbs, angry = engine.predict(["👍", "😡😡"])
+    assert LABELS[int(np.argmax(thumbs.probs))] == "positive"
+    assert LABELS[int(np.argmax(angry.probs))] == "negative"
+    rules = RuleEngine()
+    # "ok 👍": half words, half emoji, so half the network's reading and half the lexicon's
+    network = engine.polarity(engine.embed(["ok 👍"]))[0]
+    lexicon = np.array(rules.predict(["ok 👍"])[0].probs)
+    np.testing.assert_allclose(engine.predict(["ok 👍"])[0].probs, (network + lexicon) / 2)
+    # without emoji the probabilities are the network's alone
+    plain = "The export is still broken."
+    np.testing.assert_allclose(
+        engine.predict([plain])[0].probs, engine.polarity(engine.embed([plain]))[0]
+    )
+
+
+@needs_model
 def test_urgency_and_word_evidence_come_from_the_rule_lexicon(engine: ModelEngine) -> None:
     texts = [
         "URGENT: production is down, please escalate ASAP.",
@@ -190,6 +210,51 @@ def test_deterministic_across_calls_batches_and_instances(engine: ModelEngine) -
     other = [p.probs for p in mixed[len(neighbours) :]][::-1]
     np.testing.assert_allclose(first, alone, atol=1e-6)
     np.testing.assert_allclose(first, other, atol=1e-6)
+
+
+def _mixed_lengths() -> list[str]:
+    """Texts of 3 to ~300 tokens: several batches, and windows of every length."""
+    base = "The renewal call went fine but the invoice is wrong again and nobody answers"
+    return [" ".join([base] * (1 + i % 4) + ["ticket", str(i)] * (i % 7)) for i in range(90)]
+
+
+@needs_model
+def test_concurrent_batches_give_the_same_embeddings_in_order() -> None:
+    texts = _mixed_lengths()
+    one = ModelEngine(default_model_dir(), threads=1).embed(texts)
+    for threads in (2, 3):
+        np.testing.assert_allclose(
+            ModelEngine(default_model_dir(), threads=threads).embed(texts), one, atol=1e-6
+        )
+    alone = ModelEngine(default_model_dir(), threads=2)
+    np.testing.assert_allclose([alone.embed([t])[0] for t in texts[::9]], one[::9], atol=1e-6)
+
+
+def _embed_in_child(connection: Connection, engine: ModelEngine, texts: list[str]) -> None:
+    connection.send(engine.embed(texts))
+
+
+@needs_model
+def test_a_forked_process_gets_its_own_encoder_threads() -> None:
+    """Threads do not survive fork: a child (gunicorn --preload, a prefork worker) that
+    reused the parent's pool would wait forever for them."""
+    engine = ModelEngine(default_model_dir(), threads=2)
+    texts = _mixed_lengths()
+    expected = engine.embed(texts)  # the parent's pool now has live threads
+    fork = multiprocessing.get_context("fork")
+    here, there = fork.Pipe()
+    fresh = [f"{t} (child)" for t in texts]  # not in the inherited cache
+    child = fork.Process(target=_embed_in_child, args=(there, engine, fresh))
+    child.start()
+    try:
+        assert here.poll(120), "the forked child never finished embedding"
+        got = here.recv()
+        child.join(10)
+    finally:
+        child.kill()
+    assert child.exitcode == 0
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, engine.embed(fresh), atol=1e-6)
 
 
 @needs_model

@@ -298,6 +298,24 @@ def test_long_texts_do_not_saturate(engine: RuleEngine) -> None:
     assert 0 < single.score <= repeated.score < 0.9
 
 
+@pytest.mark.parametrize(
+    ("text", "words", "emoji"),
+    [
+        ("ok 👍", 1, 1),
+        ("👍🏽👍🏽 thanks so much!!", 3, 2),  # a skin tone is part of its emoji
+        ("still broken :( 😡", 2, 1),  # an emoticon is neither
+        ("Don't! https://x.example/😡 @ops", 1, 0),  # links and handles are skipped
+        ("", 0, 0),
+    ],
+)
+def test_trace_counts_words_and_emoji(
+    engine: RuleEngine, text: str, words: int, emoji: int
+) -> None:
+    trace = engine.trace(text)
+    assert (trace.words, trace.emoji) == (words, emoji)
+    assert trace.emoji_share == (emoji / (words + emoji) if emoji else 0.0)
+
+
 def test_empty_and_emoji_only_input(engine: RuleEngine) -> None:
     empty = one(engine, "")
     assert empty.score == 0.0 and empty.evidence == []

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from crmsense.analysis.rules.lexicon import (
+    EMOJI,
     NEGATION_FACTOR,
     REPEAT,
     ROLE_BOOST,
@@ -70,6 +71,7 @@ _SHOUT = 1.15  # the whole text in capitals
 _BEFORE_CONTRAST, _AFTER_CONTRAST = 0.5, 1.5
 _SENTENCE_END = frozenset(".!?;…")  # a contrast word before these has nothing to weigh
 _CAPITALS = re.compile(r"[A-Z]{2}")  # worth checking words for ALL-CAPS emphasis
+_SKIN_TONES = ("\U0001f3fb", "\U0001f3ff")  # modifiers of the emoji before them, not emoji
 _EMOTION_INDEX = {name: k for k, name in enumerate(EMOTIONS)}
 _DISAPPOINTMENT = EMOTIONS.index("disappointment")
 _CONFUSION = EMOTIONS.index("confusion")
@@ -83,12 +85,20 @@ class Trace:
     """Everything the engine read in one text, before the mapping to probabilities.
 
     Contribution ``k`` covers ``spans[k]`` and pushed the score by ``weights[k]``;
-    ``emotions`` holds the emotion lexicon sums in EMOTIONS order.
+    ``emotions`` holds the emotion lexicon sums in EMOTIONS order; ``words`` and
+    ``emoji`` count those tokens in the text.
     """
 
     spans: list[tuple[int, int]] = field(default_factory=list)
     weights: list[float] = field(default_factory=list)
     emotions: list[float] = field(default_factory=lambda: [0.0] * len(EMOTIONS))
+    words: int = 0
+    emoji: int = 0
+
+    @property
+    def emoji_share(self) -> float:
+        """The share of the text's words and emoji that are emoji (0 with neither)."""
+        return self.emoji / (self.words + self.emoji) if self.emoji else 0.0
 
     def summary(self) -> tuple[float, float, float]:
         """(positive mass, negative mass, score): the score is the mean contribution,
@@ -114,9 +124,10 @@ class RuleEngine:
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         """One prediction per text: probabilities, score, emotions and evidence."""
-        return [self._prediction(text, self.trace(text)) for text in texts]
+        return [self.reading(text, self.trace(text)) for text in texts]
 
-    def _prediction(self, text: str, trace: Trace) -> Prediction:
+    def reading(self, text: str, trace: Trace) -> Prediction:
+        """The prediction for ``text`` from its :meth:`trace`."""
         pos, neg, score = trace.summary()
         lp, ln = math.log1p(pos), math.log1p(neg)
         logits = [w[0] + w[1] * score + w[2] * lp + w[3] * ln for w in self._lexicon.polarity]
@@ -161,12 +172,13 @@ class RuleEngine:
         shouting = text.isupper()
         capitals = not shouting and _CAPITALS.search(text) is not None
         elongated = REPEAT.search(scan) is not None
-        end = 0
+        end = words = emoji = 0
         for low in TOKEN.findall(scan):
             start = scan.find(low, end)
             end = start + len(low)
             first = low[0]
             if first.isalnum():
+                words += 1
                 if capitals and end - start > 1 and text[start:end].isupper():
                     emphasis[len(lows)] = _EMPHASIS
                 if elongated and low not in entries:
@@ -176,9 +188,11 @@ class RuleEngine:
                         emphasis[len(lows)] = _EMPHASIS
             elif first in "!?.":
                 low = first
+            elif EMOJI.match(first) and not _SKIN_TONES[0] <= first <= _SKIN_TONES[1]:
+                emoji += 1
             lows.append(low)
             spans.append((start, end))
-        trace = Trace()
+        trace = Trace(words=words, emoji=emoji)
         self._score(trace, lows, spans, emphasis, entries)
         if trace.weights:
             exclaim = 1.0 + _EXCLAIM * min(text.count("!"), 4)

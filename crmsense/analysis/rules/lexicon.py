@@ -74,6 +74,8 @@ TOKEN = re.compile(
     rf"|[{_EMOJI}]"  # emoji (a variation selector after it is skipped)
 )
 """Tokens of lower-cased text with ASCII apostrophes, each one a lexicon lookup."""
+EMOJI = re.compile(rf"[{_EMOJI}]")
+"""One emoji (or pictographic symbol) character: a token of its own."""
 SKIP = re.compile(r"https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]*@\w[\w.-]*")
 """URLs, e-mail addresses and @mentions: never sentiment."""
 REPEAT = re.compile(r"([^\W\d_])\1{2,}")
