@@ -187,7 +187,9 @@ class Analyzer:
 
     def _predict(self, texts: Sequence[str]) -> dict[str, Prediction]:
         """Predictions for the distinct ``texts``, from the cache or the engine."""
-        found = {t: self._cache[t] for t in texts if t in self._cache}
+        # one lookup per text: another thread (API requests share an Analyzer) may clear
+        # the cache between a membership test and a read
+        found = {t: p for t in texts if (p := self._cache.get(t)) is not None}
         missing = sorted({t for t in texts if t not in found}, key=len)
         fresh: dict[str, Prediction] = {}
         for start in range(0, len(missing), _PREDICT_CHUNK):
