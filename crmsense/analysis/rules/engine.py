@@ -124,19 +124,26 @@ class RuleEngine:
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         """One prediction per text: probabilities, score, emotions and evidence."""
-        return [self.reading(text, self.trace(text)) for text in texts]
+        return [self._prediction(text, self.trace(text)) for text in texts]
 
-    def reading(self, text: str, trace: Trace) -> Prediction:
-        """The prediction for ``text`` from its :meth:`trace`."""
+    def _prediction(self, text: str, trace: Trace) -> Prediction:
         pos, neg, score = trace.summary()
         lp, ln = math.log1p(pos), math.log1p(neg)
+        return Prediction(probs=self._probs(score, lp, ln), score=score,
+                          emotions=self._emotions(trace, lp, ln),
+                          evidence=self.evidence(text, trace))  # fmt: skip
+
+    def probabilities(self, trace: Trace) -> tuple[float, float, float]:
+        """The (negative, neutral, positive) probabilities of a traced text."""
+        pos, neg, score = trace.summary()
+        return self._probs(score, math.log1p(pos), math.log1p(neg))
+
+    def _probs(self, score: float, lp: float, ln: float) -> tuple[float, float, float]:
         logits = [w[0] + w[1] * score + w[2] * lp + w[3] * ln for w in self._lexicon.polarity]
         top = max(logits)
         exps = [math.exp(x - top) for x in logits]
         total = exps[0] + exps[1] + exps[2]
-        probs = (exps[0] / total, exps[1] / total, exps[2] / total)
-        return Prediction(probs=probs, score=score, emotions=self._emotions(trace, lp, ln),
-                          evidence=self.evidence(text, trace))  # fmt: skip
+        return exps[0] / total, exps[1] / total, exps[2] / total
 
     def emotions(self, trace: Trace, names: Sequence[str] = EMOTIONS) -> dict[str, float]:
         """The probabilities of the emotions ``names`` in a traced text."""
