@@ -91,6 +91,27 @@ def test_kind_engine_votes() -> None:
     assert classify_kind(flagged, 1, 0.0, {"conversational": 0.99}) == "auto_reply"
 
 
+def test_frustration_or_anger_overrules_the_head_but_not_an_auto_reply_flag() -> None:
+    doc = Document("Still waiting. We'll escalate.")
+    assert classify_kind(doc, 2, -0.2, {"auto_reply": 0.7}, upset=0.49) == "auto_reply"
+    assert classify_kind(doc, 2, -0.2, {"auto_reply": 0.7}, upset=0.5) == "conversational"
+    assert classify_kind(doc, 2, -0.2, {"transactional": 0.9}, upset=0.8) == "conversational"
+    flagged = Document("Still waiting. We'll escalate.", auto_reply=True)
+    assert classify_kind(flagged, 2, -0.2, {"auto_reply": 0.7}, upset=0.9) == "auto_reply"
+
+
+def test_an_escalation_threat_is_not_an_auto_reply_for_the_default_engine() -> None:
+    """The kind head alone reads this as an auto-reply (0.72); its frustration keeps it a
+    conversation, so it can still raise an alert."""
+    [analysis] = Analyzer(load_engine("model.v1")).analyze([Document(
+        "This is the third time I've asked. Still waiting for a fix on the SSO bug. "
+        "If this isn't resolved by EOD we'll escalate."
+    )])  # fmt: skip
+    assert analysis.emotions["frustration"] >= 0.5
+    assert analysis.kind == "conversational"
+    assert analysis.reply_intent != "out_of_office"
+
+
 INTENTS = {
     "interest": [
         "Interesting! Could we set up a call next Tuesday to see a demo?",

@@ -245,10 +245,11 @@ class Analyzer:
         if plan.unscored is not None:
             score = 0.0
         kind_votes, intent_votes = _head_votes(plan, preds, scored) if preds else (None, None)
+        upset = max(emotions.get("frustration", 0.0), emotions.get("anger", 0.0))
         kind: Kind = (
             "conversational"
             if plan.is_call
-            else classify_kind(doc, len(plan.sentences), score, kind_votes)
+            else classify_kind(doc, len(plan.sentences), score, kind_votes, upset=upset)
         )
         return Analysis(
             label=label, score=_r(score), confidence=_r(confidence), unscored=plan.unscored,
