@@ -17,7 +17,9 @@ a lot — with a cache kept across calls), and assembles the rest:
   flagged ``sarcastic`` (:mod:`~crmsense.analysis.sarcasm`): every engine's positive
   reading of a sarcastic text is mirrored before anything else uses it, and so is a
   negative reading of a plain negated complaint ("Not bad at all.",
-  :mod:`~crmsense.analysis.negation`).
+  :mod:`~crmsense.analysis.negation`). A customer saying they are leaving for a
+  competitor ("We're evaluating other vendors") is never read as positive or neutral, and
+  one saying they are not is not read as negative (:mod:`~crmsense.analysis.defection`).
 - ``unscored``: ``"empty"`` (nothing to read), ``"not_english"`` (language gate; the engine
   is never asked) or ``"too_uncertain"`` (confidence below ``min_confidence``). An
   unscored analysis is neutral with score 0; its confidence is 0 when the engine never
@@ -51,6 +53,7 @@ from crmsense.analysis.aggregate import aggregate, label_of, strongest, weight, 
 from crmsense.analysis.aspects import AspectFinder, Mention, summarize
 from crmsense.analysis.calls import call_text, customer_side, summarize_call
 from crmsense.analysis.competitors import CompetitorFinder
+from crmsense.analysis.defection import Defection
 from crmsense.analysis.engines import Engine
 from crmsense.analysis.intent import reply_intent
 from crmsense.analysis.kind import classify_kind
@@ -140,6 +143,7 @@ class Analyzer:
         self.whole_chars = whole_chars
         self.aspects = AspectFinder(topics=topics, competitors=competitors)
         self.competitors = CompetitorFinder(competitors)
+        self.defection = Defection(competitors)
         self._cache: dict[str, Prediction] = {}
 
     # -- public ---------------------------------------------------------------------------
@@ -202,7 +206,7 @@ class Analyzer:
                     code="E303",
                 )
             fresh.update(
-                (text, unsarcastic(text, unnegated(text, p)))
+                (text, self.defection.correct(text, unsarcastic(text, unnegated(text, p))))
                 for text, p in zip(chunk, predictions, strict=True)
             )
         if len(self._cache) + len(fresh) > _CACHE_LIMIT:

@@ -1,0 +1,159 @@
+"""Defection: a customer saying they are leaving for a competitor, or that they are not.
+
+"We are considering moving to Zendesk next year" is the sentence a CSM most needs to see,
+and every engine misses it: nothing in it *sounds* negative, so the network reads it as
+positive and the lexicon as neutral. "We are not considering other vendors" has the
+opposite problem: "not" and "vendors" make it read as a complaint. crmsense finds both
+shapes with patterns, sentence by sentence, and the analyzer corrects the reading (see
+:meth:`Defection.correct`):
+
+- **leaving**: moving, switching or migrating to a competitor ("switch to Freshdesk",
+  "go with another vendor"); considering, evaluating, trialling or getting quotes from one
+  ("evaluating alternatives", "a trial of Zendesk"); "looking elsewhere", "shopping
+  around"; or a configured competitor praised against you ("HubSpot is cheaper").
+  Competitors are the names you configure plus generic ones ("another provider", "a
+  competitor", "alternatives"). A leaving sentence is never read as positive or neutral.
+- **staying**: the same statement negated ("not considering other vendors", "no plans to
+  switch to another provider"). A *negative* reading of a one-sentence staying text is
+  mirrored, as :mod:`~crmsense.analysis.negation` does for "no complaints".
+
+Left alone: statements about the past that ended well ("we looked at Zendesk but stayed
+with you", "glad we switched from Zendesk", "we considered moving to Zendesk last year").
+
+>>> finder = Defection(["Zendesk"])
+>>> finder.stance("We are considering moving to Zendesk next year.")
+'leaving'
+>>> finder.stance("We are not considering other vendors at this point.")
+'staying'
+>>> finder.stance("We're moving to the new dashboard next week.") is None
+True
+"""
+
+from __future__ import annotations
+
+__all__ = ["Defection", "Stance"]
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Literal
+
+from crmsense.analysis.sarcasm import SENTENCE_END
+from crmsense.analysis.types import Prediction
+
+Stance = Literal["leaving", "staying"]
+
+_VENDOR = (
+    r"(?:another|a different|a cheaper|other|alternative|different|cheaper|competing) "
+    r"(?:vendors?|providers?|suppliers?|platforms?|solutions?|crms?|partners?|companies|"
+    r"company)"
+    r"|(?:a |the )?competitors?(?!\w)|(?:the )?competition|alternatives"
+)
+"""Generic competitors for weighing ("evaluating other vendors"); leaving may also name a
+tool or system ("switching to another tool"), which weighing may not ("looking at other
+tools for the data warehouse" is often about something else)."""
+_PRODUCT = (
+    r"(?:another|a different|a cheaper|a competing|other|different|cheaper) "
+    r"(?:tools?|systems?|products?|software)"
+)
+_LEAVE = (
+    r"(?:mov(?:e|es|ed|ing)|switch(?:es|ed|ing)?|migrat(?:e|es|ed|ing)|port(?:s|ed|ing)?|"
+    r"transition(?:s|ed|ing)?|chang(?:e|es|ed|ing)|go(?:es|ing)?|went) (?:over |across )?to"
+    r"|go(?:es|ing)? with|went with|sign(?:s|ed|ing)? (?:up )?with|replac(?:e|es|ed|ing) "
+    r"(?:you|your \w+|it|this)? ?with"
+)
+_WEIGH = (
+    r"(?:consider(?:s|ing)?|evaluat(?:e|es|ing)|look(?:s|ing)? (?:at|into)|explor(?:e|es|ing)|"
+    r"assess(?:es|ing)?|trial(?:s|l?ing)?|(?:a|the) trial (?:of|with)|pilot(?:s|ing)?|"
+    r"(?:a|the) pilot (?:of|with)|test(?:s|ing)?|talk(?:s|ing)? to|speak(?:s|ing)? (?:to|with)|"
+    r"meet(?:s|ing)? with|get(?:s|ting)? (?:a )?quotes? from|quotes? from|"
+    r"benchmark(?:s|ing)? (?:you )?against|comparing (?:you |your \w+ )?"
+    r"(?:with|to|against))"
+)
+_ELSEWHERE = (
+    r"\b(?:look(?:s|ing)?|shop(?:s|ping)?) elsewhere\b"
+    r"|\b(?:we|i)\b[^.!?]{0,20}\bgo(?:ing)? elsewhere\b"  # not "the bag must go elsewhere"
+    r"|\b(?:take|taking|move|moving) (?:our|my) (?:business|account|spend|money) elsewhere\b"
+    r"|\bshop(?:s|ping)? around\b"
+)
+_BETTER = (
+    r"(?:cheaper|less expensive|better|faster|easier|nicer|simpler|more (?:affordable|"
+    r"reliable|intuitive|responsive|flexible)|lower (?:price|cost)s?|a (?:much )?better "
+    r"(?:deal|price|offer)|discount)"
+)
+_NEGATED = re.compile(  # the negation governs the verb: only auxiliaries in between
+    r"(?:\bnot|n(?:'|’)t|\bnever|\bno (?:plans?|intention|interest|reason|desire)"
+    r"(?: (?:to|of|in))?)\W+(?:(?:be|been|currently|actively|seriously|really|even|going|"
+    r"planning|looking|to|at|this|that|point|the|moment|any|time|soon)\W+){0,4}$"
+)
+_PAST = re.compile(
+    r"\b(?:considered|thought about|almost|nearly|used to|were going to|had planned to|"
+    r"was going to)\W+(?:\w+\W+){0,3}$"
+)
+_STAYED = re.compile(
+    r"\b(?:stay(?:ed|ing)? with you|decided to stay|decided against|(?:came|coming|come) "
+    r"back|glad (?:we|i)|happy (?:we|i)|no regrets|stick(?:ing)? with you)\b"
+)
+_HINTS = (
+    "mov", "switch", "migrat", "port", "transition", "chang", "go", "went", "sign", "replac",
+    "consider", "evaluat", "look", "explor", "assess", "trial", "pilot", "test", "talk",
+    "speak", "meet", "quote", "benchmark", "compar", "elsewhere", "shop",
+)  # fmt: skip
+
+
+class Defection:
+    """Compiled once per analyzer with its configured competitor names."""
+
+    def __init__(self, competitors: Iterable[str] = ()) -> None:
+        names = sorted({n.strip().lower() for n in competitors if n.strip()}, key=len,
+                       reverse=True)  # fmt: skip
+        named = "|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names)
+        target = f"(?:{named}|{_VENDOR})" if named else f"(?:{_VENDOR})"
+        alternatives = [
+            rf"\b(?:{_LEAVE})\s+(?:the |a |an )?(?:{target}|{_PRODUCT})",
+            rf"\b{_WEIGH}\b[^.!?]{{0,30}}?{target}",
+            _ELSEWHERE,
+        ]
+        if named:  # a competitor praised against you: "HubSpot is cheaper"
+            alternatives.append(rf"(?:{named})(?:(?!\byou(?:r|rs)?\b)[^.!?]){{0,40}}?{_BETTER}")
+        self._pattern = re.compile("|".join(f"(?:{a})" for a in alternatives))
+        self._hints = (*_HINTS, *names)
+
+    def _sentence(self, lowered: str) -> Stance | None:
+        if not any(hint in lowered for hint in self._hints):
+            return None
+        stance: Stance | None = None
+        for match in self._pattern.finditer(lowered):
+            before = lowered[: match.start()]
+            if _NEGATED.search(before):
+                stance = stance or "staying"
+            elif not _PAST.search(before) and not _STAYED.search(lowered):
+                return "leaving"
+        return stance
+
+    def stance(self, text: str) -> Stance | None:
+        """``"leaving"`` when any sentence of ``text`` says the customer is leaving or
+        weighing a competitor; ``"staying"`` when ``text`` is one sentence that says they
+        are not; else None."""
+        sentences = SENTENCE_END.split(text.lower())
+        stances = [self._sentence(s) for s in sentences]
+        if "leaving" in stances:
+            return "leaving"
+        return "staying" if len(sentences) == 1 and stances[0] == "staying" else None
+
+    def correct(self, text: str, prediction: Prediction) -> Prediction:
+        """``prediction`` of ``text`` with its stance applied: a leaving text read as
+        positive is mirrored and one read as neutral gets the neutral probability as
+        negative (and vice versa; its spans, which pushed the wrong way, are dropped); a
+        staying text read as negative is mirrored. Anything else is returned as is."""
+        negative, neutral, positive = prediction.probs
+        stance = self.stance(text)
+        if stance == "leaving":
+            if positive >= max(negative, neutral):
+                return prediction.mirrored()
+            if neutral > negative:
+                return replace(prediction, probs=(neutral, negative, positive),
+                               score=positive - neutral, evidence=[])  # fmt: skip
+        elif stance == "staying" and negative > positive:
+            return prediction.mirrored()
+        return prediction

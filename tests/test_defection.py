@@ -1,0 +1,125 @@
+"""Defection: leaving for a competitor is never read as positive or neutral."""
+
+from __future__ import annotations
+
+import pytest
+
+from crmsense.analysis.analyzer import Analyzer
+from crmsense.analysis.api import load_engine
+from crmsense.analysis.defection import Defection
+from crmsense.analysis.types import Document, Prediction
+
+COMPETITORS = ["Zendesk", "Freshdesk", "HubSpot"]
+
+LEAVING = [
+    "We are considering moving to Zendesk next year.",
+    "We've decided to switch to Freshdesk when our contract ends.",
+    "We're evaluating other vendors for the renewal.",
+    "Our team has started a trial of Zendesk.",
+    "Zendesk offered us a much better deal.",
+    "HubSpot is cheaper, and honestly their UI is nicer.",
+    "We'll probably look elsewhere next year.",
+    "Leadership wants us to look at alternatives before we renew.",
+    "We're getting quotes from other providers.",
+    "If this isn't fixed we will go with a competitor.",
+    "Unless pricing improves, we're moving to Freshdesk.",
+    "We are switching to another tool in January.",
+    "We are comparing you with Zendesk and Freshdesk.",
+]
+STAYING = [
+    "We are not considering other vendors at this point.",
+    "We have no plans to switch to another provider.",
+    "We won't be moving to a competitor.",
+    "We are not at this point looking at alternatives.",
+]
+NEITHER = [
+    "We're moving to the new dashboard next week, excited!",
+    "Glad we switched to you from Zendesk.",
+    "We looked at Zendesk but stayed with you, no regrets.",
+    "We considered moving to Zendesk last year.",
+    "Can we switch to annual billing?",
+    "We're testing the new API integration this week.",
+    "We're considering alternative approaches to the import.",
+    "Zendesk was worse than you in every way.",
+    "Your tool is better than Zendesk.",
+    "Please change to the other plan.",
+    "We are moving to another office next month.",
+    "The team is looking at other tools for the data warehouse.",
+    "Does your API compare to Zendesk's for rate limits?",
+    "I need to know whether my bag can make it or if it will need to go elsewhere.",
+]
+
+
+@pytest.fixture(scope="module")
+def finder() -> Defection:
+    return Defection(COMPETITORS)
+
+
+@pytest.mark.parametrize("text", LEAVING)
+def test_leaving(finder: Defection, text: str) -> None:
+    assert finder.stance(text) == "leaving"
+
+
+@pytest.mark.parametrize("text", STAYING)
+def test_staying(finder: Defection, text: str) -> None:
+    assert finder.stance(text) == "staying"
+
+
+@pytest.mark.parametrize("text", NEITHER)
+def test_neither(finder: Defection, text: str) -> None:
+    assert finder.stance(text) is None
+
+
+def test_praise_of_a_competitor_needs_its_name_configured() -> None:
+    assert Defection().stance("HubSpot is cheaper.") is None
+    assert Defection(["hubspot"]).stance("HubSpot is cheaper.") == "leaving"
+
+
+def test_a_leaving_sentence_anywhere_makes_the_text_leaving_but_staying_needs_one_sentence(
+    finder: Defection,
+) -> None:
+    assert finder.stance("Thanks for the call. We're moving to Freshdesk in May.") == "leaving"
+    assert finder.stance("We are not considering other vendors. The API is broken.") is None
+
+
+def test_correct_turns_positive_and_neutral_readings_of_leaving_negative(
+    finder: Defection,
+) -> None:
+    text = LEAVING[0]
+    positive = Prediction(probs=(0.1, 0.2, 0.7), score=0.6)
+    assert finder.correct(text, positive).probs == (0.7, 0.2, 0.1)
+    neutral = Prediction(probs=(0.2, 0.7, 0.1), score=-0.1)
+    corrected = finder.correct(text, neutral)
+    assert corrected.probs == (0.7, 0.2, 0.1)
+    assert corrected.score == pytest.approx(-0.6)
+    negative = Prediction(probs=(0.8, 0.1, 0.1), score=-0.7)
+    assert finder.correct(text, negative) is negative
+    unrelated = NEITHER[0]
+    assert finder.correct(unrelated, positive) is positive
+
+
+def test_correct_mirrors_a_negative_reading_of_staying(finder: Defection) -> None:
+    negative = Prediction(probs=(0.7, 0.2, 0.1), score=-0.6)
+    assert finder.correct(STAYING[0], negative).probs == (0.1, 0.2, 0.7)
+    positive = Prediction(probs=(0.1, 0.2, 0.7), score=0.6)
+    assert finder.correct(STAYING[0], positive) is positive
+
+
+@pytest.mark.parametrize("engine", ["model.v1", "rules.v1"])
+def test_the_analyzer_reads_leaving_as_negative_with_every_engine(engine: str) -> None:
+    """Before the correction model.v1 read the first as positive (+0.61) and the second as
+    neutral; rules.v1 read the third as neutral."""
+    analyzer = Analyzer(load_engine(engine), competitors=COMPETITORS, min_confidence=0.0)
+    texts = [LEAVING[0], LEAVING[1], LEAVING[3],
+             "Thanks for all the help this year. We are moving to Freshdesk in May."]  # fmt: skip
+    for analysis in analyzer.analyze([Document(t) for t in texts]):
+        assert analysis.label == "negative", analysis.sentences[0].text
+        competitor = [a for a in analysis.aspects if a.aspect == "competitor"]
+        assert competitor and competitor[0].label == "negative"
+
+
+def test_the_analyzer_does_not_read_staying_as_negative() -> None:
+    """model.v1 read this as negative (-0.62) before the correction."""
+    [analysis] = Analyzer(load_engine("model.v1")).analyze([Document(STAYING[0])])
+    assert analysis.label != "negative"
+    assert analysis.score > 0
