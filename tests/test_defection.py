@@ -123,3 +123,26 @@ def test_the_analyzer_does_not_read_staying_as_negative() -> None:
     [analysis] = Analyzer(load_engine("model.v1")).analyze([Document(STAYING[0])])
     assert analysis.label != "negative"
     assert analysis.score > 0
+
+
+def test_a_reply_weighing_a_competitor_is_an_objection() -> None:
+    analyzer = Analyzer(load_engine("rules.v1"))
+    texts = ["We are evaluating other vendors right now.",
+             "Thanks, but we're getting quotes from other providers first.",
+             "Please remove me from your list, we are moving to another provider."]  # fmt: skip
+    intents = [a.reply_intent for a in analyzer.analyze([Document(t) for t in texts])]
+    assert intents == ["objection", "objection", "unsubscribe"]
+
+
+def test_a_customer_weighing_a_competitor_on_a_call_raises_an_objection() -> None:
+    segments = (
+        ("Dana", "customer", "The sync keeps failing and my team is frustrated."),
+        ("Sam", "rep", "I'm sorry. Our engineers found the root cause yesterday."),
+        ("Dana", "customer", "We were starting to look at other vendors, to be frank."),
+        ("Sam", "rep", "The fix ships Thursday and I'll monitor your account myself."),
+        ("Dana", "customer", "That's reassuring. Thanks Sam, this was really helpful."),
+    )
+    [analysis] = Analyzer(load_engine("model.v1")).analyze([Document("", segments=segments)])
+    assert analysis.call is not None
+    assert analysis.call.trajectory.objection_raised
+    assert analysis.call.trajectory.objection_resolved

@@ -55,7 +55,7 @@ from crmsense.analysis.calls import call_text, customer_side, summarize_call
 from crmsense.analysis.competitors import CompetitorFinder
 from crmsense.analysis.defection import Defection
 from crmsense.analysis.engines import Engine
-from crmsense.analysis.intent import reply_intent
+from crmsense.analysis.intent import has_objection, reply_intent
 from crmsense.analysis.kind import classify_kind
 from crmsense.analysis.language import Language, detect_language
 from crmsense.analysis.negation import unnegated
@@ -234,7 +234,7 @@ class Analyzer:
         if preds:
             if plan.is_call:
                 readings = self._segment_readings(plan, preds)
-                call = summarize_call(doc.segments, readings)
+                call = summarize_call(doc.segments, readings, objection=self._objection)
                 sentences = self._segment_entries(plan, readings)
             else:
                 sentences = [self._entry(s, p) for s, p in zip(plan.sentences, preds, strict=True)]
@@ -321,11 +321,17 @@ class Analyzer:
                 out.append(self._entry(Sentence(lo, hi, text), reading, speaker, role))
         return out
 
+    def _objection(self, text: str) -> bool:
+        """Objection language in a call segment, a competitor threat included."""
+        return has_objection(text) or self.defection.stance(text) == "leaving"
+
     def _intent(self, plan: _Plan, votes: dict[str, float] | None, kind: Kind) -> Intent | None:
         doc = plan.doc
         if plan.is_call or doc.direction == "outbound" or doc.channel == "survey":
             return None
-        return reply_intent(plan.text[:3000], votes, auto_reply=kind == "auto_reply")
+        head = plan.text[:3000]
+        leaving = self.defection.stance(head) == "leaving"
+        return reply_intent(head, votes, auto_reply=kind == "auto_reply", leaving=leaving)
 
 
 def _head_votes(

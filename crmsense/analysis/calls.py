@@ -9,8 +9,10 @@ is marked customer, every segment that is not the rep's.
 - Trajectory: the customer side's opening third against its closing third (at least one
   segment each); ``change = closing - opening``.
 - ``objection_raised``: objection language (price, timing, competitor, authority …) in
-  any customer-side segment. ``objection_resolved`` (None when none was raised): the
-  closing third reads neutral or positive and raises no objection itself.
+  any customer-side segment: :func:`~crmsense.analysis.intent.has_objection`, or the
+  caller's ``objection`` (the Analyzer's adds a customer weighing a competitor,
+  :mod:`~crmsense.analysis.defection`). ``objection_resolved`` (None when none was
+  raised): the closing third reads neutral or positive and raises no objection itself.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 __all__ = ["call_text", "customer_side", "summarize_call"]
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from crmsense.analysis.aggregate import aggregate, label_of, word_count
 from crmsense.analysis.intent import has_objection
@@ -71,7 +73,10 @@ def _sentiment(
     )
 
 
-def _trajectory(segments: Sequence[Segment], readings: Sequence[Prediction | None]) -> Trajectory:
+def _trajectory(
+    segments: Sequence[Segment], readings: Sequence[Prediction | None],
+    objection: Callable[[str], bool],
+) -> Trajectory:  # fmt: skip
     scored = {i: (word_count(segments[i][2]), r) for i in customer_side(segments)
               if (r := readings[i]) is not None}  # fmt: skip
     side = list(scored)
@@ -83,8 +88,8 @@ def _trajectory(segments: Sequence[Segment], readings: Sequence[Prediction | Non
     opening, closing = side[:third], side[-third:]
     start = aggregate([scored[i] for i in opening])
     end = aggregate([scored[i] for i in closing])
-    raised = any(has_objection(segments[i][2]) for i in side)
-    calm = not any(has_objection(segments[i][2]) for i in closing)
+    raised = any(objection(segments[i][2]) for i in side)
+    calm = not any(objection(segments[i][2]) for i in closing)
     resolved = label_of(end.probs) != "negative" and calm if raised else None
     return Trajectory(
         opening=round(start.score, 4),
@@ -96,8 +101,9 @@ def _trajectory(segments: Sequence[Segment], readings: Sequence[Prediction | Non
 
 
 def summarize_call(
-    segments: Sequence[Segment], readings: Sequence[Prediction | None]
-) -> CallSummary:
+    segments: Sequence[Segment], readings: Sequence[Prediction | None],
+    objection: Callable[[str], bool] = has_objection,
+) -> CallSummary:  # fmt: skip
     """Per-speaker, per-role and trajectory figures; ``readings[i]`` is segment i's
     combined prediction, or None for a segment with nothing to score."""
     speakers: dict[str, list[int]] = {}
@@ -114,5 +120,7 @@ def summarize_call(
         if (s := _sentiment(role, role, idx, segments, readings)) is not None
     }  # fmt: skip
     return CallSummary(
-        speakers=by_speaker, roles=by_role, trajectory=_trajectory(segments, readings)
+        speakers=by_speaker,
+        roles=by_role,
+        trajectory=_trajectory(segments, readings, objection),
     )

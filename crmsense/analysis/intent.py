@@ -8,7 +8,10 @@ interest). Combination with an engine that reports intent probabilities:
 
 1. automatic replies are ``out_of_office``;
 2. otherwise the first matching rule wins (the patterns are precise: on held-out replies
-   nearly every match is right, but they miss wording they do not know);
+   nearly every match is right, but they miss wording they do not know); a reply that
+   says it is leaving for or weighing a competitor (``leaving``, found by
+   :mod:`~crmsense.analysis.defection`: "we're evaluating other vendors") is an
+   objection unless it unsubscribes or refers;
 3. otherwise the engine's best guess when it reaches 0.4, else ``other``.
 
 >>> reply_intent("Please remove me from your mailing list.")
@@ -119,12 +122,22 @@ def _rule(lowered: str) -> Intent | None:
 
 
 def reply_intent(
-    text: str, engine: dict[str, float] | None = None, *, auto_reply: bool = False
-) -> Intent:
-    """The reply intent of ``text``, combining rules with an engine's probabilities."""
+    text: str, engine: dict[str, float] | None = None, *, auto_reply: bool = False,
+    leaving: bool = False,
+) -> Intent:  # fmt: skip
+    """The reply intent of ``text``, combining rules with an engine's probabilities.
+
+    >>> reply_intent("Thanks, but we're getting quotes from other providers first.")
+    'other'
+    >>> reply_intent("Thanks, but we're getting quotes from other providers first.",
+    ...              leaving=True)
+    'objection'
+    """
     if auto_reply:
         return "out_of_office"
     rule = _rule(text.lower())
+    if leaving and rule not in ("unsubscribe", "referral"):
+        return "objection"
     if rule is not None:
         return rule
     votes = engine or {}
