@@ -7,7 +7,7 @@ import pytest
 from crmsense.analysis.analyzer import Analyzer
 from crmsense.analysis.api import load_engine
 from crmsense.analysis.defection import Defection
-from crmsense.analysis.types import Document, Prediction
+from crmsense.analysis.types import Document, Evidence, Prediction
 
 COMPETITORS = ["Zendesk", "Freshdesk", "HubSpot"]
 
@@ -86,8 +86,11 @@ def test_correct_turns_positive_and_neutral_readings_of_leaving_negative(
     finder: Defection,
 ) -> None:
     text = LEAVING[0]
-    positive = Prediction(probs=(0.1, 0.2, 0.7), score=0.6)
-    assert finder.correct(text, positive).probs == (0.7, 0.2, 0.1)
+    positive = Prediction(probs=(0.1, 0.2, 0.7), score=0.6, evidence=[Evidence(0, 2, "We", 0.6)])
+    mirrored = finder.correct(text, positive)
+    assert mirrored.probs == (0.7, 0.2, 0.1)
+    assert mirrored.score == pytest.approx(-0.6)
+    assert mirrored.evidence == []  # the sentence itself is the evidence
     neutral = Prediction(probs=(0.2, 0.7, 0.1), score=-0.1)
     corrected = finder.correct(text, neutral)
     assert corrected.probs == (0.7, 0.2, 0.1)

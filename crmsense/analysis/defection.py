@@ -142,15 +142,16 @@ class Defection:
         return "staying" if len(sentences) == 1 and stances[0] == "staying" else None
 
     def correct(self, text: str, prediction: Prediction) -> Prediction:
-        """``prediction`` of ``text`` with its stance applied: a leaving text read as
-        positive is mirrored and one read as neutral gets the neutral probability as
-        negative (and vice versa; its spans, which pushed the wrong way, are dropped); a
-        staying text read as negative is mirrored. Anything else is returned as is."""
+        """``prediction`` of ``text`` with its stance applied. A leaving text read as
+        positive is mirrored; one read as neutral swaps its neutral and negative
+        probabilities. Either way its word spans, which pushed the other way, are dropped,
+        so the sentence itself is the evidence. A staying text read as negative is
+        mirrored. Anything else is returned as is."""
         negative, neutral, positive = prediction.probs
         stance = self.stance(text)
         if stance == "leaving":
             if positive >= max(negative, neutral):
-                return prediction.mirrored()
+                return replace(prediction.mirrored(), evidence=[])
             if neutral > negative:
                 return replace(prediction, probs=(neutral, negative, positive),
                                score=positive - neutral, evidence=[])  # fmt: skip
