@@ -136,3 +136,45 @@ def test_cli_analyze_stored(tmp_path: Path) -> None:
     assert json.loads(runner.invoke(app, args).stdout)["analysed"] == 0
     bad = runner.invoke(app, [*args, "--since", "last tuesday"])
     assert bad.exit_code == 2 and "not a date" in bad.stderr
+
+
+def test_other_competitors_topics_or_analyzer_make_analyses_stale(
+    workspace: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Configuring a competitor, or upgrading to an analyzer that reads text differently,
+    reaches what is already stored; the same settings in another case or order do not."""
+    import crmsense.analysis.analyzer as analyzer_module
+
+    engine = load_engine("rules.v1")
+    assert analyze_stored(workspace, engine, competitors=[]) == SUBJECTS
+    assert analyze_stored(workspace, engine, competitors=["Zendesk", "Gong"]) == SUBJECTS
+    assert analyze_stored(workspace, engine, competitors=["gong", "ZENDESK "]) == 0
+    assert pending_count(workspace, engine, competitors=["Zendesk", "Gong"]) == 0
+    assert pending_count(workspace, engine, competitors=["Zendesk"]) == SUBJECTS
+    assert pending_count(workspace, engine, competitors=["Zendesk", "Gong"],
+                         topics=["data residency"]) == SUBJECTS  # fmt: skip
+    monkeypatch.setattr(analyzer_module, "ANALYZER_VERSION", analyzer_module.ANALYZER_VERSION + 1)
+    assert pending_count(workspace, engine, competitors=["Zendesk", "Gong"]) == SUBJECTS
+    assert analyze_stored(workspace, engine, competitors=["Zendesk", "Gong"]) == SUBJECTS
+    fingerprints = {row.analyzer for row in stored(workspace).values()}
+    assert fingerprints == {analyzer_module.fingerprint(["Zendesk", "Gong"])}
+
+
+def test_analyses_from_before_the_fingerprint_are_recomputed_once(workspace: Database) -> None:
+    engine = load_engine("rules.v1")
+    assert analyze_stored(workspace, engine, competitors=[]) == SUBJECTS
+    with workspace.engine.begin() as conn:  # as migration 0007 leaves older rows
+        conn.execute(m.Analysis.__table__.update().values(analyzer=None))
+    assert analyze_stored(workspace, engine, competitors=[]) == SUBJECTS
+    assert analyze_stored(workspace, engine, competitors=[]) == 0
+
+
+def test_competitors_default_to_the_settings(
+    workspace: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real-time chat path passes none, so it must agree with `crmsense run`."""
+    monkeypatch.setenv("CRMSENSE_COMPETITORS", '["Zendesk"]')
+    engine = load_engine("rules.v1")
+    assert analyze_stored(workspace, engine) == SUBJECTS
+    assert pending_count(workspace, engine, competitors=["Zendesk"]) == 0
+    assert analyze_stored(workspace, engine, competitors=["Zendesk"]) == 0

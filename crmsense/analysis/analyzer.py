@@ -43,8 +43,10 @@ a lot — with a cache kept across calls), and assembles the rest:
 
 from __future__ import annotations
 
-__all__ = ["Analyzer", "Calibrator"]
+__all__ = ["ANALYZER_VERSION", "Analyzer", "Calibrator", "fingerprint"]
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -83,6 +85,13 @@ from crmsense.errors import ModelError
 Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
+
+ANALYZER_VERSION = 2
+"""The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
+the sarcasm/negation/defection corrections). Raise it when a change alters what stored
+analyses hold: every stored analysis by an older one is then recomputed
+(:mod:`~crmsense.analysis.stored`). 2: defection, and kind's frustration/anger rule
+(2026-12-04)."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000
@@ -135,7 +144,12 @@ class Analyzer:
         calibrator: Calibrator | None = None, min_confidence: float = 0.4,
         max_sentence_chars: int = 1000, whole_chars: int = 1000,
     ) -> None:  # fmt: skip
-        competitors = list(competitors)
+        competitors, topics = list(competitors), list(topics)
+        self.fingerprint = fingerprint(
+            competitors, topics, min_confidence=min_confidence,
+            max_sentence_chars=max_sentence_chars, whole_chars=whole_chars,
+        )  # fmt: skip
+        """What stored analyses remember of this analyzer (:func:`fingerprint`)."""
         self.engine = engine
         self.calibrator = calibrator
         self.min_confidence = min_confidence
@@ -332,6 +346,30 @@ class Analyzer:
         head = plan.text[:3000]
         leaving = self.defection.stance(head) == "leaving"
         return reply_intent(head, votes, auto_reply=kind == "auto_reply", leaving=leaving)
+
+
+def fingerprint(
+    competitors: Iterable[str] = (), topics: Iterable[str] = (), *, min_confidence: float = 0.4,
+    max_sentence_chars: int = 1000, whole_chars: int = 1000,
+) -> str:  # fmt: skip
+    """:data:`ANALYZER_VERSION` and a digest of the settings that change an analysis
+    (competitor names and topics, case and order aside; the thresholds). A stored analysis
+    with another fingerprint is out of date, like one by another model version.
+
+    >>> fingerprint(["Zendesk", "HubSpot"]) == fingerprint(["hubspot", "ZENDESK"])
+    True
+    >>> fingerprint(["Zendesk"]) == fingerprint()
+    False
+    """
+    settings = {
+        "competitors": sorted({c.strip().lower() for c in competitors if c.strip()}),
+        "topics": sorted({t.strip().lower() for t in topics if t.strip()}),
+        "min_confidence": min_confidence,
+        "max_sentence_chars": max_sentence_chars,
+        "whole_chars": whole_chars,
+    }
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+    return f"v{ANALYZER_VERSION}-{digest[:12]}"
 
 
 def _head_votes(

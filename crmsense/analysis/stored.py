@@ -1,8 +1,10 @@
 """Analysing what is stored: messages, calls (with their segments) and survey comments.
 
 A subject needs analysis when it has no row in ``analyses`` for this engine, or the row
-is out of date: the subject's ``text_hash`` changed (the text was edited or re-imported)
-or the engine's ``model_version`` changed (e.g. after ``crmsense train``). Work goes in
+is out of date: the subject's ``text_hash`` changed (the text was edited or re-imported),
+the engine's ``model_version`` changed (e.g. after ``crmsense train``), or the analyzer's
+:func:`~crmsense.analysis.analyzer.fingerprint` did (a crmsense upgrade that changes what
+analyses hold, or other competitor names or topics). Work goes in
 batches ordered by id; each batch is written in its own transaction as an upsert on
 ``(subject_type, subject_id, engine)``, so a killed run keeps its finished batches and
 the next run picks up the rest.
@@ -45,15 +47,16 @@ _SEGMENTS: Table = m.CallSegment.__table__  # type: ignore[assignment]
 
 
 def _pending(
-    subject: str, engine: Engine, since: datetime | None, columns: Sequence[Any],
-    thread_id: str | None = None,
+    subject: str, engine: Engine, analyzer: str, since: datetime | None,
+    columns: Sequence[Any], thread_id: str | None = None,
 ) -> Select[Any]:  # fmt: skip
     table = SUBJECTS[subject]
     a = _ANALYSES.c
     current = and_(a.subject_type == subject, a.subject_id == table.c.id, a.engine == engine.name)
     conditions: list[ColumnElement[bool]] = [
         or_(a.id.is_(None), a.text_hash != table.c.text_hash,
-            a.model_version != engine.model_version),
+            a.model_version != engine.model_version, a.analyzer.is_(None),
+            a.analyzer != analyzer),
     ]  # fmt: skip
     if since is not None:
         conditions.append(table.c.timestamp >= since)
@@ -68,13 +71,34 @@ def _subjects(thread_id: str | None) -> list[str]:
     return ["message"] if thread_id is not None else list(SUBJECTS)
 
 
+def _analyzer(engine: Engine, competitors: Sequence[str] | None, topics: Sequence[str]) -> Analyzer:
+    """The analyzer stored analyses are made with: competitors default to the settings'."""
+    from crmsense.settings import get_settings
+
+    settings = get_settings()
+    names = settings.competitors if competitors is None else competitors
+    return Analyzer(engine, competitors=names, topics=topics,
+                    min_confidence=settings.min_confidence)  # fmt: skip
+
+
 def pending_count(
-    db: Database, engine: Engine, since: datetime | None = None, thread_id: str | None = None
+    db: Database, engine: Engine, since: datetime | None = None, thread_id: str | None = None,
+    *, competitors: Sequence[str] | None = None, topics: Sequence[str] = (),
+) -> int:  # fmt: skip
+    """How many stored subjects have no current analysis by ``engine`` (with these
+    competitors, default: the settings', and topics)."""
+    analyzer = _analyzer(engine, competitors, topics).fingerprint
+    return _count(db, engine, analyzer, since, thread_id)
+
+
+def _count(
+    db: Database, engine: Engine, analyzer: str, since: datetime | None, thread_id: str | None
 ) -> int:
-    """How many stored subjects have no current analysis by ``engine``."""
     with db.engine.connect() as conn:
         return sum(
-            conn.execute(_pending(subject, engine, since, [func.count()], thread_id)).scalar_one()
+            conn.execute(
+                _pending(subject, engine, analyzer, since, [func.count()], thread_id)
+            ).scalar_one()
             for subject in _subjects(thread_id)
         )
 
@@ -97,13 +121,15 @@ def _documents(conn: Connection, subject: str, rows: Sequence[Any]) -> list[Docu
 
 
 def _write(
-    conn: Connection, subject: str, rows: Sequence[Any], analyses: Iterable[Analysis]
-) -> None:
+    conn: Connection, subject: str, rows: Sequence[Any], analyses: Iterable[Analysis],
+    analyzer: str,
+) -> None:  # fmt: skip
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     now = datetime.now(UTC)
     values = [
         {"subject_type": subject, "subject_id": row.id, "engine": a.engine,
-         "model_version": a.model_version, "text_hash": row.text_hash, "label": a.label,
+         "model_version": a.model_version, "analyzer": analyzer, "text_hash": row.text_hash,
+         "label": a.label,
          "score": a.score, "confidence": a.confidence, "unscored": a.unscored, "kind": a.kind,
          "reply_intent": a.reply_intent, "payload": a.model_dump(mode="json"),
          "created_at": now}
@@ -128,18 +154,16 @@ _COLUMNS = {
 def analyze_stored(
     db: Database, engine: Engine, *, since: datetime | None = None,
     thread_id: str | None = None, batch_size: int = 500, progress: Progress | None = None,
-    competitors: Sequence[str] = (), topics: Sequence[str] = (),
+    competitors: Sequence[str] | None = None, topics: Sequence[str] = (),
 ) -> int:  # fmt: skip
     """Analyse every stored subject without a current analysis; return how many were.
 
     ``since`` limits the work to subjects timestamped at or after it; ``thread_id`` to the
     messages of one thread or chat session (the real-time path: an indexed lookup).
+    ``competitors`` default to the settings' (``CRMSENSE_COMPETITORS``).
     """
-    from crmsense.settings import get_settings
-
-    analyzer = Analyzer(engine, competitors=competitors, topics=topics,
-                        min_confidence=get_settings().min_confidence)  # fmt: skip
-    total = pending_count(db, engine, since, thread_id)
+    analyzer = _analyzer(engine, competitors, topics)
+    total = _count(db, engine, analyzer.fingerprint, since, thread_id)
     done = 0
     if progress:
         progress(done, total)
@@ -150,7 +174,7 @@ def analyze_stored(
         while True:
             with db.engine.connect() as conn:
                 rows = conn.execute(
-                    _pending(subject, engine, since, columns, thread_id)
+                    _pending(subject, engine, analyzer.fingerprint, since, columns, thread_id)
                     .where(table.c.id > last_id)
                     .order_by(table.c.id)
                     .limit(batch_size)
@@ -160,7 +184,7 @@ def analyze_stored(
                 break
             analyses = analyzer.analyze(docs)
             with db.engine.begin() as conn:
-                _write(conn, subject, rows, analyses)
+                _write(conn, subject, rows, analyses, analyzer.fingerprint)
             done += len(rows)
             last_id = rows[-1].id
             if progress:

@@ -245,7 +245,9 @@ class Analysis(Base):
     """One engine's analysis of one message, call or survey comment.
 
     ``text_hash`` is the subject's hash when analysed: when the text changes, the
-    analysis is no longer current and is recomputed.
+    analysis is no longer current and is recomputed; so when ``model_version`` or
+    ``analyzer`` (:func:`crmsense.analysis.analyzer.fingerprint`: the analyzer's version
+    and its competitor and topic settings) change.
     """
 
     __tablename__ = "analyses"
@@ -256,6 +258,7 @@ class Analysis(Base):
     subject_id: Mapped[int] = mapped_column(Integer)
     engine: Mapped[str] = mapped_column(String(40))
     model_version: Mapped[str] = mapped_column(String(80))
+    analyzer: Mapped[str | None] = mapped_column(String(40))
     text_hash: Mapped[str] = mapped_column(String(32))
     label: Mapped[str | None] = mapped_column(String(10))
     score: Mapped[float | None] = mapped_column(Float)
