@@ -381,3 +381,19 @@ def test_cli_train_with_wrong_column_exits_2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "--text-column" in result.output
+
+
+@pytest.mark.parametrize(("layers", "bound"), [("0", "greater than or equal to 1"),
+                                               ("7", "less than or equal to 6")])  # fmt: skip
+def test_train_layers_must_be_what_the_base_encoder_has(
+    layers: str, bound: str, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from crmsense.cli import app
+
+    result = CliRunner().invoke(
+        app, ["train", "--layers", layers, "--output", str(tmp_path / "m"), "--quiet"]
+    )
+    assert result.exit_code == 2
+    assert "--layers" in result.output and bound in result.output

@@ -65,13 +65,22 @@ def train(
     ] = None,
     epochs: Annotated[int, typer.Option("--epochs", min=1, help="Rebuild: epochs.")] = 3,
     seed: Annotated[int, typer.Option("--seed")] = 13,
+    layers: Annotated[
+        int,
+        typer.Option(
+            "--layers",
+            min=1,
+            max=6,
+            help="Rebuild: encoder layers kept (fewer: faster, less accurate).",
+        ),
+    ] = 6,
     quiet: QuietOption = False,
 ) -> None:
     """Tune the heads on your labelled messages (polarity, kind, reply intent: whichever
     columns the CSV has), or rebuild the shipped model."""
     try:
         if data is None:
-            _rebuild(datasets, output, work_dir, epochs, seed, quiet)
+            _rebuild(datasets, output, work_dir, epochs, seed, layers, quiet)
         elif output is None:
             fail("--output DIR is required with --data (the tuned model goes there)", code=2)
         else:
@@ -122,14 +131,17 @@ def _tune(
 
 
 def _rebuild(
-    datasets: Path, output: Path | None, work_dir: Path | None, epochs: int, seed: int, quiet: bool
-) -> None:
+    datasets: Path, output: Path | None, work_dir: Path | None, epochs: int, seed: int,
+    layers: int, quiet: bool,
+) -> None:  # fmt: skip
     from crmsense.analysis.model.engine import default_model_dir
     from crmsense.analysis.model.train import TrainConfig, build
 
     if not quiet:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    config = TrainConfig(datasets, output or default_model_dir(), epochs=epochs, seed=seed)
+    config = TrainConfig(
+        datasets, output or default_model_dir(), epochs=epochs, seed=seed, layers=layers
+    )
     if work_dir is not None:
         config = replace(config, work_dir=work_dir)
     summary = build(config)

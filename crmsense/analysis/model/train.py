@@ -107,6 +107,9 @@ class TrainConfig:
     val_fraction: float = 0.1
     threads: int = 2
     save_every: int = 300
+    layers: int = 6
+    """The base encoder's first ``layers`` layers are fine-tuned and shipped. 5 measured
+    19 % faster and less accurate on customer text (the model card's history)."""
 
     def fingerprint(self) -> str:
         skip = {"output", "work_dir", "threads"}
@@ -281,7 +284,7 @@ def _build_model(torch: Any, config: TrainConfig) -> Any:
     from crmsense.analysis.model.minilm import load_encoder
 
     torch.manual_seed(config.seed)
-    encoder = load_encoder(base_model_dir() / "model.safetensors")
+    encoder = load_encoder(base_model_dir() / "model.safetensors", layers=config.layers)
     encoder.words.weight.requires_grad_(False)  # frozen: 3x faster steps, no overfitting
     hidden = encoder.words.embedding_dim
     return torch.nn.ModuleDict(
