@@ -185,3 +185,29 @@ def test_objection_language() -> None:
     assert has_objection("Your price is too high compared to what we pay now.")
     assert has_objection("We're happy with our current vendor.")
     assert not has_objection("Great, the price works for us. Send the contract.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["How do I add a new user to my workspace?",
+     "Is there a way to bulk import contacts from a CSV?",
+     "Hi team, where can I find the audit log for last quarter?",
+     "What's the difference between an admin and an owner?"],
+)  # fmt: skip
+def test_a_product_question_is_not_made_transactional_by_the_head(text: str) -> None:
+    assert classify_kind(Document(text), 1, 0.0, {"transactional": 0.85}) == "conversational"
+
+
+def test_the_product_question_rule_leaves_transactional_phrases_and_other_votes() -> None:
+    reset = Document("How do I reset my password?")
+    assert classify_kind(reset, 1, 0.0, {"conversational": 0.9}) == "transactional"
+    scheduling = Document("Can we move our call to Thursday?")
+    assert classify_kind(scheduling, 1, 0.0, {"transactional": 0.85}) == "transactional"
+
+
+def test_the_default_engine_reads_how_to_questions_as_conversational() -> None:
+    """The kind head alone says transactional (0.81-0.85) for both."""
+    texts = ["How do I add a new user to my workspace?",
+             "Is there a way to bulk import contacts from a CSV?"]  # fmt: skip
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.kind for a in analyses] == ["conversational", "conversational"]

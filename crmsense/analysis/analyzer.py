@@ -90,8 +90,8 @@ ANALYZER_VERSION = 2
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 the sarcasm/negation/defection corrections). Raise it when a change alters what stored
 analyses hold: every stored analysis by an older one is then recomputed
-(:mod:`~crmsense.analysis.stored`). 2: defection, and kind's frustration/anger rule
-(2026-12-04)."""
+(:mod:`~crmsense.analysis.stored`). 2: defection, and kind's frustration/anger and
+product-question rules (2026-12-04)."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000

@@ -12,7 +12,10 @@ rules lean towards *conversational*:
 3. Otherwise an engine that reports calibrated kind probabilities (``model.v1``'s kind
    head, ``llm.v1``) decides when its best kind reaches 0.6; without one, conversational.
    The rules are precise but miss new wording; the head generalises (held-out figures in
-   the model card).
+   the model card). A question about using the product ("How do I add a user?", "Is
+   there a way to bulk-edit tags?", "Where can I find the audit log?") is conversational
+   whatever the head says: the head learnt short neutral requests as transactional and
+   read such questions so (0.81–0.85).
 4. A clearly negative message (score ≤ -0.35) is conversational whatever it is about:
    "your invoice is wrong, again" is a complaint, not paperwork.
 5. A message that shows frustration or anger (≥ 0.5) is conversational whatever rules 2
@@ -45,6 +48,11 @@ from crmsense.text.autoreply import is_auto_reply
 CONFIDENT = 0.6
 NEGATIVE = -0.35
 UPSET = 0.5
+_PRODUCT_QUESTION = re.compile(
+    r"^\W*(?:(?:hi|hello|hey)\b[^.!?,\n]{0,30}[,.!]\s*)?(?:how (?:do|can|would|should) "
+    r"(?:i|we)|is there (?:a|any) way|where (?:do|can) (?:i|we)|where (?:is|are) the|"
+    r"what(?:'|’)?s the (?:difference|best way)|what is the (?:difference|best way))\b"
+)
 
 #: Transactional phrases, matched against lower-cased text.
 _TRANSACTIONAL = re.compile(
@@ -101,7 +109,9 @@ def classify_kind(
     hits = _transactional_hits(head)
     if hits and hits * 6 >= sentences:
         kind = "transactional"
-    elif votes.get(best, 0.0) >= CONFIDENT:
+    elif votes.get(best, 0.0) >= CONFIDENT and not (
+        best == "transactional" and _PRODUCT_QUESTION.search(doc.text.lower())
+    ):
         kind = best
     else:
         kind = "conversational"
