@@ -149,3 +149,20 @@ def test_a_customer_weighing_a_competitor_on_a_call_raises_an_objection() -> Non
     assert analysis.call is not None
     assert analysis.call.trajectory.objection_raised
     assert analysis.call.trajectory.objection_resolved
+
+
+def test_a_huge_text_full_of_matches_is_read_in_linear_time() -> None:
+    """Negation used to be searched in everything before each match: quadratic, hours for
+    1 MB of "not moving to another provider". Run in a child with a limit, so a
+    regression fails instead of hanging the suite."""
+    import subprocess
+    import sys
+
+    code = (
+        "from crmsense.analysis.defection import Defection\n"
+        "text = 'we are not moving to another provider and ' * 25000\n"
+        "print(Defection(['Zendesk']).stance(text))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)  # fmt: skip
+    assert done.stdout.strip() == "staying"

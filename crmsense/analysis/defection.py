@@ -94,6 +94,7 @@ _STAYED = re.compile(
     r"\b(?:stay(?:ed|ing)? with you|decided to stay|decided against|(?:came|coming|come) "
     r"back|glad (?:we|i)|happy (?:we|i)|no regrets|stick(?:ing)? with you)\b"
 )
+_WINDOW = 120  # characters before a match searched for negation or the past
 _HINTS = (
     "mov", "switch", "migrat", "port", "transition", "chang", "go", "went", "sign", "replac",
     "consider", "evaluat", "look", "explor", "assess", "trial", "pilot", "test", "talk",
@@ -123,12 +124,17 @@ class Defection:
         if not any(hint in lowered for hint in self._hints):
             return None
         stance: Stance | None = None
+        stayed: bool | None = None
         for match in self._pattern.finditer(lowered):
-            before = lowered[: match.start()]
+            # the words just before the match (a bounded window: linear on huge text)
+            before = lowered[max(0, match.start() - _WINDOW) : match.start()]
             if _NEGATED.search(before):
                 stance = stance or "staying"
-            elif not _PAST.search(before) and not _STAYED.search(lowered):
-                return "leaving"
+            elif not _PAST.search(before):
+                if stayed is None:
+                    stayed = bool(_STAYED.search(lowered))
+                if not stayed:
+                    return "leaving"
         return stance
 
     def stance(self, text: str) -> Stance | None:
