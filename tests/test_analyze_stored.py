@@ -157,7 +157,8 @@ def test_other_competitors_topics_or_analyzer_make_analyses_stale(
     assert pending_count(workspace, engine, competitors=["Zendesk", "Gong"]) == SUBJECTS
     assert analyze_stored(workspace, engine, competitors=["Zendesk", "Gong"]) == SUBJECTS
     fingerprints = {row.analyzer for row in stored(workspace).values()}
-    assert fingerprints == {analyzer_module.fingerprint(["Zendesk", "Gong"])}
+    expected = analyzer_module.Analyzer(engine, competitors=["Zendesk", "Gong"]).fingerprint
+    assert fingerprints == {expected}
 
 
 def test_analyses_from_before_the_fingerprint_are_recomputed_once(workspace: Database) -> None:

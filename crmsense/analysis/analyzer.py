@@ -43,9 +43,8 @@ a lot — with a cache kept across calls), and assembles the rest:
 
 from __future__ import annotations
 
-__all__ = ["ANALYZER_VERSION", "Analyzer", "Calibrator", "fingerprint"]
+__all__ = ["ANALYZER_VERSION", "Analyzer", "Calibrator"]
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -81,6 +80,7 @@ from crmsense.analysis.types import (
     TopicSentiment,
 )
 from crmsense.errors import ModelError
+from crmsense.text.clean import text_hash
 
 Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
@@ -145,11 +145,15 @@ class Analyzer:
         max_sentence_chars: int = 1000, whole_chars: int = 1000,
     ) -> None:  # fmt: skip
         competitors, topics = list(competitors), list(topics)
-        self.fingerprint = fingerprint(
+        self.fingerprint = _fingerprint(
             competitors, topics, min_confidence=min_confidence,
             max_sentence_chars=max_sentence_chars, whole_chars=whole_chars,
         )  # fmt: skip
-        """What stored analyses remember of this analyzer (:func:`fingerprint`)."""
+        """What stored analyses remember of this analyzer: :data:`ANALYZER_VERSION` and a
+        digest of the settings that change an analysis (competitor names and topics, case
+        and order aside; the thresholds). A stored analysis with another fingerprint is
+        out of date, like one by another model version (:mod:`~crmsense.analysis.stored`).
+        """
         self.engine = engine
         self.calibrator = calibrator
         self.min_confidence = min_confidence
@@ -348,28 +352,14 @@ class Analyzer:
         return reply_intent(head, votes, auto_reply=kind == "auto_reply", leaving=leaving)
 
 
-def fingerprint(
-    competitors: Iterable[str] = (), topics: Iterable[str] = (), *, min_confidence: float = 0.4,
-    max_sentence_chars: int = 1000, whole_chars: int = 1000,
-) -> str:  # fmt: skip
-    """:data:`ANALYZER_VERSION` and a digest of the settings that change an analysis
-    (competitor names and topics, case and order aside; the thresholds). A stored analysis
-    with another fingerprint is out of date, like one by another model version.
-
-    >>> fingerprint(["Zendesk", "HubSpot"]) == fingerprint(["hubspot", "ZENDESK"])
-    True
-    >>> fingerprint(["Zendesk"]) == fingerprint()
-    False
-    """
+def _fingerprint(competitors: Iterable[str], topics: Iterable[str], **thresholds: float) -> str:
+    """``Analyzer.fingerprint``: ``v<ANALYZER_VERSION>-<digest of the settings>``."""
     settings = {
         "competitors": sorted({c.strip().lower() for c in competitors if c.strip()}),
         "topics": sorted({t.strip().lower() for t in topics if t.strip()}),
-        "min_confidence": min_confidence,
-        "max_sentence_chars": max_sentence_chars,
-        "whole_chars": whole_chars,
+        **thresholds,
     }
-    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
-    return f"v{ANALYZER_VERSION}-{digest[:12]}"
+    return f"v{ANALYZER_VERSION}-{text_hash(json.dumps(settings, sort_keys=True))[:12]}"
 
 
 def _head_votes(

@@ -51,7 +51,7 @@ UPSET = 0.5
 _PRODUCT_QUESTION = re.compile(
     r"^\W*(?:(?:hi|hello|hey)\b[^.!?,\n]{0,30}[,.!]\s*)?(?:how (?:do|can|would|should) "
     r"(?:i|we)|is there (?:a|any) way|where (?:do|can) (?:i|we)|where (?:is|are) the|"
-    r"what(?:'|’)?s the (?:difference|best way)|what is the (?:difference|best way))\b"
+    r"what(?: i|(?:'|’)?)s the (?:difference|best way))\b"
 )
 
 #: Transactional phrases, matched against lower-cased text.
@@ -110,7 +110,7 @@ def classify_kind(
     if hits and hits * 6 >= sentences:
         kind = "transactional"
     elif votes.get(best, 0.0) >= CONFIDENT and not (
-        best == "transactional" and _PRODUCT_QUESTION.search(doc.text.lower())
+        best == "transactional" and _PRODUCT_QUESTION.search(doc.text[:200].lower())
     ):
         kind = best
     else:

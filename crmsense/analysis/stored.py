@@ -2,10 +2,10 @@
 
 A subject needs analysis when it has no row in ``analyses`` for this engine, or the row
 is out of date: the subject's ``text_hash`` changed (the text was edited or re-imported),
-the engine's ``model_version`` changed (e.g. after ``crmsense train``), or the analyzer's
-:func:`~crmsense.analysis.analyzer.fingerprint` did (a crmsense upgrade that changes what
-analyses hold, or other competitor names or topics). Work goes in
-batches ordered by id; each batch is written in its own transaction as an upsert on
+the engine's ``model_version`` changed (e.g. after ``crmsense train``), or the
+analyzer's ``fingerprint`` did (:class:`~crmsense.analysis.analyzer.Analyzer`: a crmsense
+upgrade that changes what analyses hold, or other competitor names or topics). Work goes
+in batches ordered by id; each batch is written in its own transaction as an upsert on
 ``(subject_type, subject_id, engine)``, so a killed run keeps its finished batches and
 the next run picks up the rest.
 
@@ -129,10 +129,9 @@ def _write(
     values = [
         {"subject_type": subject, "subject_id": row.id, "engine": a.engine,
          "model_version": a.model_version, "analyzer": analyzer, "text_hash": row.text_hash,
-         "label": a.label,
-         "score": a.score, "confidence": a.confidence, "unscored": a.unscored, "kind": a.kind,
-         "reply_intent": a.reply_intent, "payload": a.model_dump(mode="json"),
-         "created_at": now}
+         "label": a.label, "score": a.score, "confidence": a.confidence,
+         "unscored": a.unscored, "kind": a.kind, "reply_intent": a.reply_intent,
+         "payload": a.model_dump(mode="json"), "created_at": now}
         for row, a in zip(rows, analyses, strict=True)
     ]  # fmt: skip
     stmt = insert(_ANALYSES)

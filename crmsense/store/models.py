@@ -246,8 +246,8 @@ class Analysis(Base):
 
     ``text_hash`` is the subject's hash when analysed: when the text changes, the
     analysis is no longer current and is recomputed; so when ``model_version`` or
-    ``analyzer`` (:func:`crmsense.analysis.analyzer.fingerprint`: the analyzer's version
-    and its competitor and topic settings) change.
+    ``analyzer`` change (``Analyzer.fingerprint`` in :mod:`crmsense.analysis.analyzer`:
+    the analyzer's version and its competitor and topic settings).
     """
 
     __tablename__ = "analyses"

@@ -1,7 +1,7 @@
 """Analyses remember the analyzer that made them.
 
-``analyses.analyzer`` holds :func:`crmsense.analysis.analyzer.fingerprint` (the
-analyzer's version and its competitor and topic settings). An analysis whose fingerprint
+``analyses.analyzer`` holds ``Analyzer.fingerprint`` (:mod:`crmsense.analysis.analyzer`):
+the analyzer's version and its competitor and topic settings. An analysis whose fingerprint
 differs from the running analyzer's is out of date, so upgrading crmsense or changing the
 configured competitors re-analyses what is stored. Rows written before this revision have
 none and are recomputed once.
