@@ -20,6 +20,8 @@ a lot — with a cache kept across calls), and assembles the rest:
   :mod:`~crmsense.analysis.negation`). A customer saying they are leaving for a
   competitor ("We're evaluating other vendors") is never read as positive or neutral, and
   one saying they are not is not read as negative (:mod:`~crmsense.analysis.defection`).
+  A routine request — moving a meeting, adding users or seats — is never read as negative
+  (:mod:`~crmsense.analysis.routine`).
 - ``unscored``: ``"empty"`` (nothing to read), ``"not_english"`` (language gate; the engine
   is never asked) or ``"too_uncertain"`` (confidence below ``min_confidence``). An
   unscored analysis is neutral with score 0; its confidence is 0 when the engine never
@@ -60,6 +62,7 @@ from crmsense.analysis.intent import has_objection, reply_intent
 from crmsense.analysis.kind import classify_kind
 from crmsense.analysis.language import Language, detect_language
 from crmsense.analysis.negation import unnegated
+from crmsense.analysis.routine import routine_reading
 from crmsense.analysis.sarcasm import is_sarcastic, unsarcastic
 from crmsense.analysis.sentences import Sentence, split_sentences
 from crmsense.analysis.types import (
@@ -86,12 +89,12 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
-the sarcasm/negation/defection corrections). Raise it when a change alters what stored
+the sarcasm/negation/defection/routine corrections). Raise it when a change alters what stored
 analyses hold: every stored analysis by an older one is then recomputed
 (:mod:`~crmsense.analysis.stored`). 2: defection, and kind's frustration/anger and
-product-question rules (2026-12-04)."""
+product-question rules (2026-12-04). 3: routine requests (2026-12-04)."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000
@@ -224,13 +227,18 @@ class Analyzer:
                     code="E303",
                 )
             fresh.update(
-                (text, self.defection.correct(text, unsarcastic(text, unnegated(text, p))))
-                for text, p in zip(chunk, predictions, strict=True)
+                (text, self._corrected(text, p)) for text, p in zip(chunk, predictions, strict=True)
             )
         if len(self._cache) + len(fresh) > _CACHE_LIMIT:
             self._cache.clear()
         self._cache.update(fresh)
         return found | fresh
+
+    def _corrected(self, text: str, prediction: Prediction) -> Prediction:
+        """The engine's reading of ``text`` with the misreadings every engine makes undone:
+        negated complaints, sarcasm, routine requests, defection."""
+        p = routine_reading(text, unsarcastic(text, unnegated(text, prediction)))
+        return self.defection.correct(text, p)
 
     def _calibrate(self, probs: Probs) -> Probs:
         if self.calibrator is None:

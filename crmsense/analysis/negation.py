@@ -20,7 +20,7 @@ False
 
 from __future__ import annotations
 
-__all__ = ["is_negated_complaint", "unnegated"]
+__all__ = ["REAL_PROBLEM", "is_negated_complaint", "unnegated"]
 
 import re
 
@@ -42,12 +42,14 @@ _NEGATED_COMPLAINT = re.compile(
     r"|\b(?:haven(?:'|’)?t|have not|hasn(?:'|’)?t|has not) (?:had|seen|hit) (?:a|an|any)"
     rf"(?: single)? {_TROUBLE}\b"
 )
-_REAL_PROBLEM = re.compile(
+REAL_PROBLEM = re.compile(
     r"\b(?:but|though|although|however|except|yet|unfortunately|sadly|still|only|"
     r"time[sd]? out|timing out|slow|down|broken|not working|(?:does|did|is|was)n(?:'|’)?t "
     r"work\w*|unable|can(?:'|’)?t|cannot|missing|wrong|terrible|awful|horrible|worst|"
     r"frustrat\w*|annoy\w*|angry|disappoint\w*|unacceptable|cancel\w*|refund\w*)\b"
 )
+"""Signs of a real problem beside a reassuring phrase: contrast, problem words, upset (also
+the guard of :mod:`~crmsense.analysis.routine`)."""
 _HINTS = ("no", "not", "nothing", "never", "without", "complain", "n't", "n’t")
 
 
@@ -62,7 +64,7 @@ def is_negated_complaint(text: str) -> bool:
     if not _NEGATED_COMPLAINT.search(lowered):
         return False
     rest = _NEGATED_COMPLAINT.sub(" ", lowered)
-    return not _REAL_PROBLEM.search(rest) and not BAD_EVENT.search(rest)
+    return not REAL_PROBLEM.search(rest) and not BAD_EVENT.search(rest)
 
 
 def unnegated(text: str, prediction: Prediction) -> Prediction:

@@ -1,0 +1,137 @@
+"""Routine requests: moving a meeting, or administering an account.
+
+"Need to shift our monthly review back an hour" and "Please remove the following four
+leavers from our workspace" are paperwork, yet ``model.v1`` reads many such requests as
+clearly negative (−0.83 and −0.66): it learnt the neutral/negative boundary from tweets and
+complaints, where "need to", "push back" and "remove" usually come with a problem. A
+negative reading there does harm twice: the message counts against the account's trend, and
+the kind rules (a clearly negative message is conversational) undo its transactional kind,
+so paperwork could raise an alert.
+
+crmsense recognises the two shapes with patterns and the analyzer corrects the reading for
+every engine (see :func:`routine_reading`):
+
+- **rescheduling**: moving, shifting, bumping, pushing, postponing, rescheduling or bringing
+  forward a meeting ("can we push tomorrow's training to Friday?", "bump our demo to
+  Thursday"), or running late to one;
+- **account administration**: adding, removing, granting, revoking, reducing, increasing or
+  transferring users, seats, licences, access or permissions ("please grant read-only access
+  to our auditor", "reduce our seat count to 28").
+
+A text is routine when it holds one of these, every other sentence is a courtesy
+(greeting, thanks, apology for the notice, sign-off) and nothing anywhere reports a problem
+(the problem words of :mod:`~crmsense.analysis.negation` and the bad events of
+:mod:`~crmsense.analysis.sarcasm`: "broken", "can't", "still", "again and again", "delayed",
+…). So "can we move the call? The export is still broken" keeps its negative reading.
+
+>>> is_routine("Need to shift our monthly review back an hour, 15:00 instead of 14:00.")
+True
+>>> is_routine("Hi Lena, could we push tomorrow's training to Friday? Sorry for the short notice.")
+True
+>>> is_routine("We had to postpone the go-live because the sync is broken.")
+False
+>>> is_routine("Please remove the duplicate contacts you created.")
+False
+"""
+
+from __future__ import annotations
+
+__all__ = ["is_routine", "routine_reading"]
+
+import re
+from dataclasses import replace
+
+from crmsense.analysis.negation import REAL_PROBLEM
+from crmsense.analysis.sarcasm import BAD_EVENT, SENTENCE_END
+from crmsense.analysis.types import Prediction
+
+_MEETING = (
+    r"(?:calls?|meetings?|demos?|reviews?|workshops?|sessions?|trainings?|onboarding|"
+    r"check-?ins?|catch-?ups?|syncs?|stand-?ups?|kick-?offs?|qbrs?|webinars?|interviews?|"
+    r"appointments?|visits?|site surveys?|walk-?throughs?|presentations?|1:1s?|one-to-ones?|"
+    r"slot|invite|session)"
+)
+_MOVE = (
+    r"(?:move|moving|shift|shifting|bump|bumping|push|pushing|postpone|postponing|"
+    r"reschedul\w*|re-schedul\w*|rearrang\w*|bring forward|bringing forward|swap|swapping|"
+    r"change the (?:time|date|day) of|make)"
+)
+_RESCHEDULE = re.compile(
+    # a moving verb, then within a few words the meeting it moves ("push tomorrow's
+    # training", "bump our demo", "move the 3pm call"); "make next month's review 45
+    # minutes" is the same request
+    rf"\b{_MOVE}\b(?: [\w'’:-]+){{0,4}}? {_MEETING}\b"
+    r"|\b(?:running|run|be|am|i'm|we're|we are) (?:\d+ (?:min(?:ute)?s?|mins) |a (?:few|bit) "
+    r"|a little |slightly )?late (?:to|for) (?:our|the|my|your|today's|this) "
+    rf"(?:[\w'’-]+ )?{_MEETING}\b"
+    r"|^re-?scheduling\b|\b(?:need|have|want) to re-?schedule\b|\b(?:can|could) we re-?schedule\b"
+    r"|\bcan we (?:start|begin|meet|do it) (?:at|on|later|earlier)\b"
+)
+_REQUEST = (
+    r"(?:please|pls|kindly|can (?:you|we|i)|could (?:you|we|i)|would you|(?:we|i)(?:'d| would) "
+    r"like to|(?:we|i) want to|(?:we|i) need to|need to|confirming (?:that )?(?:we|i))"
+)
+_ACCOUNT_ADMIN = re.compile(
+    # asked for ("please", "can you", "we'd like to"): statements about licences, access
+    # and ownership are often news, not administration
+    rf"\b{_REQUEST}\b[^.!?]{{0,30}}?\b(?:add|remove|grant|revoke|reduce|increase|transfer|"
+    r"deactivate|set up|provision|update|change)\b(?: [\w'’.,:-]+){0,6}? "
+    r"(?:seats?|seat count|users?|licen[cs]es?|(?:read-only |admin |edit |view )?access|"
+    r"permissions?|admin rights|logins?|leavers|new starters?|billing contact|"
+    r"(?:account |deal |record )?owner(?:ship)?)\b"
+)
+_GREETING = re.compile(
+    r"^(?:hi|hello|hey|dear|morning|good (?:morning|afternoon))\b[^,.!?]{0,25}[,!]?\s*"
+)
+_COURTESY = re.compile(
+    r"^(?:"
+    r"|(?:many |huge )?thanks?(?: you)?\b.*|cheers\b.*|(?:kind |best )?regards\b.*"
+    r"|best(?: wishes)?\W*(?:[\w.'’-]+\W*){0,3}"
+    r"|(?:sorry|apologies)(?: for (?:the|any) (?:short notice|late notice|inconvenience|"
+    r"change|shuffle|hassle))?\W*"
+    r"|(?:i )?hope (?:that|this)(?:'s| is)? (?:ok|okay|alright|fine|works)\b.*"
+    r"|let me know\b.*|speak soon\b.*|(?:something|a conflict) (?:has )?(?:came|come) up\b.*"
+    r")$"
+)
+"""A sentence that is only politeness: "Thanks!", "Sorry for the short notice.", "Hope
+that's OK.", "Something came up on our side."."""
+_HINTS = (
+    "move", "moving", "shift", "bump", "push", "postpon", "schedul", "rearrang", "forward",
+    "swap", "make", "late", "start", "begin", "meet", "do it", "add", "remov", "grant", "giv",
+    "revok", "reduc", "increas", "transfer", "deactivat", "set up", "provision", "updat",
+    "change",
+)  # fmt: skip
+
+
+def is_routine(text: str) -> bool:
+    """Whether ``text`` is a routine request: a rescheduling or account administration
+    sentence, courtesies around it, and no problem anywhere."""
+    lowered = text.lower().strip()
+    if not any(hint in lowered for hint in _HINTS):
+        return False
+    plain = lowered.replace("read-only", "read_only")  # "only" is a problem word elsewhere
+    if REAL_PROBLEM.search(plain) or BAD_EVENT.search(plain):
+        return False
+    found = False
+    for sentence in SENTENCE_END.split(lowered):
+        if _RESCHEDULE.search(sentence) or _ACCOUNT_ADMIN.search(sentence):
+            found = True
+        elif not _COURTESY.match(_GREETING.sub("", sentence.strip(" ,;:-–—"))):
+            return False
+    return found
+
+
+def routine_reading(text: str, prediction: Prediction) -> Prediction:
+    """``prediction`` of ``text`` with a misread routine request undone: when it is read as
+    negative, its negative and neutral probabilities swap, so it reads as neutral with the
+    same confidence. Anything else is returned as is.
+
+    >>> p = Prediction(probs=(0.8, 0.15, 0.05), score=-0.75, emotions={})
+    >>> routine_reading("Can we bump our demo to Thursday?", p).probs
+    (0.15, 0.8, 0.05)
+    """
+    negative, neutral, positive = prediction.probs
+    if negative <= max(neutral, positive) or not is_routine(text):
+        return prediction
+    return replace(prediction, probs=(neutral, negative, positive), score=positive - neutral,
+                   evidence=[])  # fmt: skip
