@@ -230,6 +230,30 @@ def test_concurrent_batches_give_the_same_embeddings_in_order() -> None:
     np.testing.assert_allclose([alone.embed([t])[0] for t in texts[::9]], one[::9], atol=1e-6)
 
 
+def test_concurrent_first_requests_load_one_model() -> None:
+    """API requests share an engine: eight that arrive together used to load up to eight
+    ONNX sessions (~0.3 s and ~30 MB each)."""
+    import threading
+
+    engine = ModelEngine(default_model_dir(), threads=2)
+    start = threading.Barrier(8)
+    encoders: list[int] = []
+    readings: list[tuple[float, ...]] = []
+
+    def request(i: int) -> None:
+        start.wait()
+        encoders.append(id(engine.encoder))
+        readings.append(engine.predict([f"The sync failed again on run {i}.", "Thanks!"])[1].probs)
+
+    workers = [threading.Thread(target=request, args=(i,)) for i in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert len(set(encoders)) == 1 and len(readings) == 8
+    assert len(set(readings)) == 1
+
+
 def _embed_in_child(connection: Connection, engine: ModelEngine, texts: list[str]) -> None:
     connection.send(engine.embed(texts))
 

@@ -29,6 +29,7 @@ __all__ = [
 import json
 import os
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -196,6 +197,7 @@ class OnnxEncoder:
         self.dim = int(self._session.get_outputs()[0].shape[-1])
         self.threads = threads or min(os.cpu_count() or 1, 8)
         self._pool: tuple[int, ThreadPoolExecutor] | None = None  # (owning pid, pool)
+        self._pool_lock = threading.Lock()  # requests share an engine: one pool, not two
         self._cache: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
@@ -241,9 +243,11 @@ class OnnxEncoder:
         """Pooled embeddings of each batch's windows; up to ``threads`` batches at once."""
         if len(batches) == 1 or self.threads == 1:
             return [self._infer(batch) for batch in batches]
-        if self._pool is None or self._pool[0] != os.getpid():  # threads do not survive fork
-            self._pool = (os.getpid(), ThreadPoolExecutor(self.threads, "crmsense-encoder"))
-        return list(self._pool[1].map(self._infer, batches))
+        with self._pool_lock:
+            if self._pool is None or self._pool[0] != os.getpid():  # threads die with a fork
+                self._pool = (os.getpid(), ThreadPoolExecutor(self.threads, "crmsense-encoder"))
+            pool = self._pool[1]
+        return list(pool.map(self._infer, batches))
 
     def _infer(self, batch: list[tuple[int, list[int]]]) -> NDArray[np.float32]:
         length = max(len(ids) for _, ids in batch)
@@ -299,17 +303,22 @@ class ModelEngine:
         self._encoder: OnnxEncoder | None = None
         self._heads: Heads | None = None
         self._rules: RuleEngine | None = None
+        self._load_lock = threading.Lock()  # concurrent first requests load the model once
 
     @property
     def encoder(self) -> OnnxEncoder:
         if self._encoder is None:
-            self._encoder = OnnxEncoder(self.model_dir, threads=self._threads)
+            with self._load_lock:
+                if self._encoder is None:
+                    self._encoder = OnnxEncoder(self.model_dir, threads=self._threads)
         return self._encoder
 
     @property
     def heads(self) -> Heads:
         if self._heads is None:
-            self._heads = Heads.load(self.model_dir / "heads.npz")
+            with self._load_lock:
+                if self._heads is None:
+                    self._heads = Heads.load(self.model_dir / "heads.npz")
         return self._heads
 
     @property
