@@ -20,8 +20,8 @@ a lot — with a cache kept across calls), and assembles the rest:
   :mod:`~crmsense.analysis.negation`). A customer saying they are leaving for a
   competitor ("We're evaluating other vendors") is never read as positive or neutral, and
   one saying they are not is not read as negative (:mod:`~crmsense.analysis.defection`).
-  A routine request — moving a meeting, adding users or seats — is never read as negative
-  (:mod:`~crmsense.analysis.routine`).
+  A routine request or notice — moving a meeting, adding users or seats, a password reset
+  code — is never read as negative (:mod:`~crmsense.analysis.routine`).
 - ``unscored``: ``"empty"`` (nothing to read), ``"not_english"`` (language gate; the engine
   is never asked) or ``"too_uncertain"`` (confidence below ``min_confidence``). An
   unscored analysis is neutral with score 0; its confidence is 0 when the engine never
@@ -94,7 +94,7 @@ ANALYZER_VERSION = 3
 the sarcasm/negation/defection/routine corrections). Raise it when a change alters what stored
 analyses hold: every stored analysis by an older one is then recomputed
 (:mod:`~crmsense.analysis.stored`). 2: defection, and kind's frustration/anger and
-product-question rules (2026-12-04). 3: routine requests (2026-12-04)."""
+product-question rules (2026-12-04). 3: routine requests and notices (2026-12-04)."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000
@@ -236,7 +236,7 @@ class Analyzer:
 
     def _corrected(self, text: str, prediction: Prediction) -> Prediction:
         """The engine's reading of ``text`` with the misreadings every engine makes undone:
-        negated complaints, sarcasm, routine requests, defection."""
+        negated complaints, sarcasm, routine requests and notices, defection."""
         p = routine_reading(text, unsarcastic(text, unnegated(text, prediction)))
         return self.defection.correct(text, p)
 

@@ -1,4 +1,4 @@
-"""Routine requests: moving a meeting, or administering an account.
+"""Routine requests and notices: moving a meeting, administering an account, a reset code.
 
 "Need to shift our monthly review back an hour" and "Please remove the following four
 leavers from our workspace" are paperwork, yet ``model.v1`` reads many such requests as
@@ -8,7 +8,7 @@ negative reading there does harm twice: the message counts against the account's
 the kind rules (a clearly negative message is conversational) undo its transactional kind,
 so paperwork could raise an alert.
 
-crmsense recognises the two shapes with patterns and the analyzer corrects the reading for
+crmsense recognises three shapes with patterns and the analyzer corrects the reading for
 every engine (see :func:`routine_reading`):
 
 - **rescheduling**: moving, shifting, bumping, pushing, postponing, rescheduling or bringing
@@ -16,13 +16,17 @@ every engine (see :func:`routine_reading`):
   Thursday"), or running late to one;
 - **account administration**: adding, removing, granting, revoking, reducing, increasing or
   transferring users, seats, licences, access or permissions ("please grant read-only access
-  to our auditor", "reduce our seat count to 28").
+  to our auditor", "reduce our seat count to 28");
+- **account notices**: the boilerplate of security and account e-mails ("Your verification
+  code is 482913. It expires in 10 minutes.", "If you didn't request this, ignore this
+  email.", "No action required.").
 
 A text is routine when it holds one of these, every other sentence is a courtesy
 (greeting, thanks, apology for the notice, sign-off) and nothing anywhere reports a problem
 (the problem words of :mod:`~crmsense.analysis.negation` and the bad events of
-:mod:`~crmsense.analysis.sarcasm`: "broken", "can't", "still", "again and again", "delayed",
-…). So "can we move the call? The export is still broken" keeps its negative reading.
+:mod:`~crmsense.analysis.sarcasm`: "broken", "can't", "still", "failed", "delayed", …). So
+"can we move the call? The export is still broken" keeps its negative reading, and so does
+"Payment failed: your card was declined. No action is needed if you update it".
 
 >>> is_routine("Need to shift our monthly review back an hour, 15:00 instead of 14:00.")
 True
@@ -80,6 +84,17 @@ _ACCOUNT_ADMIN = re.compile(
     r"permissions?|admin rights|logins?|leavers|new starters?|billing contact|"
     r"(?:account |deal |record )?owner(?:ship)?)\b"
 )
+_NOTICE = re.compile(
+    # the boilerplate of account and security e-mails
+    r"\bif you did(?:n(?:'|’)?t| not) (?:request|make|initiate|recogni[sz]e|ask for|sign up)\b"
+    r"|\b(?:please )?(?:ignore|disregard) this (?:e-?mail|message|notice)\b"
+    r"|\b(?:link|code|password|otp) (?:expires|will expire|is valid) (?:in|for)\b"
+    r"|^it (?:expires|will expire|is valid) (?:in|for) \d+"
+    r"|\byour (?:[\w-]+ )?(?:verification|security|one-time|login|sign-in|reset) code is\b"
+    r"|\b(?:reset|choose|set) (?:your|a new) password\b"
+    r"|\b(?:use|click|follow|open) the (?:link|button) below\b"
+    r"|\bno (?:further )?action (?:is )?(?:required|needed)\b"
+)
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|morning|good (?:morning|afternoon))\b[^,.!?]{0,25}[,!]?\s*"
 )
@@ -99,13 +114,15 @@ _HINTS = (
     "move", "moving", "shift", "bump", "push", "postpon", "schedul", "rearrang", "forward",
     "swap", "make", "late", "start", "begin", "meet", "do it", "add", "remov", "grant", "giv",
     "revok", "reduc", "increas", "transfer", "deactivat", "set up", "provision", "updat",
-    "change",
+    "change", "request", "ignore", "disregard", "expire", "valid", "code", "password", "action",
+    "below",
 )  # fmt: skip
 
 
 def is_routine(text: str) -> bool:
-    """Whether ``text`` is a routine request: a rescheduling or account administration
-    sentence, courtesies around it, and no problem anywhere."""
+    """Whether ``text`` is a routine request or notice: a rescheduling, account
+    administration or account notice sentence, courtesies around it, and no problem
+    anywhere."""
     lowered = text.lower().strip()
     if not any(hint in lowered for hint in _HINTS):
         return False
@@ -114,7 +131,7 @@ def is_routine(text: str) -> bool:
         return False
     found = False
     for sentence in SENTENCE_END.split(lowered):
-        if _RESCHEDULE.search(sentence) or _ACCOUNT_ADMIN.search(sentence):
+        if any(p.search(sentence) for p in (_RESCHEDULE, _ACCOUNT_ADMIN, _NOTICE)):
             found = True
         elif not _COURTESY.match(_GREETING.sub("", sentence.strip(" ,;:-–—"))):
             return False
