@@ -53,18 +53,19 @@ _MEETING = (
     r"(?:calls?|meetings?|demos?|reviews?|workshops?|sessions?|trainings?|onboarding|"
     r"check-?ins?|catch-?ups?|syncs?|stand-?ups?|kick-?offs?|qbrs?|webinars?|interviews?|"
     r"appointments?|visits?|site surveys?|walk-?throughs?|presentations?|1:1s?|one-to-ones?|"
-    r"slot|invite|session)"
+    r"slot|invite)"
 )
 _MOVE = (
     r"(?:move|moving|shift|shifting|bump|bumping|push|pushing|postpone|postponing|"
     r"reschedul\w*|re-schedul\w*|rearrang\w*|bring forward|bringing forward|swap|swapping|"
-    r"change the (?:time|date|day) of|make)"
+    r"change the (?:time|date|day) of)"
 )
 _RESCHEDULE = re.compile(
     # a moving verb, then within a few words the meeting it moves ("push tomorrow's
-    # training", "bump our demo", "move the 3pm call"); "make next month's review 45
-    # minutes" is the same request
+    # training", "bump our demo", "move the 3pm call"), or a new length for it ("make next
+    # month's review 45 minutes")
     rf"\b{_MOVE}\b(?: [\w'’:-]+){{0,4}}? {_MEETING}\b"
+    rf"|\bmake (?:[\w'’-]+ ){{0,3}}{_MEETING} \d+ (?:min(?:ute)?s?|hours?)\b"
     r"|\b(?:running|run|be|am|i'm|we're|we are) (?:\d+ (?:min(?:ute)?s?|mins) |a (?:few|bit) "
     r"|a little |slightly )?late (?:to|for) (?:our|the|my|your|today's|this) "
     rf"(?:[\w'’-]+ )?{_MEETING}\b"
@@ -99,7 +100,7 @@ _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|morning|good (?:morning|afternoon))\b[^,.!?]{0,25}[,!]?\s*"
 )
 _COURTESY = re.compile(
-    r"^(?:"
+    r"^(?:"  # nothing left once a greeting is taken off ("Hi Sam,") is a courtesy too
     r"|(?:many |huge )?thanks?(?: you)?\b.*|cheers\b.*|(?:kind |best )?regards\b.*"
     r"|best(?: wishes)?\W*(?:[\w.'’-]+\W*){0,3}"
     r"|(?:sorry|apologies)(?: for (?:the|any) (?:short notice|late notice|inconvenience|"
@@ -112,7 +113,7 @@ _COURTESY = re.compile(
 that's OK.", "Something came up on our side."."""
 _HINTS = (
     "move", "moving", "shift", "bump", "push", "postpon", "schedul", "rearrang", "forward",
-    "swap", "make", "late", "start", "begin", "meet", "do it", "add", "remov", "grant", "giv",
+    "swap", "make", "late", "start", "begin", "meet", "do it", "add", "remov", "grant",
     "revok", "reduc", "increas", "transfer", "deactivat", "set up", "provision", "updat",
     "change", "request", "ignore", "disregard", "expire", "valid", "code", "password", "action",
     "below",
