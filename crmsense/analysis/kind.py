@@ -17,7 +17,8 @@ rules lean towards *conversational*:
    whatever the head says: the head learnt short neutral requests as transactional and
    read such questions so (0.81–0.85).
 4. A clearly negative message (score ≤ -0.35) is conversational whatever it is about:
-   "your invoice is wrong, again" is a complaint, not paperwork.
+   "your invoice is wrong, again" is a complaint, not paperwork. (The analyzer does not
+   read routine requests and notices as negative: :mod:`~crmsense.analysis.routine`.)
 5. A message that shows frustration or anger (≥ 0.5) is conversational whatever rules 2
    and 3 say: a person wrote it. The kind head learnt auto-replies from 716 authored
    messages and once read "Still waiting for a fix. If this isn't resolved by EOD we'll
