@@ -21,7 +21,9 @@ a lot — with a cache kept across calls), and assembles the rest:
   competitor ("We're evaluating other vendors") is never read as positive or neutral, and
   one saying they are not is not read as negative (:mod:`~crmsense.analysis.defection`).
   A routine request or notice — moving a meeting, adding users or seats, a password reset
-  code — is never read as negative (:mod:`~crmsense.analysis.routine`).
+  code — is never read as negative (:mod:`~crmsense.analysis.routine`), and a negative
+  reading of a resolved problem ("The outage is over.") is mirrored
+  (:mod:`~crmsense.analysis.resolution`).
 - ``unscored``: ``"empty"`` (nothing to read), ``"not_english"`` (language gate; the engine
   is never asked) or ``"too_uncertain"`` (confidence below ``min_confidence``). An
   unscored analysis is neutral with score 0; its confidence is 0 when the engine never
@@ -62,6 +64,7 @@ from crmsense.analysis.intent import has_objection, reply_intent
 from crmsense.analysis.kind import classify_kind
 from crmsense.analysis.language import Language, detect_language
 from crmsense.analysis.negation import unnegated
+from crmsense.analysis.resolution import resolution_reading
 from crmsense.analysis.routine import routine_reading
 from crmsense.analysis.sarcasm import is_sarcastic, unsarcastic
 from crmsense.analysis.sentences import Sentence, split_sentences
@@ -91,10 +94,11 @@ Calibrator = Callable[[Probs], Probs]
 
 ANALYZER_VERSION = 3
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
-the sarcasm/negation/defection/routine corrections). Raise it when a change alters what stored
-analyses hold: every stored analysis by an older one is then recomputed
+the sarcasm/negation/resolution/routine/defection corrections). Raise it when a change
+alters what stored analyses hold: every stored analysis by an older one is then recomputed
 (:mod:`~crmsense.analysis.stored`). 2: defection, and kind's frustration/anger and
-product-question rules (2026-12-04). 3: routine requests and notices (2026-12-04)."""
+product-question rules (2026-12-04). 3: routine requests and notices, resolved problems
+(2026-12-04)."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000
@@ -236,9 +240,11 @@ class Analyzer:
 
     def _corrected(self, text: str, prediction: Prediction) -> Prediction:
         """The engine's reading of ``text`` with the misreadings every engine makes undone:
-        negated complaints, sarcasm, routine requests and notices, defection."""
-        p = routine_reading(text, unsarcastic(text, unnegated(text, prediction)))
-        return self.defection.correct(text, p)
+        negated complaints, sarcasm, resolved problems, routine requests and notices,
+        defection. Sarcasm comes before resolution: "Great, the outage is over!" has the
+        shape of sarcastic praise, and its resolution turns a mirrored reading back."""
+        p = resolution_reading(text, unsarcastic(text, unnegated(text, prediction)))
+        return self.defection.correct(text, routine_reading(text, p))
 
     def _calibrate(self, probs: Probs) -> Probs:
         if self.calibrator is None:

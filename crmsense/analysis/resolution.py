@@ -1,0 +1,111 @@
+"""Resolved problems: "the outage is over", "everything is syncing again".
+
+A customer telling you a problem has ended is the good news a declining account needs to
+show, yet ``model.v1`` reads it as bad news, because the problem words are the strongest
+signal in it: "The outage is over." −0.94, "Confirmed, the bug is gone." −0.83, "No more
+errors since the patch." −0.72, "Everything is syncing again." −0.47. As for negated
+complaints (:mod:`~crmsense.analysis.negation`), the analyzer mirrors a *negative* reading
+of a sentence whose only sentiment is a resolution (see :func:`resolution_reading`). A
+sentence qualifies when it states, as a fact, that:
+
+- a problem ended: an issue, bug, error, outage, crash, delay … "is gone", "is over",
+  "is behind us"; or anything "is fixed", "has been resolved", "got sorted";
+- something works again: "working again", "syncing fine again", "back up and running",
+  "back to normal", "works now";
+- there is "no more" of a problem: "no more errors since the patch";
+
+and nothing else in it reports a problem (the problem words of
+:mod:`~crmsense.analysis.negation` and the bad events of :mod:`~crmsense.analysis.sarcasm`),
+negates or stops the resolution ("not working again", "stopped syncing again"), asks
+("Is the outage over?") or hedges it ("if the bug is fixed", "hopefully the outage is
+over", "you keep saying it's fixed", "closed without a fix").
+
+>>> is_resolution("The outage is over.")
+True
+>>> is_resolution("Everything is syncing again, thanks!")
+True
+>>> is_resolution("Support was friendly, but the issue is still not resolved.")
+False
+>>> is_resolution("Is the outage over?")
+False
+"""
+
+from __future__ import annotations
+
+__all__ = ["is_resolution", "resolution_reading"]
+
+import re
+from dataclasses import replace
+
+from crmsense.analysis.negation import REAL_PROBLEM
+from crmsense.analysis.sarcasm import BAD_EVENT, SENTENCE_END
+from crmsense.analysis.types import Prediction
+
+_PROBLEM = (
+    r"(?:issues?|problems?|bugs?|errors?|outages?|incidents?|glitch(?:es)?|crash(?:es)?|"
+    r"downtime|delays?|defects?|hiccups?|disruptions?)"
+)
+_ENDED = r"(?:fixed|resolved|sorted(?: out)?|solved|gone|over|cleared(?: up)?|patched|behind us)"
+_RESOLVED = re.compile(
+    rf"\b{_PROBLEM} (?:is|are|was|were|has been|have been|got|seems? to be|appears? to be) "
+    rf"(?:now |finally |completely |fully |all |officially )?{_ENDED}\b"
+    # anything else that is fixed: "the sync is fixed", "it's been sorted"
+    r"|\b(?:is|are|(?:'|’)s|has been|have been|was|were|got) (?:now |finally |all )?"
+    r"(?:fixed|resolved|solved|sorted (?:out|now)|sorted(?=[\s.!,]*$))\b"
+    r"|\b(?:works?|working|syncs?|syncing|loads?|loading|runs?|running|connects?|connecting|"
+    r"sends?|sending|imports?|importing|exports?|exporting)"
+    r"(?: (?:fine|properly|normally|correctly|smoothly|perfectly|as expected))? again\b"
+    r"|\b(?:works?|working|fixed|resolved|sorted) now\b"
+    r"|\bback (?:up and running|up|online|to normal)\b"
+    rf"|\bno (?:more|further) {_PROBLEM}"
+)
+_UNDONE = re.compile(
+    # right before the resolution: "not working again", "stopped syncing again"
+    r"(?:\bnot|n(?:'|’)t|\bnever|\bno longer|\bhardly|\bstopp(?:ed|ing)|\bquit|\bceased)"
+    r"\W+(?:\w+\W+)?$"
+)
+_HEDGE = re.compile(
+    r"\b(?:if|once|when|until|unless|whether|hope|hopefully|hoping|expect|expected|should|"
+    r"supposed|will|would|needs? to|must|keep saying|kept saying|claim(?:s|ed)?|said|says|"
+    r"told|without)\b"
+)
+_HINTS = (
+    "fixed", "resolved", "sorted", "solved", "gone", "over", "cleared", "patched",
+    "behind us", "again", "now", "back", "no more", "no further",
+)  # fmt: skip
+
+
+def is_resolution(text: str) -> bool:
+    """Whether ``text`` is one sentence whose sentiment is a problem that has ended.
+
+    Longer texts are left alone: their other sentences may hold the real complaint.
+    """
+    lowered = text.lower().strip()
+    if not any(hint in lowered for hint in _HINTS) or len(SENTENCE_END.split(lowered)) > 1:
+        return False
+    if "?" in lowered or _HEDGE.search(lowered):
+        return False
+    found = False
+    for match in _RESOLVED.finditer(lowered):
+        if _UNDONE.search(lowered[max(0, match.start() - 24) : match.start()]):
+            return False
+        found = True
+    if not found:
+        return False
+    rest = _RESOLVED.sub(" ", lowered)
+    return not REAL_PROBLEM.search(rest) and not BAD_EVENT.search(rest)
+
+
+def resolution_reading(text: str, prediction: Prediction) -> Prediction:
+    """``prediction`` of ``text`` with a misread resolution undone: a negative reading of a
+    plain resolved problem becomes its mirror image, citing the sentence rather than its
+    problem words; anything else is returned as is.
+
+    >>> p = Prediction(probs=(0.9, 0.07, 0.03), score=-0.87, emotions={})
+    >>> resolution_reading("The outage is over.", p).probs
+    (0.03, 0.07, 0.9)
+    """
+    negative, _, positive = prediction.probs
+    if negative <= positive or not is_resolution(text):
+        return prediction
+    return replace(prediction.mirrored(), evidence=[])  # its spans are the problem words
