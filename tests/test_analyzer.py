@@ -12,12 +12,11 @@ import importlib
 import json
 import re
 import socket
-import subprocess
-import sys
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import pytest
+from child import run_python
 
 import crmsense
 from crmsense.analysis.analyzer import Analyzer
@@ -365,9 +364,7 @@ def test_package_analyze_is_lazy_and_works() -> None:
         "import sys, crmsense; assert 'crmsense.analysis.api' not in sys.modules; "
         "print(crmsense.analyze('No complaints, great job!', engine='rules.v1')[0].label)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)  # fmt: skip
-    assert out.stdout.strip() == "positive"
+    assert run_python(code).strip() == "positive"
     assert crmsense.analyze("It isn't working", engine="rules.v1")[0].label == "negative"
 
 
