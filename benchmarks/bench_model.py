@@ -7,6 +7,9 @@ GoEmotions dev macro-F1 (27 emotions) ≥ 0.46; ≥ 1,000 short messages/s on 2 
 RSS ≤ 600 MB with the model loaded; 2,000-word e-mails unclipped.
 "short msgs/s" is the engine alone; "crmsense.analyze msgs/s" is the whole analysis (each
 sentence and, for short multi-sentence messages, the whole message are read by the model).
+"verbatims_acc" is the accuracy on 90 held-out survey and support verbatims written for
+crmsense (``tests/fixtures/analysis/verbatims_heldout.tsv``, 30 per class; no target): the
+plain product praise and feedback of NPS and CSAT comments, which no public set covers.
 
     python -m benchmarks model
     python benchmarks/bench_model.py
@@ -31,12 +34,13 @@ from crmsense.analysis.types import LABELS, Document
 SHORT_MESSAGES = 2000
 LONG_WORDS = 2000
 RUNS = 5  # timed runs per speed figure
+VERBATIMS = Path(__file__).resolve().parents[1] / "tests/fixtures/analysis/verbatims_heldout.tsv"
 Scorer = Callable[[Sequence[str]], np.ndarray]
 
 
-def _csv(path: Path) -> tuple[list[str], np.ndarray]:
+def _csv(path: Path, delimiter: str = ",") -> tuple[list[str], np.ndarray]:
     with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+        rows = list(csv.DictReader(fh, delimiter=delimiter))
     return [r["text"] for r in rows], np.array([LABELS.index(r["label"]) for r in rows])
 
 
@@ -93,6 +97,8 @@ def _polarity_scores(name: str, scorer: Scorer) -> Row:
         probs = scorer(texts)
         row[key] = _figures(probs.argmax(1), gold)[metric]
         row[key.split("_")[0] + "_ece"] = round(expected_calibration_error(probs, gold), 3)
+    texts, gold = _csv(VERBATIMS, "\t")
+    row["verbatims_acc"] = _figures(scorer(texts).argmax(1), gold)["accuracy"]
     return row
 
 
