@@ -16,6 +16,7 @@ NEGATED = [
     "No issues so far with the new release.",
     "Never had a problem with support.",
     "We haven't had a single outage since the upgrade.",
+    "No complaints from Dr. Patel's team.",  # one sentence despite "Dr."
 ]
 NOT_NEGATED = [
     "The sync isn't working.",

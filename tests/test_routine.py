@@ -23,6 +23,7 @@ ROUTINE = [
     "Could we make next month's review 45 minutes instead of 30?",
     "Please add these five users to our workspace: list attached.",
     "Can you grant read-only access to our auditor for two weeks?",
+    "Can you grant read-only access to our external auditor, Ms. Achterberg, for two weeks?",
     "Please deactivate the three licences listed below at the end of this billing cycle.",
     "We'd like to transfer account ownership from Tom Avery to Claire Lund.",
     # account notices

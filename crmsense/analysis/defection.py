@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Literal
 
-from crmsense.analysis.sarcasm import SENTENCE_END
+from crmsense.analysis.sentences import sentence_texts
 from crmsense.analysis.types import Prediction
 
 Stance = Literal["leaving", "staying"]
@@ -141,7 +141,10 @@ class Defection:
         """``"leaving"`` when any sentence of ``text`` says the customer is leaving or
         weighing a competitor; ``"staying"`` when ``text`` is one sentence that says they
         are not; else None."""
-        sentences = SENTENCE_END.split(text.lower())
+        lowered = text.lower()
+        if not any(hint in lowered for hint in self._hints):
+            return None
+        sentences = [s.lower() for s in sentence_texts(text)] or [lowered]
         stances = [self._sentence(s) for s in sentences]
         if "leaving" in stances:
             return "leaving"

@@ -24,7 +24,8 @@ __all__ = ["REAL_PROBLEM", "is_negated_complaint", "unnegated"]
 
 import re
 
-from crmsense.analysis.sarcasm import BAD_EVENT, SENTENCE_END
+from crmsense.analysis.sarcasm import BAD_EVENT
+from crmsense.analysis.sentences import split_sentences
 from crmsense.analysis.types import Prediction
 
 _TROUBLE = (
@@ -59,7 +60,7 @@ def is_negated_complaint(text: str) -> bool:
     Longer texts are left alone: their other sentences may hold the real complaint.
     """
     lowered = text.lower().strip()
-    if not any(hint in lowered for hint in _HINTS) or len(SENTENCE_END.split(lowered)) > 1:
+    if not any(hint in lowered for hint in _HINTS) or len(split_sentences(text)) > 1:
         return False
     if not _NEGATED_COMPLAINT.search(lowered):
         return False

@@ -38,7 +38,8 @@ import re
 from dataclasses import replace
 
 from crmsense.analysis.negation import REAL_PROBLEM
-from crmsense.analysis.sarcasm import BAD_EVENT, SENTENCE_END
+from crmsense.analysis.sarcasm import BAD_EVENT
+from crmsense.analysis.sentences import split_sentences
 from crmsense.analysis.types import Prediction
 
 _PROBLEM = (
@@ -81,7 +82,7 @@ def is_resolution(text: str) -> bool:
     Longer texts are left alone: their other sentences may hold the real complaint.
     """
     lowered = text.lower().strip()
-    if not any(hint in lowered for hint in _HINTS) or len(SENTENCE_END.split(lowered)) > 1:
+    if not any(hint in lowered for hint in _HINTS) or len(split_sentences(text)) > 1:
         return False
     if "?" in lowered or _HEDGE.search(lowered):
         return False

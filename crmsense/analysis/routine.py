@@ -46,7 +46,8 @@ import re
 from dataclasses import replace
 
 from crmsense.analysis.negation import REAL_PROBLEM
-from crmsense.analysis.sarcasm import BAD_EVENT, SENTENCE_END
+from crmsense.analysis.sarcasm import BAD_EVENT
+from crmsense.analysis.sentences import sentence_texts
 from crmsense.analysis.types import Prediction
 
 _MEETING = (
@@ -131,7 +132,7 @@ def is_routine(text: str) -> bool:
     if REAL_PROBLEM.search(plain) or BAD_EVENT.search(plain):
         return False
     found = False
-    for sentence in SENTENCE_END.split(lowered):
+    for sentence in (s.lower() for s in sentence_texts(text)):
         if any(p.search(sentence) for p in (_RESCHEDULE, _ACCOUNT_ADMIN, _NOTICE)):
             found = True
         elif not _COURTESY.match(_GREETING.sub("", sentence.strip(" ,;:-–—"))):

@@ -28,11 +28,12 @@ False
 
 from __future__ import annotations
 
-__all__ = ["BAD_EVENT", "SENTENCE_END", "is_sarcastic", "unsarcastic"]
+__all__ = ["BAD_EVENT", "is_sarcastic", "unsarcastic"]
 
 import re
 from dataclasses import replace
 
+from crmsense.analysis.sentences import sentence_texts
 from crmsense.analysis.types import Prediction
 
 _SET_PHRASES = re.compile(
@@ -75,7 +76,6 @@ _HINTS = (
     "thrilled", "delighted", "thank", "impressive", "bravo", "kudos", "right", "joy", "goody",
     "joke", "surprise",
 )  # fmt: skip
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def _sentence_is_sarcastic(lowered: str) -> bool:
@@ -93,7 +93,7 @@ def is_sarcastic(text: str) -> bool:
     lowered = text.lower()
     if not any(hint in lowered for hint in _HINTS):
         return False
-    return any(_sentence_is_sarcastic(s) for s in SENTENCE_END.split(lowered))
+    return any(_sentence_is_sarcastic(s.lower()) for s in sentence_texts(text))
 
 
 def unsarcastic(text: str, prediction: Prediction) -> Prediction:

@@ -24,7 +24,7 @@ Rules, in order:
 
 from __future__ import annotations
 
-__all__ = ["Sentence", "split_sentences"]
+__all__ = ["Sentence", "sentence_texts", "split_sentences"]
 
 import re
 import unicodedata
@@ -138,3 +138,14 @@ def split_sentences(text: str, *, max_chars: int = 1000) -> list[Sentence]:
                 if _keeps(text[lo:hi]):
                     sentences.append(Sentence(lo, hi, text[lo:hi]))
     return sentences
+
+
+def sentence_texts(text: str) -> list[str]:
+    """The sentences of ``text`` as strings: what the analyzer's correction patterns
+    (negation, sarcasm, resolution, routine requests, defection) read, split as the
+    analyzer splits, so "Ms. Achterberg" or "you vs. Zendesk" stays one sentence.
+
+    >>> sentence_texts("We compared you vs. Zendesk. Thanks!")
+    ['We compared you vs. Zendesk.', 'Thanks!']
+    """
+    return [sentence.text for sentence in split_sentences(text)]
