@@ -26,6 +26,7 @@ LEAVING = [
     "Unless pricing improves, we're moving to Freshdesk.",
     "We are switching to another tool in January.",
     "We are comparing you with Zendesk and Freshdesk.",
+    "We are comparing you vs. Zendesk for the renewal.",
 ]
 STAYING = [
     "We are not considering other vendors at this point.",

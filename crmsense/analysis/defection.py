@@ -68,7 +68,7 @@ _WEIGH = (
     r"(?:a|the) pilot (?:of|with)|test(?:s|ing)?|talk(?:s|ing)? to|speak(?:s|ing)? (?:to|with)|"
     r"meet(?:s|ing)? with|get(?:s|ting)? (?:a )?quotes? from|quotes? from|"
     r"benchmark(?:s|ing)? (?:you )?against|comparing (?:you |your \w+ )?"
-    r"(?:with|to|against))"
+    r"(?:with|to|against|vs|versus))"
 )
 _ELSEWHERE = (
     r"\b(?:look(?:s|ing)?|shop(?:s|ping)?) elsewhere\b"
@@ -112,7 +112,8 @@ class Defection:
         target = f"(?:{named}|{_VENDOR})" if named else f"(?:{_VENDOR})"
         alternatives = [
             rf"\b(?:{_LEAVE})\s+(?:the |a |an )?(?:{target}|{_PRODUCT})",
-            rf"\b{_WEIGH}\b[^.!?]{{0,30}}?{target}",
+            # within the sentence; "vs." does not end it ("comparing you vs. Zendesk")
+            rf"\b{_WEIGH}\b(?:[^.!?]|(?<=\bvs)\.){{0,30}}?{target}",
             _ELSEWHERE,
         ]
         if named:  # a competitor praised against you: "HubSpot is cheaper"
