@@ -57,7 +57,7 @@ from functools import cached_property
 from crmsense.analysis.aggregate import aggregate, label_of, strongest, weight, word_count
 from crmsense.analysis.aspects import AspectFinder, Mention, summarize
 from crmsense.analysis.calls import call_text, customer_side, summarize_call
-from crmsense.analysis.competitors import CompetitorFinder
+from crmsense.analysis.competitors import CompetitorFinder, normalized
 from crmsense.analysis.defection import Defection
 from crmsense.analysis.engines import Engine
 from crmsense.analysis.intent import has_objection, reply_intent
@@ -369,8 +369,8 @@ class Analyzer:
 def _fingerprint(competitors: Iterable[str], topics: Iterable[str], **thresholds: float) -> str:
     """``Analyzer.fingerprint``: ``v<ANALYZER_VERSION>-<digest of the settings>``."""
     settings = {
-        "competitors": sorted({c.strip().lower() for c in competitors if c.strip()}),
-        "topics": sorted({t.strip().lower() for t in topics if t.strip()}),
+        "competitors": normalized(competitors),
+        "topics": normalized(topics),
         **thresholds,
     }
     return f"v{ANALYZER_VERSION}-{text_hash(json.dumps(settings, sort_keys=True))[:12]}"

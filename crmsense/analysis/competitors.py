@@ -9,10 +9,20 @@ CRM"). Each name is reported once, spelled as configured, in order of first ment
 
 from __future__ import annotations
 
-__all__ = ["CompetitorFinder"]
+__all__ = ["CompetitorFinder", "normalized"]
 
 import re
 from collections.abc import Iterable
+
+
+def normalized(names: Iterable[str]) -> list[str]:
+    """Distinct non-blank names, trimmed and lower-cased, sorted: how configured competitor
+    names (and topics) are compared.
+
+    >>> normalized([" Zendesk", "zendesk", "", "HubSpot"])
+    ['hubspot', 'zendesk']
+    """
+    return sorted({name.strip().lower() for name in names if name.strip()})
 
 
 class CompetitorFinder:

@@ -38,6 +38,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Literal
 
+from crmsense.analysis.competitors import normalized
 from crmsense.analysis.sentences import sentence_texts
 from crmsense.analysis.types import Prediction
 
@@ -106,8 +107,7 @@ class Defection:
     """Compiled once per analyzer with its configured competitor names."""
 
     def __init__(self, competitors: Iterable[str] = ()) -> None:
-        names = sorted({n.strip().lower() for n in competitors if n.strip()}, key=len,
-                       reverse=True)  # fmt: skip
+        names = sorted(normalized(competitors), key=len, reverse=True)
         named = "|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names)
         target = f"(?:{named}|{_VENDOR})" if named else f"(?:{_VENDOR})"
         alternatives = [
@@ -163,8 +163,7 @@ class Defection:
             if positive >= max(negative, neutral):
                 return replace(prediction.mirrored(), evidence=[])
             if neutral > negative:
-                return replace(prediction, probs=(neutral, negative, positive),
-                               score=positive - neutral, evidence=[])  # fmt: skip
+                return prediction.neutral_swapped()
         elif stance == "staying" and negative > positive:
             return prediction.mirrored()
         return prediction

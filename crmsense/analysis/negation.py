@@ -20,12 +20,12 @@ False
 
 from __future__ import annotations
 
-__all__ = ["REAL_PROBLEM", "is_negated_complaint", "unnegated"]
+__all__ = ["is_negated_complaint", "reports_problem", "unnegated"]
 
 import re
 
 from crmsense.analysis.sarcasm import BAD_EVENT
-from crmsense.analysis.sentences import split_sentences
+from crmsense.analysis.sentences import sentence_texts
 from crmsense.analysis.types import Prediction
 
 _TROUBLE = (
@@ -43,14 +43,12 @@ _NEGATED_COMPLAINT = re.compile(
     r"|\b(?:haven(?:'|’)?t|have not|hasn(?:'|’)?t|has not) (?:had|seen|hit) (?:a|an|any)"
     rf"(?: single)? {_TROUBLE}\b"
 )
-REAL_PROBLEM = re.compile(
+_REAL_PROBLEM = re.compile(
     r"\b(?:but|though|although|however|except|yet|unfortunately|sadly|still|only|"
     r"time[sd]? out|timing out|slow|down|broken|not working|(?:does|did|is|was)n(?:'|’)?t "
     r"work\w*|unable|can(?:'|’)?t|cannot|missing|wrong|terrible|awful|horrible|worst|"
     r"frustrat\w*|annoy\w*|angry|disappoint\w*|unacceptable|cancel\w*|refund\w*)\b"
 )
-"""Signs of a real problem beside a reassuring phrase: contrast, problem words, upset (also
-the guard of :mod:`~crmsense.analysis.routine`)."""
 _HINTS = ("no", "not", "nothing", "never", "without", "complain", "n't", "n’t")
 
 
@@ -60,12 +58,24 @@ def is_negated_complaint(text: str) -> bool:
     Longer texts are left alone: their other sentences may hold the real complaint.
     """
     lowered = text.lower().strip()
-    if not any(hint in lowered for hint in _HINTS) or len(split_sentences(text)) > 1:
+    if not any(hint in lowered for hint in _HINTS) or len(sentence_texts(text)) > 1:
         return False
     if not _NEGATED_COMPLAINT.search(lowered):
         return False
-    rest = _NEGATED_COMPLAINT.sub(" ", lowered)
-    return not REAL_PROBLEM.search(rest) and not BAD_EVENT.search(rest)
+    return not reports_problem(_NEGATED_COMPLAINT.sub(" ", lowered))
+
+
+def reports_problem(lowered: str) -> bool:
+    """Whether lower-cased text shows a real problem: contrast ("but", "though"), problem
+    words ("still", "slow", "can't", "wrong"), upset, or a bad event of
+    :data:`~crmsense.analysis.sarcasm.BAD_EVENT` ("broke", "failed", "on hold"). The guard
+    of every correction that turns a negative reading around (negation, resolution,
+    routine requests).
+
+    >>> reports_problem("no complaints, the rollout went well"), reports_problem("but slow")
+    (False, True)
+    """
+    return bool(_REAL_PROBLEM.search(lowered) or BAD_EVENT.search(lowered))
 
 
 def unnegated(text: str, prediction: Prediction) -> Prediction:

@@ -14,11 +14,10 @@ sentence qualifies when it states, as a fact, that:
   "back to normal", "works now";
 - there is "no more" of a problem: "no more errors since the patch";
 
-and nothing else in it reports a problem (the problem words of
-:mod:`~crmsense.analysis.negation` and the bad events of :mod:`~crmsense.analysis.sarcasm`),
-negates or stops the resolution ("not working again", "stopped syncing again"), asks
-("Is the outage over?") or hedges it ("if the bug is fixed", "hopefully the outage is
-over", "you keep saying it's fixed", "closed without a fix").
+and nothing else in it reports a problem (:func:`~crmsense.analysis.negation.reports_problem`),
+negates or stops the resolution ("not working again", "stopped syncing again"), asks ("Is
+the outage over?") or hedges it ("if the bug is fixed", "hopefully the outage is over",
+"you keep saying it's fixed", "closed without a fix").
 
 >>> is_resolution("The outage is over.")
 True
@@ -37,9 +36,8 @@ __all__ = ["is_resolution", "resolution_reading"]
 import re
 from dataclasses import replace
 
-from crmsense.analysis.negation import REAL_PROBLEM
-from crmsense.analysis.sarcasm import BAD_EVENT
-from crmsense.analysis.sentences import split_sentences
+from crmsense.analysis.negation import reports_problem
+from crmsense.analysis.sentences import sentence_texts
 from crmsense.analysis.types import Prediction
 
 _PROBLEM = (
@@ -82,7 +80,7 @@ def is_resolution(text: str) -> bool:
     Longer texts are left alone: their other sentences may hold the real complaint.
     """
     lowered = text.lower().strip()
-    if not any(hint in lowered for hint in _HINTS) or len(split_sentences(text)) > 1:
+    if not any(hint in lowered for hint in _HINTS) or len(sentence_texts(text)) > 1:
         return False
     if "?" in lowered or _HEDGE.search(lowered):
         return False
@@ -93,8 +91,7 @@ def is_resolution(text: str) -> bool:
         found = True
     if not found:
         return False
-    rest = _RESOLVED.sub(" ", lowered)
-    return not REAL_PROBLEM.search(rest) and not BAD_EVENT.search(rest)
+    return not reports_problem(_RESOLVED.sub(" ", lowered))
 
 
 def resolution_reading(text: str, prediction: Prediction) -> Prediction:

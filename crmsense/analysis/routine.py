@@ -23,8 +23,8 @@ every engine (see :func:`routine_reading`):
 
 A text is routine when it holds one of these, every other sentence is a courtesy
 (greeting, thanks, apology for the notice, sign-off) and nothing anywhere reports a problem
-(the problem words of :mod:`~crmsense.analysis.negation` and the bad events of
-:mod:`~crmsense.analysis.sarcasm`: "broken", "can't", "still", "failed", "delayed", …). So
+(:func:`~crmsense.analysis.negation.reports_problem`: "broken", "can't", "still",
+"failed", "delayed", …). So
 "can we move the call? The export is still broken" keeps its negative reading, and so does
 "Payment failed: your card was declined. No action is needed if you update it".
 
@@ -43,10 +43,8 @@ from __future__ import annotations
 __all__ = ["is_routine", "routine_reading"]
 
 import re
-from dataclasses import replace
 
-from crmsense.analysis.negation import REAL_PROBLEM
-from crmsense.analysis.sarcasm import BAD_EVENT
+from crmsense.analysis.negation import reports_problem
 from crmsense.analysis.sentences import sentence_texts
 from crmsense.analysis.types import Prediction
 
@@ -128,8 +126,7 @@ def is_routine(text: str) -> bool:
     lowered = text.lower().strip()
     if not any(hint in lowered for hint in _HINTS):
         return False
-    plain = lowered.replace("read-only", "read_only")  # "only" is a problem word elsewhere
-    if REAL_PROBLEM.search(plain) or BAD_EVENT.search(plain):
+    if reports_problem(lowered.replace("read-only", "read_only")):  # "only" is a problem word
         return False
     found = False
     for sentence in (s.lower() for s in sentence_texts(text)):
@@ -152,5 +149,4 @@ def routine_reading(text: str, prediction: Prediction) -> Prediction:
     negative, neutral, positive = prediction.probs
     if negative <= max(neutral, positive) or not is_routine(text):
         return prediction
-    return replace(prediction, probs=(neutral, negative, positive), score=positive - neutral,
-                   evidence=[])  # fmt: skip
+    return prediction.neutral_swapped()

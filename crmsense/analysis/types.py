@@ -89,6 +89,15 @@ class Prediction:
     kind: dict[str, float] | None = None
     intent: dict[str, float] | None = None
 
+    def neutral_swapped(self) -> Prediction:
+        """Negative and neutral probabilities swapped, the score recomputed and the word
+        spans (which pushed the other way) dropped: a negative reading of paperwork turns
+        neutral (:mod:`~crmsense.analysis.routine`), a neutral reading of a customer
+        leaving turns negative (:mod:`~crmsense.analysis.defection`)."""
+        negative, neutral, positive = self.probs
+        return replace(self, probs=(neutral, negative, positive), score=positive - neutral,
+                       evidence=[])  # fmt: skip
+
     def mirrored(self) -> Prediction:
         """The opposite reading: negative and positive probabilities swapped, score and
         evidence weights negated (the rest as it is)."""
