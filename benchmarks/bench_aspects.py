@@ -13,6 +13,7 @@ Published accuracy on the test splits (LCF-BERT): restaurants 0.871, laptops 0.8
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 from benchmarks._data import DATASETS, Row, table
@@ -23,6 +24,7 @@ from crmsense.analysis.types import LABELS, Document
 from crmsense.errors import CrmsenseError
 
 SETS = {"laptops": "Laptops_Train.xml.seg", "restaurants": "Restaurants_Train.xml.seg"}
+XML = ("Laptop_Train_v2.xml", "Restaurants_Train_v2.xml")
 POLARITY = {"-1": "negative", "0": "neutral", "1": "positive"}
 
 
@@ -33,6 +35,18 @@ def aspect_rows(name: str) -> Iterator[tuple[str, str, str]]:
     for i in range(0, len(parts) - 2, 3):
         masked, term, polarity = parts[i : i + 3]
         yield masked.replace("$T$", term), term, POLARITY[polarity.strip()]
+
+
+def review_sentences() -> Iterator[tuple[str, str]]:
+    """(sentence, label) of the SemEval-2014 laptop and restaurant review sentences whose
+    aspect terms all carry one polarity (positive, negative or neutral; 2,903 sentences):
+    product and service reviews read as whole sentences."""
+    for name in XML:
+        root = ET.parse(DATASETS / "semeval14-absa" / "xml" / name).getroot()
+        for sentence in root.iter("sentence"):
+            polarities = {term.get("polarity") for term in sentence.iter("aspectTerm")}
+            if len(polarities) == 1 and (label := polarities.pop()) in LABELS:
+                yield (sentence.findtext("text") or "").strip(), label
 
 
 def measure(engine_name: str, name: str) -> Row:

@@ -9,7 +9,10 @@ RSS ≤ 600 MB with the model loaded; 2,000-word e-mails unclipped.
 sentence and, for short multi-sentence messages, the whole message are read by the model).
 "verbatims_acc" is the accuracy on 90 held-out survey and support verbatims written for
 crmsense (``tests/fixtures/analysis/verbatims_heldout.tsv``, 30 per class; no target): the
-plain product praise and feedback of NPS and CSAT comments, which no public set covers.
+plain product praise and feedback of NPS and CSAT comments. "reviews_acc" is the accuracy
+on the 2,903 SemEval-2014 laptop and restaurant review sentences whose aspect terms agree
+(:func:`benchmarks.bench_aspects.review_sentences`; evaluation only, no target): the
+nearest public text to product feedback.
 
     python -m benchmarks model
     python benchmarks/bench_model.py
@@ -26,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks._data import DATASETS, Row, table
+from benchmarks.bench_aspects import review_sentences
 from crmsense.analysis.analyzer import Analyzer
 from crmsense.analysis.evaluate import classification_metrics
 from crmsense.analysis.model.engine import EMOTION_MAP, GOEMOTIONS, ModelEngine
@@ -99,6 +103,9 @@ def _polarity_scores(name: str, scorer: Scorer) -> Row:
         row[key.split("_")[0] + "_ece"] = round(expected_calibration_error(probs, gold), 3)
     texts, gold = _csv(VERBATIMS, "\t")
     row["verbatims_acc"] = _figures(scorer(texts).argmax(1), gold)["accuracy"]
+    reviews = list(review_sentences())
+    gold = np.array([LABELS.index(label) for _, label in reviews])
+    row["reviews_acc"] = _figures(scorer([t for t, _ in reviews]).argmax(1), gold)["accuracy"]
     return row
 
 

@@ -6,11 +6,12 @@ Sets (none of them read when the rule lexicons were built): SST-2 dev (accuracy;
 so neutral is ignored: negative vs positive probability, VADER's compound ≥ 0), TweetEval
 sentiment val (macro-recall), airline customer tweets dev (accuracy), GoEmotions group dev
 (accuracy; 'ambiguous' dropped, rows left with one label), Financial PhraseBank not-all-agree
-(accuracy). 3-class VADER uses compound thresholds ±0.05. Every row also gives macro-F1, and
-the expected calibration error of rules.v1's top-label probability (3-class sets).
-Speed: short messages (the airline and TweetEval texts, ~20 words), one process, the
-fastest of five passes in CPU time (both engines produce their full output: rules.v1
-its probabilities, emotions and evidence).
+(accuracy), SemEval-2014 laptop and restaurant review sentences whose aspect terms agree
+(accuracy; :func:`benchmarks.bench_aspects.review_sentences`). 3-class VADER uses compound
+thresholds ±0.05. Every row also gives macro-F1, and the expected calibration error of
+rules.v1's top-label probability (3-class sets). Speed: short messages (the airline and
+TweetEval texts, ~20 words), one process, the fastest of five passes in CPU time (both
+engines produce their full output: rules.v1 its probabilities, emotions and evidence).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from benchmarks._data import DATASETS, table
+from benchmarks.bench_aspects import review_sentences
 from crmsense.analysis.evaluate import classification_metrics
 from crmsense.analysis.rules.engine import RuleEngine
 from crmsense.analysis.types import LABELS
@@ -51,6 +53,7 @@ SETS: list[tuple[str, str, Callable[[], list[tuple[str, str]]]]] = [
     ("airline-dev", "accuracy", lambda: _csv("airline-sentiment/dev.csv")),
     ("goemotions-group-dev", "accuracy", _goemotions_group_dev),
     ("financial-phrasebank", "accuracy", lambda: _csv("financial-phrasebank/dev_not_allagree.csv")),
+    ("semeval14-review-sentences", "accuracy", lambda: list(review_sentences())),
 ]
 
 

@@ -200,6 +200,25 @@ def test_crm_texts(engine: RuleEngine, text: str, expected: str) -> None:
     assert label(one(engine, text)) == expected
 
 
+PRODUCT_REVIEWS = [
+    ("There was no learning curve for our new hires.", "positive"),
+    ("Setting up the new workspace was straightforward.", "positive"),
+    ("The mobile app is snappy and dependable.", "positive"),
+    ("For a small team the starter plan is great value.", "positive"),
+    ("The admin console is anything but intuitive.", "negative"),
+    ("The new editor is far from user friendly.", "negative"),
+    ("The report builder is unintuitive and cluttered.", "negative"),
+    ("The desktop client freezes whenever a large report opens.", "negative"),
+    ("The learning curve was steep for our field team.", "negative"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), PRODUCT_REVIEWS)
+def test_product_review_vocabulary(engine: RuleEngine, text: str, expected: str) -> None:
+    """Plain praise and criticism of a product, as in survey verbatims and app reviews."""
+    assert label(one(engine, text)) == expected
+
+
 @pytest.mark.parametrize(
     "text",
     [
