@@ -58,6 +58,7 @@ from crmsense.analysis.aggregate import aggregate, label_of, strongest, weight, 
 from crmsense.analysis.aspects import AspectFinder, Mention, summarize
 from crmsense.analysis.calls import call_text, customer_side, summarize_call
 from crmsense.analysis.competitors import CompetitorFinder, normalized
+from crmsense.analysis.decline import decline_reading
 from crmsense.analysis.defection import Defection
 from crmsense.analysis.engines import Engine
 from crmsense.analysis.intent import has_objection, reply_intent
@@ -92,13 +93,13 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
-the sarcasm/negation/resolution/routine/defection corrections). Raise it when a change
+the sarcasm/negation/resolution/routine/decline/defection corrections). Raise it when a change
 alters what stored analyses hold: every stored analysis by an older one is then recomputed
 (:mod:`~crmsense.analysis.stored`). 2: defection, and kind's frustration/anger and
 product-question rules (2026-12-04). 3: routine requests and notices, resolved problems
-(2026-12-04)."""
+(2026-12-04). 4: polite declines (2026-12-05)."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000
@@ -240,11 +241,14 @@ class Analyzer:
 
     def _corrected(self, text: str, prediction: Prediction) -> Prediction:
         """The engine's reading of ``text`` with the misreadings every engine makes undone:
-        negated complaints, sarcasm, resolved problems, routine requests and notices,
-        defection. Sarcasm comes before resolution: "Great, the outage is over!" has the
-        shape of sarcastic praise, and its resolution turns a mirrored reading back."""
+        negated complaints, sarcasm, resolved problems, routine requests and notices, polite
+        declines, defection. Sarcasm comes before resolution: "Great, the outage is over!"
+        has the shape of sarcastic praise, and its resolution turns a mirrored reading back.
+        A decline comes before defection, so "we decided to go with Zendesk, thanks" ends
+        negative, not neutral."""
         p = resolution_reading(text, unsarcastic(text, unnegated(text, prediction)))
-        return self.defection.correct(text, routine_reading(text, p))
+        p = decline_reading(text, routine_reading(text, p))
+        return self.defection.correct(text, p)
 
     def _calibrate(self, probs: Probs) -> Probs:
         if self.calibrator is None:

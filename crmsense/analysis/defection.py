@@ -163,7 +163,7 @@ class Defection:
             if positive >= max(negative, neutral):
                 return replace(prediction.mirrored(), evidence=[])
             if neutral > negative:
-                return prediction.neutral_swapped()
+                return prediction.swapped("negative", "neutral")
         elif stance == "staying" and negative > positive:
             return prediction.mirrored()
         return prediction

@@ -32,6 +32,7 @@ __all__ = ["OBJECTION", "RULES", "has_objection", "reply_intent"]
 
 import re
 
+from crmsense.analysis.decline import DECLINE
 from crmsense.analysis.types import INTENTS, Intent
 
 PLAUSIBLE = 0.4
@@ -94,7 +95,7 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         r"\bno,? thank(?:s| you)\b", r"\bmaybe (?:later|next|another time)\b",
         r"\bhold off\b", r"\bnot (?:at this|at the|right) (?:time|moment|now)\b",
         r"\b(?:on|to) the back burner\b", r"\bkeep (?:you|your (?:info|details)) on file\b",
-        r"\bnot (?:right )?now\b",
+        r"\bnot (?:right )?now\b", DECLINE.pattern,
     )),
     ("interest", _any(
         r"\b(?:interested|interesting|intrigued|curious)\b",

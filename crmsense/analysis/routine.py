@@ -149,4 +149,4 @@ def routine_reading(text: str, prediction: Prediction) -> Prediction:
     negative, neutral, positive = prediction.probs
     if negative <= max(neutral, positive) or not is_routine(text):
         return prediction
-    return prediction.neutral_swapped()
+    return prediction.swapped("negative", "neutral")

@@ -89,13 +89,20 @@ class Prediction:
     kind: dict[str, float] | None = None
     intent: dict[str, float] | None = None
 
-    def neutral_swapped(self) -> Prediction:
-        """Negative and neutral probabilities swapped, the score recomputed and the word
-        spans (which pushed the other way) dropped: a negative reading of paperwork turns
-        neutral (:mod:`~crmsense.analysis.routine`), a neutral reading of a customer
-        leaving turns negative (:mod:`~crmsense.analysis.defection`)."""
-        negative, neutral, positive = self.probs
-        return replace(self, probs=(neutral, negative, positive), score=positive - neutral,
+    def swapped(self, first: Label, second: Label) -> Prediction:
+        """The probabilities of two labels swapped, the score recomputed and the word spans
+        (which pushed the other way) dropped: a negative reading of paperwork turns neutral
+        (:mod:`~crmsense.analysis.routine`), a neutral reading of a customer leaving turns
+        negative (:mod:`~crmsense.analysis.defection`), a positive reading of a polite "no"
+        turns neutral (:mod:`~crmsense.analysis.decline`).
+
+        >>> Prediction((0.7, 0.2, 0.1), -0.6).swapped("negative", "neutral").probs
+        (0.2, 0.7, 0.1)
+        """
+        probs = list(self.probs)
+        i, j = LABELS.index(first), LABELS.index(second)
+        probs[i], probs[j] = probs[j], probs[i]
+        return replace(self, probs=(probs[0], probs[1], probs[2]), score=probs[2] - probs[0],
                        evidence=[])  # fmt: skip
 
     def mirrored(self) -> Prediction:

@@ -1,0 +1,87 @@
+"""Declines: a prospect or customer politely saying no ("we'll pass for now, thanks").
+
+"Thank you for the material. We won't be pursuing this, but I wish you and the team every
+success." is a lost deal, yet ``model.v1`` reads it as clearly positive (+0.88): the thanks
+and good wishes are the loudest words in it. On the held-out sales replies 9 of 14 polite
+disengagements read positive, so a cooling deal looked warm and its "positive language
+declining" signal (:mod:`crmsense.signals.deals`) never fired. The reply intent already
+says ``polite_disengagement``; this module keeps the sentiment from contradicting it.
+
+A text is a decline when it says so in words that mean no in any context: "decided
+against", "won't be pursuing / moving forward / proceeding", "we'll pass", "hard pass",
+"politely declining", "not interested", "not a priority", "put this on hold", "park this",
+"going in another direction", "not the right time", "fine as we are". Deliberately not:
+"no thanks" and "we're all set", which also close a happy support chat ("No thanks,
+everything works now!"). Questions and conditions ("if it's not a priority …") are not
+declines. :func:`decline_reading` turns a positive reading of a decline into a neutral one
+(the positive and neutral probabilities swap): the tone was polite, the answer is no.
+
+>>> is_decline("Hard pass, but thanks for the note.")
+True
+>>> is_decline("We've reflected on it and decided against it for now.")
+True
+>>> is_decline("No thanks, everything works now!")
+False
+>>> is_decline("If this is not a priority for you, just let me know.")
+False
+"""
+
+from __future__ import annotations
+
+__all__ = ["DECLINE", "decline_reading", "is_decline"]
+
+import re
+
+from crmsense.analysis.sentences import sentence_texts
+from crmsense.analysis.types import Prediction
+
+_A = r"(?:'|’)"  # an apostrophe, straight or curly
+DECLINE = re.compile(
+    "|".join(
+        (
+            r"\bdecided (?:against|not to (?:proceed|pursue|go ahead|move forward|buy|sign|"
+            r"renew|continue|take (?:this|it|you up on)))\b",
+            rf"\b(?:won{_A}?t|will not|are not|aren{_A}?t|not|no longer) (?:be )?(?:pursuing|"
+            r"proceeding|moving forward|going ahead|taking (?:this|it|you up on (?:it|this|"
+            r"the offer)))\b",
+            rf"\b(?:we{_A}?ll|we will|i{_A}?ll|i will|going to|have to|gonna|hard) pass"
+            r"(?! (?:it|this|that|them|these|those|your|the|my|our|a|an|him|her|along|out)\b)"
+            r"(?!\w)",  # not "I'll pass it to finance", "pass your note along"
+            r"\bpass on (?:this|it|the (?:offer|proposal|opportunity))\b",
+            r"\b(?:politely|respectfully|must|have to|will have to|going to) declin(?:e|ing)\b",
+            r"\bdeclin(?:e|ing) (?:your|the|this) (?:offer|proposal|invitation|invite|quote)\b",
+            r"\bnot (?:really |currently )?interested\b",
+            r"\bnot (?:a|our) (?:top |high |current )?priority\b",
+            r"\b(?:put|putting|park|parking) (?:this|it|the (?:project|evaluation|proposal|"
+            r"conversation)) (?:on hold|aside|indefinitely)\b",
+            r"\b(?:go|going|went|decided to go) (?:in )?(?:another|a different) direction\b",
+            r"\bnot the right (?:time|fit) for us\b",
+            r"\b(?:fine|happy|ok|okay) (?:as|where) we are\b",
+        )
+    )
+)
+"""Decline language, for lower-cased text (also the reply intent's
+``polite_disengagement`` rule, :mod:`~crmsense.analysis.intent`)."""
+_NOT_A_STATEMENT = re.compile(r"\b(?:if|unless|whether)\b|\?")
+
+
+def is_decline(text: str) -> bool:
+    """Whether a sentence of ``text`` declines an offer, a proposal or a follow-up."""
+    return any(
+        DECLINE.search(lowered) and not _NOT_A_STATEMENT.search(lowered)
+        for lowered in (s.lower() for s in sentence_texts(text))
+    )
+
+
+def decline_reading(text: str, prediction: Prediction) -> Prediction:
+    """``prediction`` of ``text`` with a decline's positive reading made neutral (the
+    positive and neutral probabilities swap); anything else is returned as is.
+
+    >>> p = Prediction(probs=(0.02, 0.1, 0.88), score=0.86, emotions={})
+    >>> decline_reading("We'll pass for now, thanks.", p).probs
+    (0.02, 0.88, 0.1)
+    """
+    negative, neutral, positive = prediction.probs
+    if positive <= max(negative, neutral) or not is_decline(text):
+        return prediction
+    return prediction.swapped("positive", "neutral")
