@@ -14,7 +14,7 @@ from crmsense.analysis.analyzer import Analyzer
 from crmsense.analysis.api import load_engine
 from crmsense.analysis.evaluate import evaluate
 from crmsense.analysis.model.engine import ModelEngine, default_model_dir
-from crmsense.analysis.model.heads import Heads, LinearHead, stratified_split
+from crmsense.analysis.model.heads import Heads, LinearHead, stratified_folds, stratified_split
 from crmsense.analysis.model.tasks import read_task_rows, write_task_heads
 from crmsense.analysis.types import INTENTS, KINDS
 from crmsense.errors import InputError, ModelError
@@ -50,6 +50,17 @@ def test_the_held_out_split_is_stratified_and_leaves_every_class_rows_to_fit() -
     assert labels.index("c") in fit  # a class of one row is not held out
     assert stratified_split(labels, 0.2, seed=13) == (fit, held)
     assert stratified_split(labels, 0.2, seed=14) != (fit, held)
+
+
+def test_cross_validation_folds_are_stratified_and_reproducible() -> None:
+    labels = ["a"] * 10 + ["b"] * 5 + ["c"] * 2
+    fold = stratified_folds(labels, 5, seed=13)
+    for k in range(5):  # every fold holds its share of each class
+        members = [labels[i] for i in range(len(labels)) if fold[i] == k]
+        assert members.count("a") == 2 and members.count("b") == 1
+    assert sorted(fold[i] for i in range(15, 17)) == [0, 1]  # a small class is dealt too
+    assert stratified_folds(labels, 5, seed=13) == fold
+    assert stratified_folds(labels, 5, seed=14) != fold
 
 
 def test_heads_round_trip_with_and_without_task_heads(tmp_path: Path) -> None:
@@ -106,8 +117,8 @@ def test_refitting_the_task_heads_reproduces_the_shipped_ones(tmp_path: Path) ->
         agree = a.logits(x).argmax(1) == getattr(shipped, name).logits(x).argmax(1)
         assert agree.mean() >= 0.95
         ours, theirs = summaries[0][name], recorded["training"]["task_heads"][name]
-        assert ours["l2"] == theirs["l2"] and ours["held_out"] == theirs["held_out"]
-        assert abs(ours["held_out_accuracy"] - theirs["held_out_accuracy"]) <= 0.02
+        assert ours["l2"] == theirs["l2"] and ours["folds"] == theirs["folds"]
+        assert abs(ours["cross_validated_accuracy"] - theirs["cross_validated_accuracy"]) <= 0.02
 
 
 @pytest.mark.slow

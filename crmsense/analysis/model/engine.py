@@ -67,7 +67,7 @@ BLENDED_EMOTIONS = ("frustration", "anger", "confusion")
 CRM phrases ("still waiting", "third time I've asked") the network never saw. Chosen on the
 training mix's held-out GoEmotions rows, where blending raised these three and lowered the
 others' F1 (``python -m benchmarks model`` reports the mapped figures on GoEmotions dev)."""
-MODEL_VERSION = "minilm-l6-crm.5"
+MODEL_VERSION = "minilm-l6-crm.6"
 _RULE_EMOTIONS = _LEXICAL_EMOTIONS + BLENDED_EMOTIONS
 MODEL_FILES = ("model.onnx", "tokenizer.json", "heads.npz", "config.json")
 MAX_TOKENS = 128

@@ -19,6 +19,7 @@ __all__ = [
     "fit_thresholds",
     "sigmoid",
     "softmax",
+    "stratified_folds",
     "stratified_split",
 ]
 
@@ -172,6 +173,23 @@ def stratified_split(
         held += rows[:cut]
         fit += rows[cut:]
     return sorted(fit), sorted(held)
+
+
+def stratified_folds(labels: Sequence[ClassLabel], folds: int, seed: int) -> list[int]:
+    """The fold (0 … ``folds`` - 1) of each row, the same for the same seed: each class is
+    shuffled and dealt round the folds, so every fold holds its share of every class.
+
+    >>> stratified_folds(["a", "b", "b", "b", "b", "b", "c", "c"], 2, 13)
+    [0, 1, 0, 0, 0, 1, 1, 0]
+    """
+    rng = random.Random(seed)
+    fold = [0] * len(labels)
+    for label in sorted(set(labels)):
+        rows = [i for i, y in enumerate(labels) if y == label]
+        rng.shuffle(rows)
+        for position, i in enumerate(rows):
+            fold[i] = position % folds
+    return fold
 
 
 def fit_temperature(logits: Array, y: NDArray[np.integer]) -> float:

@@ -4,9 +4,11 @@ No public corpus labels CRM messages as conversational / transactional / auto-re
 sales replies by intent, so these two heads are fitted on crmsense-authored messages
 (``crm_heads.tsv``, Apache-2.0, written for this project): multinomial logistic
 regression on the frozen sentence embedding of the model directory's own encoder. Per
-head, a stratified fifth of the rows is held out to choose the L2 strength and then the
-softmax temperature (folded into the weights, so the probabilities are calibrated); the
-final head is refitted on every row. The Analyzer combines these probabilities with its
+head, the L2 strength is the one with the best 5-fold cross-validated accuracy (stratified
+folds) and the softmax temperature is fitted on its out-of-fold logits (folded into the
+weights, so the probabilities are calibrated); the final head is refitted on every row.
+(Until 2026-12-05 one stratified fifth chose both, and that choice swung with the encoder:
+see the model card.) The Analyzer combines these probabilities with its
 rules (:mod:`crmsense.analysis.kind`, :mod:`crmsense.analysis.intent`): a head decides
 only when it is confident.
 
@@ -37,14 +39,14 @@ from crmsense.analysis.model.heads import (
     fit_softmax,
     fit_temperature,
     softmax,
-    stratified_split,
+    stratified_folds,
 )
 from crmsense.analysis.types import INTENTS, KINDS
 from crmsense.errors import InputError
 
 TASK_DATA = Path(__file__).with_name("crm_heads.tsv")
 L2_GRID = (1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)
-HOLDOUT = 0.2
+FOLDS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,21 +79,27 @@ def _fit_head(
 ) -> tuple[LinearHead, dict[str, Any]]:
     y = np.array([classes.index(label) for label in labels])
     prior = LinearHead(np.zeros((len(classes), x.shape[1])), np.zeros(len(classes)))
-    fit, held = stratified_split(labels, HOLDOUT, seed)
+    fold = np.array(stratified_folds(labels, FOLDS, seed))
 
-    def accuracy(head: LinearHead) -> float:
-        return float((head.logits(x[held]).argmax(1) == y[held]).mean())
+    def out_of_fold_logits(l2: float) -> NDArray[np.float64]:
+        logits = np.zeros((len(y), len(classes)))
+        for k in range(FOLDS):
+            fit = fold != k
+            head = fit_softmax(x[fit], y[fit], prior, l2=l2, iterations=800)
+            logits[~fit] = head.logits(x[~fit])
+        return logits
 
-    trials = {l2: fit_softmax(x[fit], y[fit], prior, l2=l2, iterations=800) for l2 in L2_GRID}
-    l2 = max(L2_GRID, key=lambda value: (accuracy(trials[value]), value))
-    temperature = fit_temperature(trials[l2].logits(x[held]), y[held])
-    held_probs = softmax(trials[l2].logits(x[held]), temperature)
+    trials = {l2: out_of_fold_logits(l2) for l2 in L2_GRID}
+    accuracy = {l2: float((logits.argmax(1) == y).mean()) for l2, logits in trials.items()}
+    l2 = max(L2_GRID, key=lambda value: (accuracy[value], value))
+    temperature = fit_temperature(trials[l2], y)
     final = fit_softmax(x, y, prior, l2=l2, iterations=800)
     summary = {
-        "rows": len(labels), "held_out": len(held), "l2": l2,
-        "temperature": round(temperature, 3),
-        "held_out_accuracy": round(accuracy(trials[l2]), 4),
-        "held_out_mean_confidence": round(float(held_probs.max(1).mean()), 4),
+        "rows": len(labels), "folds": FOLDS, "l2": l2, "temperature": round(temperature, 3),
+        "cross_validated_accuracy": round(accuracy[l2], 4),
+        "cross_validated_mean_confidence": round(
+            float(softmax(trials[l2], temperature).max(1).mean()), 4
+        ),
     }  # fmt: skip
     return LinearHead(final.weight / temperature, final.bias / temperature), summary
 
