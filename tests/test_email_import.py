@@ -165,6 +165,20 @@ def test_outbound_when_the_sender_is_ours() -> None:
         ({}, "x", "This is an automated message. Please do not reply.", "wording"),
         ({}, "Re: Help", "We have received your request and will respond within 24 hours.",
          "wording"),
+        # bounces
+        ({}, "Undeliverable: Q3 renewal proposal", "", "subject"),
+        ({}, "Delivery Status Notification (Failure)", "", "subject"),
+        ({}, "Mail delivery failed: returning message to sender", "", "subject"),
+        ({}, "Undelivered Mail Returned to Sender", "", "subject"),
+        ({}, "", "Delivery has failed to these recipients or groups: kim@example.com",
+         "wording"),
+        ({}, "", "Address not found\n\nYour message wasn't delivered to j.doe@example.com "
+         "because the address couldn't be found.", "wording"),
+        ({}, "", "This message was created automatically by mail delivery software.\n\nA "
+         "message that you sent could not be delivered to one or more of its recipients.",
+         "wording"),
+        ({}, "", "This is the mail system at host mx.example.com. I'm sorry to have to inform "
+         "you that your message could not be delivered.", "wording"),
     ],
 )  # fmt: skip
 def test_auto_replies_are_recognised(
@@ -181,6 +195,9 @@ def test_auto_replies_are_recognised(
         ({}, "Re: out of office question", "I was out of office last week; still broken."),
         ({}, "Re: Case 123 opened", "Why is case 123 still open?"),
         ({}, "Re: x", "Long story. " * 60 + "I am currently away until Monday."),
+        ({}, "Delivery failure on order 4411", "The courier never came. Please call me."),
+        ({}, "Re: billing", "My e-mails to billing bounce with 'Undeliverable', please check."),
+        ({}, "Re: x", "Your message wasn't clear to me - which export do you mean?"),
     ],
 )
 def test_human_replies_are_not_auto_replies(

@@ -48,6 +48,8 @@ AUTO_REPLIES = [
     Document("Back soon.", subject="Automatic reply: Renewal proposal"),
     Document("Thank you for contacting support. Your ticket #88412 has been received and an "
              "agent will reply shortly."),
+    Document("Undeliverable: Q3 renewal proposal\n\nDelivery has failed to these recipients "
+             "or groups: kim@example.com. The e-mail address couldn't be found."),
 ]  # fmt: skip
 
 

@@ -6,7 +6,7 @@ rules lean towards *conversational*:
 
 1. ``auto_reply``: the record's auto-reply flag, or what
    :func:`crmsense.text.autoreply.is_auto_reply` recognises from subject and opening
-   (out-of-office replies, auto-responders, ticket receipts, in several languages).
+   (out-of-office replies, auto-responders, ticket receipts, in several languages; bounces).
 2. Otherwise ``transactional`` when transactional phrases appear at least once per six
    sentences (a long e-mail that asks for an invoice in passing stays conversational).
 3. Otherwise an engine that reports calibrated kind probabilities (``model.v1``'s kind

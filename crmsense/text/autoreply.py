@@ -1,11 +1,15 @@
-"""Recognising automatic e-mail: out-of-office replies, auto-responders, ticket receipts.
+"""Recognising automatic e-mail: out-of-office replies, auto-responders, ticket receipts,
+bounces.
 
 Headers decide first (RFC 3834 ``Auto-Submitted`` other than ``no``; ``X-Autoreply``,
 ``X-Autorespond`` and their cousins; ``Precedence: auto_reply/bulk/junk``; Exchange's
 ``X-Auto-Response-Suppress``), then the wording: the subject prefix a mail server adds
 ("Automatic reply:", "Out of Office:", "Automatische Antwort:") or an opening such as
 "I am currently away" or "Thank you for contacting support. Your ticket #123 has been
-received" in the first few hundred characters. Phrases later in a message do not count,
+received" in the first few hundred characters. Bounces (non-delivery reports: "Undeliverable:",
+"Mail delivery failed", "Delivery Status Notification (Failure)", "Your message wasn't
+delivered to …") are automatic too: they say nothing about the customer's mood, yet their
+"failed" reads as negative. Phrases later in a message do not count,
 so "I was out of office last week, the export still fails" stays a customer message.
 
 >>> auto_reply_reason({"auto-submitted": "auto-replied"}, "Re: rollout", "")
@@ -46,7 +50,10 @@ _SUBJECT = re.compile(
     r"|réponse automatique|absence du bureau|respuesta automática|fuera de la oficina"
     r"|risposta automatica|fuori sede|automatisch antwoord|afwezig"
     r"|(?:your\s+)?(?:support\s+)?(?:ticket|request|case)\b.{0,30}?"
-    r"\b(?:has been |was )?(?:received|created|opened|logged)\b|we(?:'ve| have) received your)",
+    r"\b(?:has been |was )?(?:received|created|opened|logged)\b|we(?:'ve| have) received your"
+    r"|undeliver(?:able|ed mail)\b|delivery status notification|mail delivery (?:failed|failure"
+    r"|subsystem)|returned mail\b|failure notice\b"
+    r"|non-?delivery (?:report|notification)|message not delivered\b)",
     re.IGNORECASE,
 )
 
@@ -68,7 +75,17 @@ _OPENING = re.compile(
     r"|\byour (?:support )?(?:request|ticket|case)\b.{0,40}\bhas been (?:received|created"
     r"|logged|opened)"
     r"|\bthank(?:s| you) for contacting\b.{0,120}\b(?:ticket|case|request)"
-    r" (?:number|#|id|no\.?)",
+    r" (?:number|#|id|no\.?)"
+    # bounces: what mail servers write (Exchange, Gmail, Postfix, Exim)
+    r"|^\s*(?:undeliverable|delivery status notification|mail delivery (?:failed|failure)"
+    r"|returned mail|failure notice)\b"
+    r"|\bdelivery has failed to these recipients"
+    r"|\byour message (?:wasn't|was not|couldn't be|could not be) delivered to\b"
+    r"|\bthis (?:message|is an automatically generated delivery status notification) was"
+    r" created automatically by mail delivery software"
+    r"|\bthis is the mail system at host\b"
+    r"|\bdelivery to the following recipients? failed permanently"
+    r"|\bthe following message to .{1,120}? was undeliverable",
     re.IGNORECASE | re.DOTALL,
 )
 _OPENING_CHARS = 500
@@ -92,5 +109,5 @@ def auto_reply_reason(headers: Mapping[str, str], subject: str, text: str) -> st
 
 
 def is_auto_reply(headers: Mapping[str, str], subject: str, text: str) -> bool:
-    """True for out-of-office replies, auto-responders and ticket receipts."""
+    """True for out-of-office replies, auto-responders, ticket receipts and bounces."""
     return auto_reply_reason(headers, subject, text) is not None
