@@ -81,7 +81,6 @@ def decline_reading(text: str, prediction: Prediction) -> Prediction:
     >>> decline_reading("We'll pass for now, thanks.", p).probs
     (0.02, 0.88, 0.1)
     """
-    negative, neutral, positive = prediction.probs
-    if positive <= max(negative, neutral) or not is_decline(text):
+    if not prediction.reads("positive") or not is_decline(text):
         return prediction
     return prediction.swapped("positive", "neutral")

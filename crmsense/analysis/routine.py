@@ -146,7 +146,6 @@ def routine_reading(text: str, prediction: Prediction) -> Prediction:
     >>> routine_reading("Can we bump our demo to Thursday?", p).probs
     (0.15, 0.8, 0.05)
     """
-    negative, neutral, positive = prediction.probs
-    if negative <= max(neutral, positive) or not is_routine(text):
+    if not prediction.reads("negative") or not is_routine(text):
         return prediction
     return prediction.swapped("negative", "neutral")

@@ -89,6 +89,15 @@ class Prediction:
     kind: dict[str, float] | None = None
     intent: dict[str, float] | None = None
 
+    def reads(self, label: Label) -> bool:
+        """Whether ``label`` is more probable than each other label.
+
+        >>> Prediction((0.2, 0.3, 0.5), 0.3).reads("positive")
+        True
+        """
+        i = LABELS.index(label)
+        return all(self.probs[i] > p for k, p in enumerate(self.probs) if k != i)
+
     def swapped(self, first: Label, second: Label) -> Prediction:
         """The probabilities of two labels swapped, the score recomputed and the word spans
         (which pushed the other way) dropped: a negative reading of paperwork turns neutral
