@@ -142,6 +142,11 @@ INTENTS = {
         "I'm not the right person for this - please reach out to Priya Shah.",
         "The right person is Tom Baker in procurement, tom@acme.example.",
         "cc'ing my colleague Dana who owns our sales tooling.",
+        "Wrong contact, sorry - our operations director Ines signs off on software.",
+        "Not my area. You'll want to speak to Farid, he runs our service desk.",
+        "Looping in Hannah from finance, she'd be the one to ask about budgets.",
+        "I've moved to a new role since March; Olu now covers vendor reviews.",
+        "Try our IT manager, Bo, he owns the tooling budget.",
     ],
     "other": [
         "Got it.",
@@ -156,6 +161,20 @@ INTENTS = {
 def test_reply_intents(analyzer: Analyzer, intent: str, text: str) -> None:
     assert reply_intent(text) == intent
     assert analyzer.analyze([Document(text)])[0].reply_intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Try it on the staging workspace first and tell me what happens.",
+        "We retired the old dashboard last week, the new one is great.",
+        "Wrong invoice total again, please fix it.",
+        "Ask our support team? They never answer.",
+        "Not my decision - I need to run it by our CFO.",
+    ],
+)
+def test_referral_look_alikes(text: str) -> None:
+    assert reply_intent(text) != "referral"
 
 
 def test_intent_engine_votes() -> None:

@@ -84,6 +84,21 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         r"\b(?:handles|owns|is responsible for|is in charge of|looks after) (?:this|that|these|"
         r"purchasing|procurement|our)\b",
         r"\bforward(?:ed|ing)? (?:this|your (?:e-?mail|message|note)) (?:on )?to\b",
+        # wrong person, someone else's remit, a new owner (written from crm_heads.tsv)
+        r"\b(?:wrong|not the right|not the best) (?:person|contact|department|team|people)\b",
+        r"\bnot my (?:area|department|remit|team)\b", r"(?:^|[.!?,]\s*)not me\b",
+        r"\byou(?:(?:'|’)?ll| will|(?:'|’)?d| would| may| might) (?:want|need) (?:to (?:talk|speak|"
+        r"reach out|get in touch|contact|e-?mail)|my|our)\b",
+        r"\b(?:tagging|looping in|redirecting (?:you|this) to|forwarding (?:this |you |it )?"
+        r"(?:on )?to|passing (?:this|you|it) (?:on |along )?to|i(?:'|’)?ll introduce you)\b",
+        r"\bi(?:(?:'|’)?ve| have)? (?:retired|left the company|moved (?:to|into) a (?:different|"
+        r"new) role|changed roles|no longer work)\b",
+        r"\b(?:try|e-?mail|speak (?:to|with)|talk to|contact|ask) (?:our|my) (?:[a-z]+ ){0,3}"
+        r"(?:manager|director|lead|head|owner|coo|cfo|cto|ceo|vp|gm|boss)\b",
+        r"\b(?:would|(?:'|’)d) be the (?:one|person|people) to (?:ask|talk to|speak to|evaluate|"
+        r"contact)\b",
+        r"\bmakes (?:these|those|the|that) (?:calls?|decisions?)\b",
+        r"\bsend (?:this|it|that) to .{1,40}? instead\b",
     )),
     ("objection", OBJECTION),
     ("polite_disengagement", _any(
