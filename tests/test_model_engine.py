@@ -174,6 +174,18 @@ def test_frustration_anger_and_confusion_blend_the_network_and_the_lexicon(
 
 
 @needs_model
+def test_praise_shows_a_positive_emotion(engine: ModelEngine) -> None:
+    """Admiration and love count towards satisfaction and enthusiasm: without them this
+    praise read 0.03 for both."""
+    praise, complaint = engine.predict([
+        "The new dashboard is great, the team loves it!",
+        "The export has been broken for a week and nobody answers.",
+    ])  # fmt: skip
+    assert max(praise.emotions["satisfaction"], praise.emotions["enthusiasm"]) >= 0.5
+    assert max(complaint.emotions["satisfaction"], complaint.emotions["enthusiasm"]) < 0.2
+
+
+@needs_model
 def test_raw_goemotions_probabilities(engine: ModelEngine) -> None:
     probs = engine.goemotions(engine.embed(["Thank you so much!", "Why is this broken?"]))
     assert probs.shape == (2, len(GOEMOTIONS))
