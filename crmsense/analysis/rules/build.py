@@ -39,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
+from crmsense.analysis.model.engine import EMOTION_MAP
 from crmsense.analysis.rules.lexicon import ROLE_NEGATE, load_lexicon, tokens
 from crmsense.analysis.types import EMOTIONS, LABELS
 from crmsense.errors import InputError, require_extra
@@ -51,15 +52,9 @@ VADER_WEIGHT = 0.3  # blend: this much VADER rating, the rest measured log-odds
 LOG_ODDS_SCALE = 1.2  # log-odds → valence
 SMOOTHING = 1.0
 
-# GoEmotions labels behind each of our emotions (emotions absent there keep hand weights)
-EMOTION_SOURCES = {
-    "frustration": ("annoyance",),
-    "anger": ("anger",),
-    "disappointment": ("disappointment",),
-    "confusion": ("confusion",),
-    "enthusiasm": ("excitement", "joy", "love"),
-    "satisfaction": ("gratitude", "admiration", "approval", "relief"),
-}
+# GoEmotions labels behind each of our emotions, the same for both engines (emotions absent
+# there keep hand weights)
+EMOTION_SOURCES = {name: labels for name, labels in EMOTION_MAP.items() if labels}
 URGENCY = (-3.0, 1.4, 0.2, -0.3)  # no train-licensed labels for urgency: set by hand
 
 # Data-only words, approved by hand from the log-odds candidates: evaluative words whose
