@@ -17,6 +17,9 @@ NEGATED = [
     "Never had a problem with support.",
     "We haven't had a single outage since the upgrade.",
     "No complaints from Dr. Patel's team.",  # one sentence despite "Dr."
+    "Moving our 40 reps onto the new plan was painless.",
+    "Setup was painless and support answered within minutes.",
+    "The whole upgrade was trouble-free.",
 ]
 NOT_NEGATED = [
     "The sync isn't working.",
@@ -26,6 +29,8 @@ NOT_NEGATED = [
     "Not happy with the response time.",
     "No issues with login. The export failed twice today.",
     "No problems until yesterday, when the sync broke.",
+    "The import was painless, but half the contacts are missing.",
+    "Gluten-free options are limited and the staff was rude.",
 ]
 
 

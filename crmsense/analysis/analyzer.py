@@ -93,13 +93,14 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 4
+ANALYZER_VERSION = 5
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 the sarcasm/negation/resolution/routine/decline/defection corrections). Raise it when a change
 alters what stored analyses hold: every stored analysis by an older one is then recomputed
 (:mod:`~crmsense.analysis.stored`). 2: defection, and kind's frustration/anger and
 product-question rules (2026-12-04). 3: routine requests and notices, resolved problems
-(2026-12-04). 4: polite declines (2026-12-05)."""
+(2026-12-04). 4: polite declines (2026-12-05). 5: "painless", "hassle-free" as negated
+complaints (2026-12-05)."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000

@@ -1,4 +1,4 @@
-"""Negated complaints: "no complaints", "not bad at all", "can't complain".
+"""Negated complaints: "no complaints", "not bad at all", "can't complain", "painless".
 
 The first complaint users make about sentiment tools is that "no complaints" comes out
 negative: a network that has learnt "complaint" and "bad" as negative words reads their
@@ -42,6 +42,9 @@ _NEGATED_COMPLAINT = re.compile(
     r"|\b(?:can(?:'|’)?t|cannot|could ?n(?:'|’)?t) complain\b"
     r"|\b(?:haven(?:'|’)?t|have not|hasn(?:'|’)?t|has not) (?:had|seen|hit) (?:a|an|any)"
     rf"(?: single)? {_TROUBLE}\b"
+    # the same, as one word: "painless", "hassle-free" (the network reads "pain", "hassle")
+    r"|\bpainless(?:ly)?\b|\b(?:hassle|trouble|worry|pain|stress|headache|glitch|bug|error|"
+    r"problem|issue)[- ]free\b"
 )
 _REAL_PROBLEM = re.compile(
     r"\b(?:but|though|although|however|except|yet|unfortunately|sadly|still|only|"
@@ -49,7 +52,7 @@ _REAL_PROBLEM = re.compile(
     r"work\w*|unable|can(?:'|’)?t|cannot|missing|wrong|terrible|awful|horrible|worst|"
     r"frustrat\w*|annoy\w*|angry|disappoint\w*|unacceptable|cancel\w*|refund\w*)\b"
 )
-_HINTS = ("no", "not", "nothing", "never", "without", "complain", "n't", "n’t")
+_HINTS = ("no", "not", "nothing", "never", "without", "complain", "n't", "n’t", "painless", "free")
 
 
 def is_negated_complaint(text: str) -> bool:
