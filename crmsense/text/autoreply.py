@@ -6,11 +6,11 @@ Headers decide first (RFC 3834 ``Auto-Submitted`` other than ``no``; ``X-Autorep
 ``X-Auto-Response-Suppress``), then the wording: the subject prefix a mail server adds
 ("Automatic reply:", "Out of Office:", "Automatische Antwort:") or an opening such as
 "I am currently away" or "Thank you for contacting support. Your ticket #123 has been
-received" in the first few hundred characters. Bounces (non-delivery reports: "Undeliverable:",
-"Mail delivery failed", "Delivery Status Notification (Failure)", "Your message wasn't
-delivered to …") are automatic too: they say nothing about the customer's mood, yet their
-"failed" reads as negative. Phrases later in a message do not count,
+received" in the first few hundred characters. Phrases later in a message do not count,
 so "I was out of office last week, the export still fails" stays a customer message.
+Bounces (non-delivery reports: "Undeliverable:", "Mail delivery failed", "Delivery Status
+Notification (Failure)", "Your message wasn't delivered to …") are automatic too: they say
+nothing about the customer's mood, yet their "failed" reads as negative.
 
 >>> auto_reply_reason({"auto-submitted": "auto-replied"}, "Re: rollout", "")
 'header Auto-Submitted: auto-replied'
@@ -81,8 +81,7 @@ _OPENING = re.compile(
     r"|returned mail|failure notice)\b"
     r"|\bdelivery has failed to these recipients"
     r"|\byour message (?:wasn't|was not|couldn't be|could not be) delivered to\b"
-    r"|\bthis (?:message|is an automatically generated delivery status notification) was"
-    r" created automatically by mail delivery software"
+    r"|\bcreated automatically by mail delivery software"
     r"|\bthis is the mail system at host\b"
     r"|\bdelivery to the following recipients? failed permanently"
     r"|\bthe following message to .{1,120}? was undeliverable",
