@@ -60,9 +60,10 @@ EMOTION_MAP: dict[str, tuple[str, ...]] = {
     "enthusiasm": ("excitement", "joy", "optimism", "love"),
     "satisfaction": ("gratitude", "approval", "relief", "admiration"),
 }
-"""crmsense emotion ← GoEmotions labels, combined as noisy-or: 1 - Π(1 - p). Admiration and
-love joined on 2026-12-05 (as in the rule engine's calibration): "The new dashboard is
-great, the team loves it!" had read satisfaction 0.03 and enthusiasm 0.03."""
+"""crmsense emotion ← GoEmotions labels, combined as noisy-or: 1 - Π(1 - p). One map for both
+engines: ``rules.v1``'s emotion calibration is fitted against it
+(:mod:`crmsense.analysis.rules.build`). Admiration and love joined on 2026-12-05: "The new
+dashboard is great, the team loves it!" had read satisfaction 0.03 and enthusiasm 0.03."""
 _LEXICAL_EMOTIONS = tuple(name for name, labels in EMOTION_MAP.items() if not labels)
 BLENDED_EMOTIONS = ("frustration", "anger", "confusion")
 """Emotions read by the network and the rule lexicon together (noisy-or): the lexicon knows
