@@ -93,14 +93,15 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 5
+ANALYZER_VERSION = 6
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 the sarcasm/negation/resolution/routine/decline/defection corrections). Raise it when a change
 alters what stored analyses hold: every stored analysis by an older one is then recomputed
 (:mod:`~crmsense.analysis.stored`). 2: defection, and kind's frustration/anger and
 product-question rules (2026-12-04). 3: routine requests and notices, resolved problems
 (2026-12-04). 4: polite declines (2026-12-05). 5: "painless", "hassle-free" as negated
-complaints (2026-12-05)."""
+complaints (2026-12-05). 6: a short message whose whole reading shares a misreading a
+correction undid in one of its sentences is rolled up from its sentences (2026-12-05)."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000
@@ -172,6 +173,7 @@ class Analyzer:
         self.competitors = CompetitorFinder(competitors)
         self.defection = Defection(competitors)
         self._cache: dict[str, Prediction] = {}
+        self._misread: dict[str, Label] = {}  # text → the label a correction undid
 
     # -- public ---------------------------------------------------------------------------
 
@@ -237,6 +239,7 @@ class Analyzer:
             )
         if len(self._cache) + len(fresh) > _CACHE_LIMIT:
             self._cache.clear()
+            self._misread.clear()
         self._cache.update(fresh)
         return found | fresh
 
@@ -248,8 +251,10 @@ class Analyzer:
         A decline comes before defection, so "we decided to go with Zendesk, thanks" ends
         negative, not neutral."""
         p = resolution_reading(text, unsarcastic(text, unnegated(text, prediction)))
-        p = decline_reading(text, routine_reading(text, p))
-        return self.defection.correct(text, p)
+        p = self.defection.correct(text, decline_reading(text, routine_reading(text, p)))
+        if p is not prediction:
+            self._misread[text] = label_of(prediction.probs)
+        return p
 
     def _calibrate(self, probs: Probs) -> Probs:
         if self.calibrator is None:
@@ -308,12 +313,17 @@ class Analyzer:
     def _reading(
         self, plan: _Plan, preds: list[Prediction], scored: dict[str, Prediction]
     ) -> tuple[Prediction, list[tuple[Sentence, Prediction, float]]]:
-        """The document-level prediction and the parts its evidence comes from."""
+        """The document-level prediction and the parts its evidence comes from: the whole
+        message's reading, or the roll-up of its sentences (long texts, calls, and a message
+        whose whole reading shares a misreading that a correction undid in one of its
+        sentences: most corrections apply to one sentence at a time, so "Setup was
+        painless. The only gripe: exports are slow." read −0.91 whole)."""
         if plan.whole is not None:
             whole = scored[plan.whole.text]
-            emotions = strongest([whole.emotions, *(p.emotions for p in preds)])
-            reading = Prediction(whole.probs, whole.score, emotions)
-            return reading, [(plan.whole, whole, 1.0)]
+            if not self._shares_misreading(plan, plan.whole.text, whole):
+                emotions = strongest([whole.emotions, *(p.emotions for p in preds)])
+                reading = Prediction(whole.probs, whole.score, emotions)
+                return reading, [(plan.whole, whole, 1.0)]
         indices = list(range(len(preds)))
         if plan.is_call:
             side = set(customer_side(plan.doc.segments))
@@ -322,6 +332,14 @@ class Analyzer:
         total = sum(weights.values())
         sources = [(plan.sentences[i], preds[i], weights[i] / total) for i in indices]
         return aggregate([(plan.words[i], preds[i]) for i in indices]), sources
+
+    def _shares_misreading(self, plan: _Plan, text: str, whole: Prediction) -> bool:
+        """Whether a sentence of ``plan`` was corrected away from the label that the whole
+        reading of ``text``, itself uncorrected, still has."""
+        if text in self._misread:
+            return False
+        said = label_of(whole.probs)
+        return any(self._misread.get(s.text) == said for s in plan.sentences)
 
     def _entry(
         self, sentence: Sentence, p: Prediction, speaker: str | None = None,
