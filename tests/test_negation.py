@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 import crmsense
+import crmsense.analysis.analyzer as analyzer_module
+from crmsense.analysis.analyzer import Analyzer
+from crmsense.analysis.api import load_engine
 from crmsense.analysis.negation import is_negated_complaint, unnegated
-from crmsense.analysis.types import Evidence, Prediction
+from crmsense.analysis.types import Document, Evidence, Prediction
 
 NEGATED = [
     "No complaints.",
@@ -76,3 +79,16 @@ def test_a_corrected_sentence_is_not_outvoted_by_the_whole_message_reading() -> 
     assert mixed.score > -0.7
     [decline] = crmsense.analyze(["Thank you for the material. We won't be pursuing this."])
     assert decline.label != "positive"  # a corrected whole reading is kept
+
+
+def test_the_roll_up_survives_a_full_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full cache is emptied before a batch is corrected, not after, so the batch keeps
+    what its corrections undid."""
+    monkeypatch.setattr(analyzer_module, "_CACHE_LIMIT", 2)
+    analyzer = Analyzer(load_engine("model.v1"))
+    analyzer.analyze([Document("Fine."), Document("Thanks.")])  # the cache is full
+    [mixed] = analyzer.analyze([Document(
+        "Setup was painless and support answered within minutes. "
+        "The only gripe: exports are slow."
+    )])  # fmt: skip
+    assert mixed.score > -0.7

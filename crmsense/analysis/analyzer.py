@@ -224,6 +224,9 @@ class Analyzer:
         # the cache between a membership test and a read
         found = {t: p for t in texts if (p := self._cache.get(t)) is not None}
         missing = sorted({t for t in texts if t not in found}, key=len)
+        if len(self._cache) + len(missing) > _CACHE_LIMIT:  # before the corrections record
+            self._cache.clear()  # what they undid in _misread
+            self._misread.clear()
         fresh: dict[str, Prediction] = {}
         for start in range(0, len(missing), _PREDICT_CHUNK):
             chunk = missing[start : start + _PREDICT_CHUNK]
@@ -237,9 +240,6 @@ class Analyzer:
             fresh.update(
                 (text, self._corrected(text, p)) for text, p in zip(chunk, predictions, strict=True)
             )
-        if len(self._cache) + len(fresh) > _CACHE_LIMIT:
-            self._cache.clear()
-            self._misread.clear()
         self._cache.update(fresh)
         return found | fresh
 
