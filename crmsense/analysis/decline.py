@@ -67,6 +67,8 @@ _NOT_A_STATEMENT = re.compile(r"\b(?:if|unless|whether)\b|\?")
 
 def is_decline(text: str) -> bool:
     """Whether a sentence of ``text`` declines an offer, a proposal or a follow-up."""
+    if not DECLINE.search(text.lower()):  # most texts: no need to split into sentences
+        return False
     return any(
         DECLINE.search(lowered) and not _NOT_A_STATEMENT.search(lowered)
         for lowered in (s.lower() for s in sentence_texts(text))

@@ -143,7 +143,8 @@ class Defection:
         weighing a competitor; ``"staying"`` when ``text`` is one sentence that says they
         are not; else None."""
         lowered = text.lower()
-        if not any(hint in lowered for hint in self._hints):
+        # nothing matches anywhere (most texts): no need to split into sentences
+        if not any(hint in lowered for hint in self._hints) or not self._pattern.search(lowered):
             return None
         sentences = [s.lower() for s in sentence_texts(text)] or [lowered]
         stances = [self._sentence(s) for s in sentences]

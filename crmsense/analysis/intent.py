@@ -86,7 +86,10 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         r"\bforward(?:ed|ing)? (?:this|your (?:e-?mail|message|note)) (?:on )?to\b",
         # wrong person, someone else's remit, a new owner (written from crm_heads.tsv)
         r"\b(?:wrong|not the right|not the best) (?:person|contact|department|team|people)\b",
-        r"\bnot my (?:area|department|remit|team)\b", r"(?:^|[.!?,]\s*)not me\b",
+        r"\bnot my (?:area|department|remit|team)\b",
+        # "Not me. Try Chris"; an alternative that starts like "(?:^|[.!?,]\s*)" would cost
+        # the whole pattern its literal-prefix search (6x slower)
+        r"\bnot me(?=[.!,;])",
         r"\byou(?:(?:'|’)?ll| will|(?:'|’)?d| would| may| might) (?:want|need) (?:to (?:talk|speak|"
         r"reach out|get in touch|contact|e-?mail)|my|our)\b",
         r"\b(?:tagging|looping in|redirecting (?:you|this) to|forwarding (?:this |you |it )?"

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "CHANNELS",
     "EMOTIONS",
+    "EMOTION_MAP",
     "INTENTS",
     "KINDS",
     "LABELS",
@@ -46,6 +47,20 @@ EMOTIONS: tuple[str, ...] = (
     "frustration", "anger", "disappointment", "confusion", "urgency", "enthusiasm",
     "satisfaction",
 )  # fmt: skip
+EMOTION_MAP: dict[str, tuple[str, ...]] = {
+    "frustration": ("annoyance",),
+    "anger": ("anger",),
+    "disappointment": ("disappointment", "sadness"),
+    "confusion": ("confusion", "nervousness"),
+    "urgency": (),  # no public training data: the rule engine's urgency lexicon scores it
+    "enthusiasm": ("excitement", "joy", "optimism", "love"),
+    "satisfaction": ("gratitude", "approval", "relief", "admiration"),
+}
+"""crmsense emotion ← GoEmotions labels: ``model.v1`` combines their probabilities as
+noisy-or, 1 - Π(1 - p), and ``rules.v1``'s emotion calibration is fitted against them
+(:mod:`crmsense.analysis.rules.build`); one map for both engines. Admiration and love
+joined on 2026-12-05: "The new dashboard is great, the team loves it!" had read
+satisfaction 0.03 and enthusiasm 0.03."""
 
 
 # -- engine-level contract ----------------------------------------------------------------

@@ -42,7 +42,15 @@ from numpy.typing import NDArray
 
 from crmsense.analysis.model.heads import Heads, LinearHead, sigmoid, softmax
 from crmsense.analysis.rules.engine import RuleEngine
-from crmsense.analysis.types import EMOTIONS, INTENTS, KINDS, LABELS, Evidence, Prediction
+from crmsense.analysis.types import (
+    EMOTION_MAP,
+    EMOTIONS,
+    INTENTS,
+    KINDS,
+    LABELS,
+    Evidence,
+    Prediction,
+)
 from crmsense.errors import ModelError
 
 GOEMOTIONS: tuple[str, ...] = (
@@ -51,19 +59,6 @@ GOEMOTIONS: tuple[str, ...] = (
     "excitement", "fear", "gratitude", "grief", "joy", "love", "nervousness", "optimism",
     "pride", "realization", "relief", "remorse", "sadness", "surprise", "neutral",
 )  # fmt: skip
-EMOTION_MAP: dict[str, tuple[str, ...]] = {
-    "frustration": ("annoyance",),
-    "anger": ("anger",),
-    "disappointment": ("disappointment", "sadness"),
-    "confusion": ("confusion", "nervousness"),
-    "urgency": (),  # no public training data: the rule engine's urgency lexicon scores it
-    "enthusiasm": ("excitement", "joy", "optimism", "love"),
-    "satisfaction": ("gratitude", "approval", "relief", "admiration"),
-}
-"""crmsense emotion ← GoEmotions labels, combined as noisy-or: 1 - Π(1 - p). One map for both
-engines: ``rules.v1``'s emotion calibration is fitted against it
-(:mod:`crmsense.analysis.rules.build`). Admiration and love joined on 2026-12-05: "The new
-dashboard is great, the team loves it!" had read satisfaction 0.03 and enthusiasm 0.03."""
 _LEXICAL_EMOTIONS = tuple(name for name, labels in EMOTION_MAP.items() if not labels)
 BLENDED_EMOTIONS = ("frustration", "anger", "confusion")
 """Emotions read by the network and the rule lexicon together (noisy-or): the lexicon knows

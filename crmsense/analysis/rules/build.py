@@ -39,9 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-from crmsense.analysis.model.engine import EMOTION_MAP
 from crmsense.analysis.rules.lexicon import ROLE_NEGATE, load_lexicon, tokens
-from crmsense.analysis.types import EMOTIONS, LABELS
+from crmsense.analysis.types import EMOTION_MAP, EMOTIONS, LABELS
 from crmsense.errors import InputError, require_extra
 
 DATA = Path(__file__).parent / "data"
