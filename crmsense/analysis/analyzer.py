@@ -21,7 +21,10 @@ a lot — with a cache kept across calls), and assembles the rest:
   competitor ("We're evaluating other vendors") is never read as positive or neutral, and
   one saying they are not is not read as negative (:mod:`~crmsense.analysis.defection`).
   A routine request or notice — moving a meeting, adding users or seats, a password reset
-  code — is never read as negative (:mod:`~crmsense.analysis.routine`), and a negative
+  code — is never read as negative (:mod:`~crmsense.analysis.routine`), nor is a reply
+  that only hands the conversation to someone else (:mod:`~crmsense.analysis.referral`:
+  "Wrong person, sorry. Our sales director is Andrew."); a positive reading of a polite
+  decline turns neutral (:mod:`~crmsense.analysis.decline`), and a negative
   reading of a resolved problem ("The outage is over.") is mirrored
   (:mod:`~crmsense.analysis.resolution`).
 - ``unscored``: ``"empty"`` (nothing to read), ``"not_english"`` (language gate; the engine
@@ -65,6 +68,7 @@ from crmsense.analysis.intent import has_objection, reply_intent
 from crmsense.analysis.kind import classify_kind
 from crmsense.analysis.language import Language, detect_language
 from crmsense.analysis.negation import unnegated
+from crmsense.analysis.referral import referral_reading
 from crmsense.analysis.resolution import resolution_reading
 from crmsense.analysis.routine import routine_reading
 from crmsense.analysis.sarcasm import is_sarcastic, unsarcastic
@@ -93,15 +97,16 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 6
+ANALYZER_VERSION = 7
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
-the sarcasm/negation/resolution/routine/decline/defection corrections). Raise it when a change
-alters what stored analyses hold: every stored analysis by an older one is then recomputed
-(:mod:`~crmsense.analysis.stored`). 2: defection, and kind's frustration/anger and
+the sarcasm/negation/resolution/routine/referral/decline/defection corrections). Raise it
+when a change alters what stored analyses hold: every stored analysis by an older one is
+then recomputed (:mod:`~crmsense.analysis.stored`). 2: defection, and kind's frustration/anger and
 product-question rules (2026-12-04). 3: routine requests and notices, resolved problems
 (2026-12-04). 4: polite declines (2026-12-05). 5: "painless", "hassle-free" as negated
 complaints (2026-12-05). 6: a short message whose whole reading shares a misreading a
-correction undid in one of its sentences is rolled up from its sentences (2026-12-05)."""
+correction undid in one of its sentences is rolled up from its sentences (2026-12-05).
+7: referrals are not read as negative (2026-12-05)."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000
@@ -245,13 +250,15 @@ class Analyzer:
 
     def _corrected(self, text: str, prediction: Prediction) -> Prediction:
         """The engine's reading of ``text`` with the misreadings every engine makes undone:
-        negated complaints, sarcasm, resolved problems, routine requests and notices, polite
-        declines, defection. Sarcasm comes before resolution: "Great, the outage is over!"
-        has the shape of sarcastic praise, and its resolution turns a mirrored reading back.
+        negated complaints, sarcasm, resolved problems, routine requests and notices,
+        referrals, polite declines, defection. Sarcasm comes before resolution: "Great, the
+        outage is over!" has the shape of sarcastic praise, and its resolution turns a
+        mirrored reading back.
         A decline comes before defection, so "we decided to go with Zendesk, thanks" ends
         negative, not neutral."""
         p = resolution_reading(text, unsarcastic(text, unnegated(text, prediction)))
-        p = self.defection.correct(text, decline_reading(text, routine_reading(text, p)))
+        p = referral_reading(text, routine_reading(text, p))
+        p = self.defection.correct(text, decline_reading(text, p))
         if p is not prediction:
             self._misread[text] = label_of(prediction.probs)
         return p

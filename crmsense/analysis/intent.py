@@ -28,7 +28,7 @@ interest). Combination with an engine that reports intent probabilities:
 
 from __future__ import annotations
 
-__all__ = ["OBJECTION", "RULES", "has_objection", "reply_intent"]
+__all__ = ["OBJECTION", "REFERRAL", "RULES", "has_objection", "reply_intent"]
 
 import re
 
@@ -65,6 +65,41 @@ OBJECTION = _any(
     r"\bwe (?:don(?:'|’)?t|do not) (?:need|see the (?:need|value))\b",
 )  # fmt: skip
 
+#: Referral language: the writer hands the conversation to someone else ("I'm not the
+#: right person, please reach out to Dana"); also what :mod:`~crmsense.analysis.referral`
+#: looks for.
+REFERRAL = _any(
+    r"\bright person (?:is|to (?:talk|speak) (?:to|with)|would be|for this)\b",
+    r"\b(?:i(?:'|’)?m|i am) not the (?:right|best|correct) (?:person|contact)\b",
+    r"\bplease (?:reach out|talk|speak|get in touch|contact) (?:to|with)?\b",
+    r"\b(?:cc(?:'|’)?ing|cc-ing|copying|looping in|looped in|adding|including) (?:my|our|in)"
+    r" (?:colleague|manager|boss|team|head|director|vp)",
+    r"\b(?:you should|better to|best to) (?:talk|speak|reach out|connect) (?:to|with)\b",
+    r"\b(?:handles|owns|is responsible for|is in charge of|looks after) (?:this|that|these|"
+    r"purchasing|procurement|our)\b",
+    r"\bforward(?:ed|ing)? (?:this|your (?:e-?mail|message|note)) (?:on )?to\b",
+    # wrong person, someone else's remit, a new owner (written from crm_heads.tsv)
+    r"\b(?:wrong|not the right|not the best) (?:person|contact|department|team|people)\b",
+    r"\bnot my (?:area|department|remit|team)\b",
+    # "Not me. Try Chris"; an alternative that starts like "(?:^|[.!?,]\s*)" would cost
+    # the whole pattern its literal-prefix search (6x slower)
+    r"\bnot me(?=[.!,;])",
+    r"\byou(?:(?:'|’)?ll| will|(?:'|’)?d| would| may| might) (?:want|need) (?:to (?:talk|speak|"
+    r"reach out|get in touch|contact|e-?mail)|my|our)\b",
+    r"\b(?:(?<!stop )tagging|looping in|redirecting (?:you|this) to|forwarding (?:this |you |it )?"
+    r"(?:on )?to|passing (?:this|you|it) (?:on |along )?to|i(?:'|’)?ll introduce you)\b",
+    r"\bi(?:(?:'|’)?ve| have)? (?:retired|left the company|moved (?:to|into) a (?:different|"
+    r"new) role|changed roles|no longer work)\b",
+    r"\b(?:try|e-?mail|speak (?:to|with)|talk to|contact|ask) (?:our|my) (?:[a-z]+ ){0,3}"
+    r"(?:manager|director|lead|head|owner|coo|cfo|cto|ceo|vp|gm|boss)\b",
+    r"\b(?:would|(?:'|’)d) be the (?:one|person|people) to (?:ask|talk to|speak to|evaluate|"
+    r"contact)\b",
+    r"\bmakes (?:these|those|the|that) (?:calls?|decisions?)\b",
+    r"\bsend (?:this|it|that) to .{1,40}? instead\b",
+    r"\bi(?:(?:'|’)?ve| have) (?:passed|forwarded|shared) (?:your (?:details|e-?mail|note|message|"
+    r"info)|this|it) (?:on|along|with)\b",
+)  # fmt: skip
+
 #: (intent, pattern) in priority order; the first match wins.
 RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     ("unsubscribe", _any(
@@ -74,35 +109,7 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         r"\b(?:do not|don(?:'|’)?t) (?:contact|e-?mail|message) (?:me|us)\b",
         r"\bno longer wish to (?:receive|be contacted)\b",
     )),
-    ("referral", _any(
-        r"\bright person (?:is|to (?:talk|speak) (?:to|with)|would be|for this)\b",
-        r"\b(?:i(?:'|’)?m|i am) not the (?:right|best|correct) (?:person|contact)\b",
-        r"\bplease (?:reach out|talk|speak|get in touch|contact) (?:to|with)?\b",
-        r"\b(?:cc(?:'|’)?ing|cc-ing|copying|looping in|looped in|adding|including) (?:my|our|in)"
-        r" (?:colleague|manager|boss|team|head|director|vp)",
-        r"\b(?:you should|better to|best to) (?:talk|speak|reach out|connect) (?:to|with)\b",
-        r"\b(?:handles|owns|is responsible for|is in charge of|looks after) (?:this|that|these|"
-        r"purchasing|procurement|our)\b",
-        r"\bforward(?:ed|ing)? (?:this|your (?:e-?mail|message|note)) (?:on )?to\b",
-        # wrong person, someone else's remit, a new owner (written from crm_heads.tsv)
-        r"\b(?:wrong|not the right|not the best) (?:person|contact|department|team|people)\b",
-        r"\bnot my (?:area|department|remit|team)\b",
-        # "Not me. Try Chris"; an alternative that starts like "(?:^|[.!?,]\s*)" would cost
-        # the whole pattern its literal-prefix search (6x slower)
-        r"\bnot me(?=[.!,;])",
-        r"\byou(?:(?:'|’)?ll| will|(?:'|’)?d| would| may| might) (?:want|need) (?:to (?:talk|speak|"
-        r"reach out|get in touch|contact|e-?mail)|my|our)\b",
-        r"\b(?:tagging|looping in|redirecting (?:you|this) to|forwarding (?:this |you |it )?"
-        r"(?:on )?to|passing (?:this|you|it) (?:on |along )?to|i(?:'|’)?ll introduce you)\b",
-        r"\bi(?:(?:'|’)?ve| have)? (?:retired|left the company|moved (?:to|into) a (?:different|"
-        r"new) role|changed roles|no longer work)\b",
-        r"\b(?:try|e-?mail|speak (?:to|with)|talk to|contact|ask) (?:our|my) (?:[a-z]+ ){0,3}"
-        r"(?:manager|director|lead|head|owner|coo|cfo|cto|ceo|vp|gm|boss)\b",
-        r"\b(?:would|(?:'|’)d) be the (?:one|person|people) to (?:ask|talk to|speak to|evaluate|"
-        r"contact)\b",
-        r"\bmakes (?:these|those|the|that) (?:calls?|decisions?)\b",
-        r"\bsend (?:this|it|that) to .{1,40}? instead\b",
-    )),
+    ("referral", REFERRAL),
     ("objection", OBJECTION),
     ("polite_disengagement", _any(
         r"\bnot (?:a|our) (?:top |high |current )?priority\b",

@@ -40,7 +40,7 @@ False
 
 from __future__ import annotations
 
-__all__ = ["is_routine", "routine_reading"]
+__all__ = ["is_courtesy", "is_routine", "routine_reading", "without_greeting"]
 
 import re
 
@@ -132,9 +132,30 @@ def is_routine(text: str) -> bool:
     for sentence in (s.lower() for s in sentence_texts(text)):
         if any(p.search(sentence) for p in (_RESCHEDULE, _ACCOUNT_ADMIN, _NOTICE)):
             found = True
-        elif not _COURTESY.match(_GREETING.sub("", sentence.strip(" ,;:-–—"))):
+        elif not is_courtesy(sentence):
             return False
     return found
+
+
+def is_courtesy(sentence: str) -> bool:
+    """Whether a lower-cased sentence is only politeness, once a greeting is taken off
+    ("Hi Sam, thanks!", "Sorry for the short notice.", "Best, Jo"). A sentence that opens
+    with thanks counts whatever follows, so callers also check the text for problems
+    (:func:`~crmsense.analysis.negation.reports_problem`).
+
+    >>> is_courtesy("hi sam, many thanks!"), is_courtesy("the export is broken.")
+    (True, False)
+    """
+    return bool(_COURTESY.match(without_greeting(sentence)))
+
+
+def without_greeting(sentence: str) -> str:
+    """A lower-cased sentence with its opening greeting and edge punctuation taken off.
+
+    >>> without_greeting("dear sir, i am not responsible for this area.")
+    'i am not responsible for this area.'
+    """
+    return _GREETING.sub("", sentence.strip(" ,;:-–—"))
 
 
 def routine_reading(text: str, prediction: Prediction) -> Prediction:
