@@ -88,9 +88,41 @@ def test_kind_engine_votes() -> None:
     )
     invoice = Document("Could you resend invoice #4411 for March?")
     assert classify_kind(invoice, 1, 0.0, {"conversational": 0.9}) == "transactional"
-    assert classify_kind(doc, 1, -0.8, {"transactional": 0.95}) == "conversational"
+    personal = Document("Please see attached. We were charged twice!")
+    assert classify_kind(personal, 1, -0.8, {"transactional": 0.95}) == "conversational"
+    assert classify_kind(doc, 1, -0.8, {"transactional": 0.95}) == "transactional"
     flagged = Document("Please see attached.", auto_reply=True)
     assert classify_kind(flagged, 1, 0.0, {"conversational": 0.99}) == "auto_reply"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your invoice is wrong, again.",
+        "I was billed for 40 seats, we only have 25.",
+        "The renewal quote keeps changing.",
+        "Invoice 3391 has the wrong VAT rate!",
+    ],
+)
+def test_a_negative_message_in_a_persons_voice_is_conversational(text: str) -> None:
+    """Kind rule 4: a clearly negative transactional message where a person speaks."""
+    votes = {"transactional": 0.9}
+    assert classify_kind(Document(text), 1, -0.6, votes) == "conversational"
+    assert classify_kind(Document(text), 1, -0.2, votes) == "transactional"
+
+
+def test_notices_read_as_negative_stay_transactional() -> None:
+    """model.v1 reads these system notices as negative; before rule 4's person test they
+    were all made conversational, so a cancelled card could reach the signals."""
+    texts = [
+        "Your subscription has been cancelled. Access ends on 31 January.",
+        "Payment failed: the card ending 4242 was declined. Update your billing details.",
+        "Refund processed: EUR 120.00 returned to your card.",
+        "Your plan has been downgraded to Starter as of 1 March.",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses].count("negative") >= 2  # the misreadings rule 4 met
+    assert [a.kind for a in analyses] == ["transactional"] * 4
 
 
 def test_frustration_or_anger_overrules_the_head_but_not_an_auto_reply_flag() -> None:

@@ -16,9 +16,14 @@ rules lean towards *conversational*:
    there a way to bulk-edit tags?", "Where can I find the audit log?") is conversational
    whatever the head says: the head learnt short neutral requests as transactional and
    read such questions so (0.81–0.85).
-4. A clearly negative message (score ≤ -0.35) is conversational whatever it is about:
-   "your invoice is wrong, again" is a complaint, not paperwork. (The analyzer does not
-   read routine requests and notices as negative: :mod:`~crmsense.analysis.routine`.)
+4. A clearly negative transactional message (score ≤ -0.35) is conversational when a
+   person speaks in it: the first person ("I", "we", "our"), "!", or persistence
+   ("again", "still", "keeps", "third time"). "Your invoice is wrong, again" is a
+   complaint, not paperwork; "Your subscription has been cancelled.", "Payment failed:
+   your card was declined." and "Refund processed: NZD 95.00 returned" are notices in
+   the system's voice, which ``model.v1`` reads as negative (−0.4 to −0.66), and stay
+   transactional. (The analyzer does not read routine requests and notices as negative
+   in the first place: :mod:`~crmsense.analysis.routine`.)
 5. A message that shows frustration or anger (≥ 0.5) is conversational whatever rules 2
    and 3 say: a person wrote it. The kind head learnt auto-replies from 716 authored
    messages and once read "Still waiting for a fix. If this isn't resolved by EOD we'll
@@ -32,6 +37,8 @@ rules lean towards *conversational*:
 'auto_reply'
 >>> classify_kind(Document("Invoice #4411 is wrong AGAIN. This is unacceptable."), 2, -0.7)
 'conversational'
+>>> classify_kind(Document("Your plan has been downgraded."), 1, -0.6, {"transactional": 0.9})
+'transactional'
 >>> classify_kind(Document("Still waiting. We'll escalate."), 2, -0.3, {"auto_reply": 0.7},
 ...               upset=0.8)
 'conversational'
@@ -55,6 +62,12 @@ _PRODUCT_QUESTION = re.compile(
     r"what(?: i|(?:'|’)?)s the (?:difference|best way))\b"
 )
 
+_A = r"(?:'|’)"
+#: A person speaking (rule 4), for lower-cased text.
+_PERSONAL = re.compile(
+    rf"\b(?:i|i{_A}(?:m|ve|d|ll)|we|we{_A}(?:re|ve|d|ll)|my|our|me|us|again|still|keeps?|"
+    r"third time|repeatedly|every time)\b|!"
+)
 #: Transactional phrases, matched against lower-cased text.
 _TRANSACTIONAL = re.compile(
     r"\b(?:invoice|receipt|statement|order|po)\s*(?:#|no\.?|number)\s*\w+|\bpo ?\d{3,}\b"
@@ -116,6 +129,8 @@ def classify_kind(
         kind = best
     else:
         kind = "conversational"
-    if (kind == "transactional" and score <= NEGATIVE) or upset >= UPSET:
+    if upset >= UPSET or (
+        kind == "transactional" and score <= NEGATIVE and _PERSONAL.search(doc.text.lower())
+    ):
         return "conversational"
     return kind
