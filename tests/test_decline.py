@@ -26,6 +26,7 @@ DECLINES = [
     "Lovely deck! We're going in a different direction though.",
     "Appreciate it, but it's not the right time for us.",
     "We're happy where we are, thanks for reaching out.",
+    "Lovely people, but after a lot of thought it's simply not a good fit for us.",
     "Thank you for the material. We won’t be pursuing this.",  # curly apostrophe
 ]
 NOT_DECLINES = [
@@ -40,6 +41,7 @@ NOT_DECLINES = [
     "The customer was interested in the add-on.",
     "We decided to roll it out to every team.",
     "We are moving forward with the renewal, thank you!",
+    "Is it not for us to decide which tier we need?",
 ]
 
 

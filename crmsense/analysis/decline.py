@@ -10,9 +10,9 @@ says ``polite_disengagement``; this module keeps the sentiment from contradictin
 A text is a decline when it says so in words that mean no in any context: "decided
 against", "won't be pursuing / moving forward / proceeding", "we'll pass", "hard pass",
 "politely declining", "not interested", "not a priority", "put this on hold", "park this",
-"going in another direction", "not the right time", "fine as we are". Deliberately not:
-"no thanks" and "we're all set", which also close a happy support chat ("No thanks,
-everything works now!"). Questions and conditions ("if it's not a priority …") are not
+"going in another direction", "not the right time", "it's not for us", "fine as we are".
+Deliberately not: "no thanks" and "we're all set", which also close a happy support chat
+("No thanks, everything works now!"). Questions and conditions ("if it's not a priority …") are not
 declines. :func:`decline_reading` turns a positive reading of a decline into a neutral one
 (the positive and neutral probabilities swap): the tone was polite, the answer is no.
 
@@ -56,6 +56,8 @@ DECLINE = re.compile(
             r"conversation)) (?:on hold|aside|indefinitely)\b",
             r"\b(?:go|going|went|decided to go) (?:in )?(?:another|a different) direction\b",
             r"\bnot the right (?:time|fit) for us\b",
+            rf"\b(?:it|this|that)(?:{_A}s| is) (?:just |simply )?not (?:a (?:good |great )?fit )?"
+            r"for us\b",
             r"\b(?:fine|happy|ok|okay) (?:as|where) we are\b",
         )
     )
