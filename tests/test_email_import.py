@@ -179,6 +179,14 @@ def test_outbound_when_the_sender_is_ours() -> None:
          "wording"),
         ({}, "", "This is the mail system at host mx.example.com. I'm sorry to have to inform "
          "you that your message could not be delivered.", "wording"),
+        # unattended mailboxes
+        ({}, "", "This mailbox is no longer monitored. Please write to help@acme.example.",
+         "wording"),
+        ({}, "Your statement", "Replies to this e-mail are not read. Questions? Call us.",
+         "wording"),
+        ({}, "", "Please note this sender address cannot receive replies.", "wording"),
+        ({}, "", "Dana Reyes has retired. This mailbox will be closed on 1 May.", "wording"),
+        ({}, "", "Your e-mail arrived, but the recipient is on leave until 3 June.", "wording"),
     ],
 )  # fmt: skip
 def test_auto_replies_are_recognised(
@@ -198,6 +206,8 @@ def test_auto_replies_are_recognised(
         ({}, "Delivery failure on order 4411", "The courier never came. Please call me."),
         ({}, "Re: billing", "My e-mails to billing bounce with 'Undeliverable', please check."),
         ({}, "Re: x", "Your message wasn't clear to me - which export do you mean?"),
+        ({}, "Re: x", "Our shared inbox is not monitored at weekends, sorry! It works now."),
+        ({}, "Re: x", "Is this mailbox monitored? Nobody has answered my three e-mails."),
     ],
 )
 def test_human_replies_are_not_auto_replies(

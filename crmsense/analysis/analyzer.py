@@ -97,7 +97,7 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 9
+ANALYZER_VERSION = 10
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 the sarcasm/negation/resolution/routine/referral/decline/defection corrections). Raise it
 when a change alters what stored analyses hold: every stored analysis by an older one is
@@ -108,7 +108,8 @@ complaints (2026-12-05). 6: a short message whose whole reading shares a misread
 correction undid in one of its sentences is rolled up from its sentences (2026-12-05).
 7: referrals are not read as negative (2026-12-05). 8: kind rule 4 makes a clearly negative
 transactional message conversational only when a person speaks in it (2026-12-05). 9: "it's
-not for us" is a decline (2026-12-05)."""
+not for us" is a decline (2026-12-05). 10: notices of unattended mailboxes are auto-replies
+(2026-12-05)."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000

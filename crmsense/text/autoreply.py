@@ -10,7 +10,9 @@ received" in the first few hundred characters. Phrases later in a message do not
 so "I was out of office last week, the export still fails" stays a customer message.
 Bounces (non-delivery reports: "Undeliverable:", "Mail delivery failed", "Delivery Status
 Notification (Failure)", "Your message wasn't delivered to …") are automatic too: they say
-nothing about the customer's mood, yet their "failed" reads as negative.
+nothing about the customer's mood, yet their "failed" reads as negative. So are the notices
+of unattended mailboxes ("This mailbox is not monitored.", "this sender address cannot
+receive replies", "This mailbox will be deactivated on 30 June.").
 
 >>> auto_reply_reason({"auto-submitted": "auto-replied"}, "Re: rollout", "")
 'header Auto-Submitted: auto-replied'
@@ -84,7 +86,16 @@ _OPENING = re.compile(
     r"|\bcreated automatically by mail delivery software"
     r"|\bthis is the mail system at host\b"
     r"|\bdelivery to the following recipients? failed permanently"
-    r"|\bthe following message to .{1,120}? was undeliverable",
+    r"|\bthe following message to .{1,120}? was undeliverable"
+    # unattended mailboxes: no-reply senders, closed inboxes
+    r"|\b(?:this|the) (?:mailbox|inbox|(?:e-?mail |sender )?address) (?:is|will be) (?:not|no "
+    r"longer) (?:monitored|in use|read|active)\b"
+    r"|\b(?:this|the) (?:mailbox|inbox|(?:e-?mail |sender )?address) (?:cannot|can(?:'|’)?t|"
+    r"does not|doesn(?:'|’)?t) (?:receive|accept) (?:replies|e-?mails?|messages)\b"
+    r"|\breplies to this (?:address|e-?mail|mailbox|message) (?:are|will) not (?:be )?(?:read|"
+    r"monitored|answered)\b"
+    r"|\bthis (?:mailbox|inbox) (?:will be|has been|is being) (?:deactivated|closed|disabled)\b"
+    r"|\bthe recipient is (?:away|out of (?:the )?office|on leave)\b",
     re.IGNORECASE | re.DOTALL,
 )
 _OPENING_CHARS = 500
