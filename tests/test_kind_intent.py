@@ -245,7 +245,10 @@ def test_objection_language() -> None:
     ["How do I add a new user to my workspace?",
      "Is there a way to bulk import contacts from a CSV?",
      "Hi team, where can I find the audit log for last quarter?",
-     "What's the difference between an admin and an owner?"],
+     "What's the difference between an admin and an owner?",
+     "Feature request: let us pin notes to the top of a record.",
+     "Would be really useful if reports could be scheduled. Any plans to add that?",
+     "Hi, could you add support for Outlook calendars? Half our team uses it."],
 )  # fmt: skip
 def test_a_product_question_is_not_made_transactional_by_the_head(text: str) -> None:
     assert classify_kind(Document(text), 1, 0.0, {"transactional": 0.85}) == "conversational"
@@ -256,11 +259,16 @@ def test_the_product_question_rule_leaves_transactional_phrases_and_other_votes(
     assert classify_kind(reset, 1, 0.0, {"conversational": 0.9}) == "transactional"
     scheduling = Document("Can we move our call to Thursday?")
     assert classify_kind(scheduling, 1, 0.0, {"transactional": 0.85}) == "transactional"
+    admin = Document("Could you add our new admin, Sam Ortiz, to the training invite?")
+    assert classify_kind(admin, 1, 0.0, {"transactional": 0.85}) == "transactional"
 
 
 def test_the_default_engine_reads_how_to_questions_as_conversational() -> None:
-    """The kind head alone says transactional (0.81-0.85) for both."""
+    """The kind head alone says transactional for all four (feature requests: since
+    2026-12-05)."""
     texts = ["How do I add a new user to my workspace?",
-             "Is there a way to bulk import contacts from a CSV?"]  # fmt: skip
+             "Is there a way to bulk import contacts from a CSV?",
+             "Could you add a dark mode? Our night shift would love it.",
+             "Feature request: bulk edit for tags would save us hours every week."]  # fmt: skip
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
-    assert [a.kind for a in analyses] == ["conversational", "conversational"]
+    assert [a.kind for a in analyses] == ["conversational"] * 4

@@ -13,9 +13,11 @@ rules lean towards *conversational*:
    head, ``llm.v1``) decides when its best kind reaches 0.6; without one, conversational.
    The rules are precise but miss new wording; the head generalises (held-out figures in
    the model card). A question about using the product ("How do I add a user?", "Is
-   there a way to bulk-edit tags?", "Where can I find the audit log?") is conversational
+   there a way to bulk-edit tags?", "Where can I find the audit log?") and a feature
+   request ("Feature request: …", "It would be great if the export supported XLSX",
+   "Could you add a dark mode?", "Any plans to support Outlook?") are conversational
    whatever the head says: the head learnt short neutral requests as transactional and
-   read such questions so (0.81–0.85).
+   read such questions so (0.81–0.85), and feature requests too.
 4. A clearly negative transactional message (score ≤ -0.35) is conversational when a
    person speaks in it: the first person ("I", "we", "our"), "!", or persistence
    ("again", "still", "keeps", "third time"). "Your invoice is wrong, again" is a
@@ -60,6 +62,13 @@ _PRODUCT_QUESTION = re.compile(
     r"^\W*(?:(?:hi|hello|hey)\b[^.!?,\n]{0,30}[,.!]\s*)?(?:how (?:do|can|would|should) "
     r"(?:i|we)|is there (?:a|any) way|where (?:do|can) (?:i|we)|where (?:is|are) the|"
     r"what(?: i|(?:'|’)?)s the (?:difference|best way))\b"
+    # feature requests, anywhere in the opening
+    r"|\bfeature request\b|\bwould be (?:great|nice|helpful|useful|good|awesome|amazing) if\b"
+    r"|\bit would help (?:a lot |us )?if\b|\bany plans to (?:add|support|offer|build|introduce)\b"
+    r"|\bon (?:the|your) (?:product )?roadmap\b|\bconsider adding\b"
+    r"|\bwe(?:'|’)?d love (?:to see|it if)\b"
+    r"|\b(?:could|can) you (?:please )?(?:add|build|support) (?:a|an|support for|the ability|"
+    r"the option)\b"
 )
 
 _A = r"(?:'|’)"
