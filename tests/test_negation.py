@@ -23,6 +23,12 @@ NEGATED = [
     "Moving our 40 reps onto the new plan was painless.",
     "Setup was painless and support answered within minutes.",
     "The whole upgrade was trouble-free.",
+    # praise said with a negation (2026-12-05)
+    "Honestly, we couldn't have launched on time without your team.",
+    "Can't thank you all enough for the weekend cover.",
+    "The data migration went without a hitch.",
+    "We couldn't be happier with the new reporting.",
+    "I can't recommend Lena highly enough.",
 ]
 NOT_NEGATED = [
     "The sync isn't working.",
@@ -34,6 +40,9 @@ NOT_NEGATED = [
     "No problems until yesterday, when the sync broke.",
     "The import was painless, but half the contacts are missing.",
     "Gluten-free options are limited and the staff was rude.",
+    "I can't thank you enough, but the export is still broken.",
+    "We couldn't have finished without the workaround, the sync still fails daily.",
+    "I cannot recommend this vendor.",
 ]
 
 
@@ -92,3 +101,15 @@ def test_the_roll_up_survives_a_full_cache(monkeypatch: pytest.MonkeyPatch) -> N
         "The only gripe: exports are slow."
     )])  # fmt: skip
     assert mixed.score > -0.7
+
+
+def test_praise_said_with_a_negation_is_not_read_as_negative() -> None:
+    """model.v1 read these as −0.78, −0.62 and −0.75 before they joined the negated
+    complaints."""
+    texts = [
+        "We couldn't have hit the deadline without your help.",
+        "Can't thank you enough for staying late to fix the sync.",
+        "The rollout went without a hitch.",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["positive"] * 3

@@ -24,9 +24,10 @@ a lot — with a cache kept across calls), and assembles the rest:
   code — is never read as negative (:mod:`~crmsense.analysis.routine`), nor is a reply
   that only hands the conversation to someone else (:mod:`~crmsense.analysis.referral`:
   "Wrong person, sorry. Our sales director is Andrew."); a positive reading of a polite
-  decline turns neutral (:mod:`~crmsense.analysis.decline`), and a negative
-  reading of a resolved problem ("The outage is over.") is mirrored
-  (:mod:`~crmsense.analysis.resolution`).
+  decline turns neutral (:mod:`~crmsense.analysis.decline`), a negative reading of a
+  resolved problem ("The outage is over.") is mirrored
+  (:mod:`~crmsense.analysis.resolution`), and praise idioms ("went above and beyond",
+  "hats off to") are not read as neutral (:mod:`~crmsense.analysis.praise`).
 - ``unscored``: ``"empty"`` (nothing to read), ``"not_english"`` (language gate; the engine
   is never asked) or ``"too_uncertain"`` (confidence below ``min_confidence``). An
   unscored analysis is neutral with score 0; its confidence is 0 when the engine never
@@ -68,6 +69,7 @@ from crmsense.analysis.intent import has_objection, reply_intent
 from crmsense.analysis.kind import classify_kind
 from crmsense.analysis.language import Language, detect_language
 from crmsense.analysis.negation import unnegated
+from crmsense.analysis.praise import praise_reading
 from crmsense.analysis.referral import referral_reading
 from crmsense.analysis.resolution import resolution_reading
 from crmsense.analysis.routine import routine_reading
@@ -97,7 +99,7 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 11
+ANALYZER_VERSION = 12
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 the sarcasm/negation/resolution/routine/referral/decline/defection corrections). Raise it
 when a change alters what stored analyses hold: every stored analysis by an older one is
@@ -110,7 +112,7 @@ correction undid in one of its sentences is rolled up from its sentences (2026-1
 transactional message conversational only when a person speaks in it (2026-12-05). 9: "it's
 not for us" is a decline (2026-12-05). 10: notices of unattended mailboxes are auto-replies
 (2026-12-05). 11: feature requests are conversational whatever the kind head says
-(2026-12-05)."""
+(2026-12-05). 12: praise idioms, and praise said with a negation (2026-12-05)."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000
@@ -254,13 +256,15 @@ class Analyzer:
 
     def _corrected(self, text: str, prediction: Prediction) -> Prediction:
         """The engine's reading of ``text`` with the misreadings every engine makes undone:
-        negated complaints, sarcasm, resolved problems, routine requests and notices,
-        referrals, polite declines, defection. Sarcasm comes before resolution: "Great, the
+        negated complaints, praise idioms, sarcasm, resolved problems, routine requests and
+        notices, referrals, polite declines, defection. Praise comes before sarcasm, which
+        has the last word on a positive reading. Sarcasm comes before resolution: "Great, the
         outage is over!" has the shape of sarcastic praise, and its resolution turns a
         mirrored reading back.
         A decline comes before defection, so "we decided to go with Zendesk, thanks" ends
         negative, not neutral."""
-        p = resolution_reading(text, unsarcastic(text, unnegated(text, prediction)))
+        p = unsarcastic(text, praise_reading(text, unnegated(text, prediction)))
+        p = resolution_reading(text, p)
         p = referral_reading(text, routine_reading(text, p))
         p = self.defection.correct(text, decline_reading(text, p))
         if p is not prediction:

@@ -30,7 +30,8 @@ from crmsense.analysis.types import Prediction
 
 _TROUBLE = (
     r"(?:complaints?|issues?|problems?|concerns?|trouble|hiccups?|glitch(?:es)?|bugs?|"
-    r"errors?|downtime|outages?|regrets?|surprises?|drama|headaches?|hassle)"
+    r"errors?|downtime|outages?|regrets?|surprises?|drama|headaches?|hassle|hitch(?:es)?|"
+    r"snags?)"
 )
 _NEGATED_COMPLAINT = re.compile(
     rf"\b(?:no|not (?:a|an|one|a single)|without (?:a|any)|never (?:had|have|seen|"
@@ -42,6 +43,13 @@ _NEGATED_COMPLAINT = re.compile(
     r"|\b(?:can(?:'|’)?t|cannot|could ?n(?:'|’)?t) complain\b"
     r"|\b(?:haven(?:'|’)?t|have not|hasn(?:'|’)?t|has not) (?:had|seen|hit) (?:a|an|any)"
     rf"(?: single)? {_TROUBLE}\b"
+    # thanks and praise said with a negation: "can't thank you enough", "couldn't have done
+    # it without you", "couldn't be happier", "can't recommend them enough"
+    r"|\b(?:can(?:'|’)?t|cannot|could ?n(?:'|’)?t) (?:thank (?:you|them|[a-z]+)(?: all)? enough"
+    r"|be (?:happier|more pleased|more satisfied|more grateful)|ask for (?:a |any )?(?:better|"
+    r"more)|recommend (?:[a-z]+ ){0,3}(?:highly )?enough|fault (?:it|them|you|the [a-z]+))\b"
+    r"|\bcould ?n(?:'|’)?t have (?:done|hit|managed|made|achieved|pulled|got|gotten|delivered|"
+    r"launched|met|finished)\b[^.!?]{0,60}\bwithout (?:you|your|the team)\b"
     # the same, as one word: "painless", "hassle-free" (the network reads "pain", "hassle")
     r"|\bpainless(?:ly)?\b|\b(?:hassle|trouble|worry|pain|stress|headache|glitch|bug|error|"
     r"problem|issue)[- ]free\b"

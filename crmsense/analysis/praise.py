@@ -1,0 +1,74 @@
+"""Praise idioms: "Your team went above and beyond", "Hats off to the implementation team".
+
+The praise a CSM most wants to see is often an idiom, and ``model.v1`` reads the words,
+not the idiom: "Your team went above and beyond during the migration." −0.03, "Hats off to
+the implementation team." +0.05, "The new version is a game changer for our reps." +0.07,
+"The training session was spot on." +0.11 — all neutral, so a happy account's messages
+did not lift its trend. (Praise said with a negation, "can't thank you enough", "went
+without a hitch", is :mod:`~crmsense.analysis.negation`'s.)
+
+A text is praise when it holds one of these idioms ("above and beyond", "spot on", "hats
+off to", "a game changer", "made my week", "saved our quarter", "kudos to", "shout-out
+to", "a lifesaver", "nailed it", "top-notch", "worked like a charm", "exceeded our
+expectations", "a pleasure to work with", "second to none", "knocked it out of the
+park"), is not a question or a condition, and reports no problem
+(:func:`~crmsense.analysis.negation.reports_problem`). :func:`praise_reading` turns a
+neutral reading of praise positive (the neutral and positive probabilities swap) and
+mirrors a negative one. Sarcasm is checked after it, so "Great, another outage. Hats off."
+stays a complaint.
+
+>>> is_praise("Your team went above and beyond during the migration.")
+True
+>>> is_praise("Hats off to support, but the export is still broken.")
+False
+>>> is_praise("Was the training spot on for your team?")
+False
+"""
+
+from __future__ import annotations
+
+__all__ = ["PRAISE", "is_praise", "praise_reading"]
+
+import re
+
+from crmsense.analysis.negation import reports_problem
+from crmsense.analysis.types import Prediction
+
+PRAISE = re.compile(
+    r"\babove and beyond\b|\bspot[- ]on\b|\bhats? off to\b|\bgame[- ]?changer\b"
+    r"|\bmade (?:my|our) (?:day|week|month|year)\b"
+    r"|\bsaved (?:my|our|the) (?:quarter|day|bacon|skin|launch|project|renewal|go-?live|year)\b"
+    r"|\bkudos\b|\bshout[- ]?outs? to\b|\blife[- ]?savers?\b|\bnailed it\b|\btop[- ]notch\b"
+    r"|\b(?:works?|worked|working) like a charm\b"
+    r"|\b(?:exceeded|surpassed|beat) (?:my|our|all (?:my|our)?) ?expectations\b"
+    r"|\b(?:a|an absolute|a real) (?:pleasure|joy|delight) to (?:work|deal) with\b"
+    r"|\bsecond to none\b|\bknocked it out of the park\b|\bhit the ground running\b"
+)
+"""Praise idioms, for lower-cased text."""
+_NOT_A_STATEMENT = re.compile(r"\b(?:if|unless|whether|hopefully)\b|\?")
+
+
+def is_praise(text: str) -> bool:
+    """Whether ``text`` praises with an idiom and reports no problem."""
+    lowered = text.lower()
+    return bool(
+        PRAISE.search(lowered)
+        and not _NOT_A_STATEMENT.search(lowered)
+        and not reports_problem(lowered)
+    )
+
+
+def praise_reading(text: str, prediction: Prediction) -> Prediction:
+    """``prediction`` of ``text`` with a misread praise idiom undone: a neutral reading
+    turns positive (neutral and positive swap), a negative one is mirrored; anything else
+    is returned as is.
+
+    >>> p = Prediction(probs=(0.1, 0.8, 0.1), score=0.0, emotions={})
+    >>> praise_reading("Hats off to the implementation team.", p).probs
+    (0.1, 0.1, 0.8)
+    """
+    if prediction.reads("negative") and is_praise(text):
+        return prediction.mirrored()
+    if prediction.reads("neutral") and is_praise(text):
+        return prediction.swapped("neutral", "positive")
+    return prediction

@@ -1,0 +1,79 @@
+"""Praise idioms ("above and beyond", "hats off to") are read as praise."""
+
+from __future__ import annotations
+
+import pytest
+from child import run_python
+
+from crmsense.analysis.analyzer import Analyzer
+from crmsense.analysis.api import load_engine
+from crmsense.analysis.praise import is_praise, praise_reading
+from crmsense.analysis.types import Document, Prediction
+
+PRAISE = [
+    "Kudos to the onboarding team for a smooth week.",
+    "Shout-out to Priya, she was brilliant on the call.",
+    "The new forecasting view is a real game changer.",
+    "Your webinar on territories was spot on.",
+    "Ana's quick fix saved our launch.",
+    "That integration guide is a lifesaver.",
+    "Support is top-notch, as always.",
+    "The new importer worked like a charm.",
+    "The first month exceeded our expectations.",
+    "Your CSM is an absolute pleasure to work with.",
+]
+NOT_PRAISE = [
+    "Hats off to support, but the export is still broken.",
+    "Was the training spot on for your team?",
+    "If the fix works, it'll be a game changer.",
+    "Kudos for the quick reply, though the outage lasted all day.",
+    "The dashboard loads slowly on Mondays.",
+    "Hopefully the new version is a game changer.",
+]
+
+
+@pytest.mark.parametrize("text", PRAISE)
+def test_praise(text: str) -> None:
+    assert is_praise(text)
+
+
+@pytest.mark.parametrize("text", NOT_PRAISE)
+def test_not_praise(text: str) -> None:
+    assert not is_praise(text)
+
+
+def test_a_neutral_reading_turns_positive_and_a_negative_one_is_mirrored() -> None:
+    neutral = Prediction(probs=(0.1, 0.8, 0.1), score=0.0)
+    assert praise_reading(PRAISE[0], neutral).probs == (0.1, 0.1, 0.8)
+    negative = Prediction(probs=(0.7, 0.2, 0.1), score=-0.6)
+    assert praise_reading(PRAISE[0], negative).probs == (0.1, 0.2, 0.7)
+    positive = Prediction(probs=(0.1, 0.2, 0.7), score=0.6)
+    assert praise_reading(PRAISE[0], positive) is positive
+    assert praise_reading(NOT_PRAISE[0], neutral) is neutral
+
+
+def test_the_analyzer_reads_praise_idioms_as_positive() -> None:
+    """model.v1 read these as neutral (−0.03, +0.05, +0.07, +0.11) before the correction."""
+    texts = [
+        "Your team went above and beyond during the migration.",
+        "Hats off to the implementation team.",
+        "The new version is a game changer for our reps.",
+        "The training session was spot on.",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["positive"] * 4
+
+
+def test_sarcasm_keeps_the_last_word() -> None:
+    [analysis] = Analyzer(load_engine("model.v1")).analyze(
+        [Document("Oh great, another outage. Hats off to your ops team.")]
+    )
+    assert analysis.label == "negative"
+
+
+def test_a_huge_text_is_read_in_linear_time() -> None:
+    code = (
+        "from crmsense.analysis.praise import is_praise\n"
+        "print(is_praise('hats off to the team. ' * 50000), is_praise('made my ' * 140000))\n"
+    )
+    assert run_python(code).split() == ["True", "False"]
