@@ -27,6 +27,12 @@ LEAVING = [
     "We are switching to another tool in January.",
     "We are comparing you with Zendesk and Freshdesk.",
     "We are comparing you vs. Zendesk for the renewal.",
+    # leaving without a competitor (2026-12-05)
+    "Happy to chat, but we're leaning towards not renewing.",
+    "We won't be renewing the analytics add-on.",
+    "We plan to cancel our subscription at the end of the term.",
+    "Finance has asked us to rethink the renewal.",
+    "We'll need to see real improvement before we renew.",
 ]
 STAYING = [
     "We are not considering other vendors at this point.",
@@ -34,6 +40,7 @@ STAYING = [
     "We won't be moving to a competitor.",
     "We are not at this point looking at alternatives.",
     "Dr. Patel says we are not considering other vendors.",  # one sentence despite "Dr."
+    "We are not planning to cancel our subscription.",
 ]
 NEITHER = [
     "We're moving to the new dashboard next week, excited!",
@@ -50,6 +57,10 @@ NEITHER = [
     "The team is looking at other tools for the data warehouse.",
     "Does your API compare to Zendesk's for rate limits?",
     "I need to know whether my bag can make it or if it will need to go elsewhere.",
+    "The licence won't renew automatically, so please send a PO.",
+    "We're planning to terminate the old SSO integration.",
+    "We considered not renewing last year.",
+    "We will definitely renew.",
 ]
 
 
@@ -166,3 +177,13 @@ def test_a_huge_text_full_of_matches_is_read_in_linear_time() -> None:
         "      Defection(['Zendesk']).stance(text + ' we are moving to Zendesk.'))\n"
     )
     assert run_python(code, timeout=120).split() == ["None", "leaving"]
+
+
+def test_the_default_engine_reads_a_non_renewal_as_negative() -> None:
+    """model.v1 read these as +0.17 and +0.32 before non-renewal counted as leaving."""
+    texts = [
+        "Happy to chat, but we're leaning towards not renewing.",
+        "We're going to need to see real improvement before the renewal.",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["negative", "negative"]

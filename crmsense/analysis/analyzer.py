@@ -99,7 +99,7 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 12
+ANALYZER_VERSION = 13
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 the sarcasm/negation/resolution/routine/referral/decline/defection corrections). Raise it
 when a change alters what stored analyses hold: every stored analysis by an older one is
@@ -112,7 +112,8 @@ correction undid in one of its sentences is rolled up from its sentences (2026-1
 transactional message conversational only when a person speaks in it (2026-12-05). 9: "it's
 not for us" is a decline (2026-12-05). 10: notices of unattended mailboxes are auto-replies
 (2026-12-05). 11: feature requests are conversational whatever the kind head says
-(2026-12-05). 12: praise idioms, and praise said with a negation (2026-12-05)."""
+(2026-12-05). 12: praise idioms, and praise said with a negation (2026-12-05). 13: not renewing is
+leaving (2026-12-05)."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000

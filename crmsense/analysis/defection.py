@@ -12,7 +12,9 @@ shapes with patterns, sentence by sentence, and the analyzer corrects the readin
   ("evaluating alternatives", "a trial of Zendesk"); "looking elsewhere", "shopping
   around"; or a configured competitor praised against you ("HubSpot is cheaper").
   Competitors are the names you configure plus generic ones ("another provider", "a
-  competitor", "alternatives"). A leaving sentence is never read as positive or neutral.
+  competitor", "alternatives"). Leaving without naming anyone counts too: not renewing
+  ("we're leaning towards not renewing"), planning to cancel the subscription,
+  rethinking the renewal. A leaving sentence is never read as positive or neutral.
 - **staying**: the same statement negated ("not considering other vendors", "no plans to
   switch to another provider"). A *negative* reading of a one-sentence staying text is
   mirrored, as :mod:`~crmsense.analysis.negation` does for "no complaints".
@@ -77,6 +79,22 @@ _ELSEWHERE = (
     r"|\b(?:take|taking|move|moving) (?:our|my) (?:business|account|spend|money) elsewhere\b"
     r"|\bshop(?:s|ping)? around\b"
 )
+_NOT_RENEWING = (
+    # leaving without naming anyone: not renewing, cancelling, the renewal in doubt
+    r"\b(?:not|won(?:'|’)?t|will not|no longer) (?:be )?renew(?:ing)?\b"
+    r"(?! (?:automatically|itself|on its own))"
+    r"|\b(?:leaning|heading|likely|planning|going|decided|plan|intend|intending|about) "
+    r"(?:towards? |to )?(?:not (?:to )?renew(?:ing)?\b|churn(?:ing)?\b|(?:cancel(?:l?ing)?|"
+    r"terminat(?:e|ing)|end(?:ing)?) (?:our|the|my) (?:contract|subscription|account|plan|"
+    r"licen[cs]es?|agreement|service|renewal|partnership)\b)"
+    r"|\b(?:reconsider|rethink|re-?evaluat)(?:e|ing)? (?:our |the )?(?:renewal|contract|"
+    r"subscription|partnership|relationship)\b"
+    r"|\brenewal is (?:not a given|in doubt|at risk|uncertain|not guaranteed|on the line)\b"
+    r"|\b(?:need|have|want) to see (?:real |some |significant |major |a lot of )?"
+    r"(?:improvement|progress|changes?)\b[^.!?]{0,30}\bbefore (?:the |our |we )?renew"
+)
+"""Leaving without a competitor: "we're leaning towards not renewing", "we plan to cancel
+our subscription", "we'll need to see real improvement before the renewal"."""
 _BETTER = (
     r"(?:cheaper|less expensive|better|faster|easier|nicer|simpler|more (?:affordable|"
     r"reliable|intuitive|responsive|flexible)|lower (?:price|cost)s?|a (?:much )?better "
@@ -99,7 +117,8 @@ _WINDOW = 120  # characters before a match searched for negation or the past
 _HINTS = (
     "mov", "switch", "migrat", "port", "transition", "chang", "go", "went", "sign", "replac",
     "consider", "evaluat", "look", "explor", "assess", "trial", "pilot", "test", "talk",
-    "speak", "meet", "quote", "benchmark", "compar", "elsewhere", "shop",
+    "speak", "meet", "quote", "benchmark", "compar", "elsewhere", "shop", "renew", "churn",
+    "cancel", "terminat", "to end", "ending", "rethink", "reconsider", "evaluat",
 )  # fmt: skip
 
 
@@ -115,6 +134,7 @@ class Defection:
             # within the sentence; "vs." does not end it ("comparing you vs. Zendesk")
             rf"\b{_WEIGH}\b(?:[^.!?]|(?<=\bvs)\.){{0,30}}?{target}",
             _ELSEWHERE,
+            _NOT_RENEWING,
         ]
         if named:  # a competitor praised against you: "HubSpot is cheaper"
             alternatives.append(rf"(?:{named})(?:(?!\byou(?:r|rs)?\b)[^.!?]){{0,40}}?{_BETTER}")
