@@ -27,7 +27,9 @@ a lot — with a cache kept across calls), and assembles the rest:
   decline turns neutral (:mod:`~crmsense.analysis.decline`), a negative reading of a
   resolved problem ("The outage is over.") is mirrored
   (:mod:`~crmsense.analysis.resolution`), and praise idioms ("went above and beyond",
-  "hats off to") are not read as neutral (:mod:`~crmsense.analysis.praise`).
+  "hats off to") are not read as neutral (:mod:`~crmsense.analysis.praise`), nor are
+  threats to escalate or chasing again ("I want to speak to your manager.",
+  :mod:`~crmsense.analysis.threat`).
 - ``unscored``: ``"empty"`` (nothing to read), ``"not_english"`` (language gate; the engine
   is never asked) or ``"too_uncertain"`` (confidence below ``min_confidence``). An
   unscored analysis is neutral with score 0; its confidence is 0 when the engine never
@@ -75,6 +77,7 @@ from crmsense.analysis.resolution import resolution_reading
 from crmsense.analysis.routine import routine_reading
 from crmsense.analysis.sarcasm import is_sarcastic, unsarcastic
 from crmsense.analysis.sentences import Sentence, split_sentences
+from crmsense.analysis.threat import threat_reading
 from crmsense.analysis.types import (
     EMOTIONS,
     INTENTS,
@@ -99,7 +102,7 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 13
+ANALYZER_VERSION = 14
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 the sarcasm/negation/resolution/routine/referral/decline/defection corrections). Raise it
 when a change alters what stored analyses hold: every stored analysis by an older one is
@@ -113,7 +116,8 @@ transactional message conversational only when a person speaks in it (2026-12-05
 not for us" is a decline (2026-12-05). 10: notices of unattended mailboxes are auto-replies
 (2026-12-05). 11: feature requests are conversational whatever the kind head says
 (2026-12-05). 12: praise idioms, and praise said with a negation (2026-12-05). 13: not renewing is
-leaving (2026-12-05)."""
+leaving (2026-12-05). 14: threats to escalate, bring in lawyers or chase again are not
+read as neutral or positive (2026-12-05)."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000
@@ -258,16 +262,15 @@ class Analyzer:
     def _corrected(self, text: str, prediction: Prediction) -> Prediction:
         """The engine's reading of ``text`` with the misreadings every engine makes undone:
         negated complaints, praise idioms, sarcasm, resolved problems, routine requests and
-        notices, referrals, polite declines, defection. Praise comes before sarcasm, which
-        has the last word on a positive reading. Sarcasm comes before resolution: "Great, the
-        outage is over!" has the shape of sarcastic praise, and its resolution turns a
-        mirrored reading back.
-        A decline comes before defection, so "we decided to go with Zendesk, thanks" ends
-        negative, not neutral."""
+        notices, referrals, polite declines, threats, defection. Praise comes before
+        sarcasm, which has the last word on a positive reading. Sarcasm comes before
+        resolution: "Great, the outage is over!" has the shape of sarcastic praise, and its
+        resolution turns a mirrored reading back. A decline comes before threats and
+        defection, so "we decided to go with Zendesk, thanks" ends negative, not neutral."""
         p = unsarcastic(text, praise_reading(text, unnegated(text, prediction)))
         p = resolution_reading(text, p)
         p = referral_reading(text, routine_reading(text, p))
-        p = self.defection.correct(text, decline_reading(text, p))
+        p = self.defection.correct(text, threat_reading(text, decline_reading(text, p)))
         if p is not prediction:
             self._misread[text] = label_of(prediction.probs)
         return p

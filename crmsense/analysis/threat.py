@@ -1,0 +1,102 @@
+"""Threats: escalation to management or lawyers, and chasing the same thing again and again.
+
+"We'll be escalating this to our legal team.", "I want to speak to your manager." and
+"This is the fourth time I am asking." are the messages a CSM must not miss, yet
+``model.v1`` reads them as neutral (+0.04, +0.08, −0.09): none of their words is unkind.
+The analyzer reads them as negative for every engine (see :func:`threat_reading`). A text
+threatens when a sentence:
+
+- **escalates** to someone above the person addressed: "escalating this to your VP",
+  "escalate to someone senior", "speak to your manager", "take this to your CEO";
+- **brings in lawyers**: "our lawyers will be in touch", "involve our legal department",
+  "legal action", "small claims";
+- **chases again**: "the fourth time I am asking", "third time I've raised this",
+  "I've reported this three times".
+
+Not when the threat is negated or ruled out ("no need to escalate to your manager", "we
+won't involve legal"), not in a question, and not an escalation inside your own team
+("we've escalated this to our engineering team"). Conditions still count: "if this isn't
+fixed by Friday we'll escalate to your CEO" is a threat.
+
+>>> is_threat("We'll be escalating this to our legal team.")
+True
+>>> is_threat("I've chased this three times now.")
+True
+>>> is_threat("We've escalated this to our engineering team and will update you today.")
+False
+>>> is_threat("No need to escalate to your manager, it's sorted.")
+False
+"""
+
+from __future__ import annotations
+
+__all__ = ["THREAT", "is_threat", "threat_reading"]
+
+import re
+
+from crmsense.analysis.sentences import sentence_texts
+from crmsense.analysis.types import Prediction
+
+_A = r"(?:'|’)"
+_BOSS = (
+    r"(?:[a-z]+ ){0,2}(?:manager|supervisor|boss|ceo|cfo|coo|cto|vp|vice president|director|"
+    r"head|leadership|management|executives?|founders?)"
+)
+_SENIOR = r"(?:someone|somebody|anyone) (?:more )?senior|(?:senior|executive|upper) management"
+_YOURS = rf"your {_BOSS}|{_SENIOR}"
+"""Above the person addressed: what "speak to" and "take this to" threaten."""
+_ABOVE = (
+    rf"(?:your|the|a|their) {_BOSS}|{_SENIOR}"
+    r"|(?:our|my) (?:lawyers?|attorneys?|solicitors?|legal (?:team|department|counsel))|legal"
+)
+"""Where "escalate to" threatens (not "our engineering team")."""
+_LAWYERS = r"(?:lawyers?|attorneys?|solicitors?|legal (?:team|department|counsel))"
+THREAT = re.compile(
+    rf"\bescalat(?:e|ed|ing)\b(?: (?:this|it|the (?:issue|matter|ticket|case|complaint)))?"
+    rf"(?: (?:further|formally|internally))? (?:to|with) (?:{_ABOVE})\b"
+    rf"|\b(?:speak|talk|take (?:this|it)|go over your head) (?:to|with) (?:{_YOURS})\b"
+    rf"|\b(?:our|my) {_LAWYERS}\b[^.!?]{{0,40}}\b(?:will|be in touch|involved|contact)"
+    rf"|\b(?:involv(?:e|ing)|get(?:ting)?|contact(?:ing)?|consult(?:ing)?|refer(?:ring)? "
+    rf"(?:this|it) to|speak(?:ing)? (?:to|with)) (?:our |my )?{_LAWYERS}"
+    r"|\blegal action\b|\bsmall claims\b"
+    rf"|\b(?:third|fourth|fifth|sixth|seventh|\d+(?:st|nd|rd|th)) time (?:that )?(?:i{_A}ve|"
+    rf"i am|i{_A}m|i have|we{_A}ve|we are|we{_A}re|we have|i|we)? ?(?:asked|asking|raised|"
+    r"raising|reported|reporting|written|writing|chased|chasing|called|calling|e-?mailed|"
+    r"e-?mailing|requested|requesting|flagged|contacted|contacting|followed up|following up)\b"
+    r"|\b(?:raised|reported|asked about|chased|flagged|mentioned|requested) (?:this|it) "
+    r"(?:three|four|five|six|several|multiple|many|\d+) times\b"
+)
+"""Threat language, for lower-cased text."""
+_RULED_OUT = re.compile(
+    rf"(?:\bno need to|\bnot|n{_A}t|\bnever|\bwithout|\bno)\W+(?:\w+\W+){{0,3}}$"
+)
+_WINDOW = 40
+
+
+def is_threat(text: str) -> bool:
+    """Whether a sentence of ``text`` escalates, brings in lawyers or chases again."""
+    lowered = text.lower()
+    if not THREAT.search(lowered):  # most texts: no need to split into sentences
+        return False
+    for sentence in (s.lower() for s in sentence_texts(text)):
+        if "?" in sentence:  # "Can I speak to your manager about the partner programme?"
+            continue
+        for match in THREAT.finditer(sentence):
+            if not _RULED_OUT.search(sentence[max(0, match.start() - _WINDOW) : match.start()]):
+                return True
+    return False
+
+
+def threat_reading(text: str, prediction: Prediction) -> Prediction:
+    """``prediction`` of ``text`` with a threat's positive reading mirrored and a neutral
+    one made negative (negative and neutral swap); anything else is returned as is.
+
+    >>> p = Prediction(probs=(0.2, 0.7, 0.1), score=-0.1, emotions={})
+    >>> threat_reading("I want to speak to your manager.", p).probs
+    (0.7, 0.2, 0.1)
+    """
+    if prediction.reads("negative") or not is_threat(text):
+        return prediction
+    if prediction.reads("positive"):
+        return prediction.mirrored()
+    return prediction.swapped("negative", "neutral")

@@ -1,0 +1,77 @@
+"""Threats to escalate, bring in lawyers or chase again are read as negative."""
+
+from __future__ import annotations
+
+import pytest
+from child import run_python
+
+from crmsense.analysis.analyzer import Analyzer
+from crmsense.analysis.api import load_engine
+from crmsense.analysis.threat import is_threat, threat_reading
+from crmsense.analysis.types import Document, Prediction
+
+THREATS = [
+    "If this isn't fixed by Friday we'll escalate to your CEO.",
+    "I'm escalating this formally to your head of support.",
+    "Please escalate the ticket to someone more senior.",
+    "I'd like to talk to your manager today.",
+    "Our solicitors will be in touch about the data loss.",
+    "We are consulting our lawyers.",
+    "We're considering legal action over the outage credits.",
+    "This is the third time I've reported the sync failure.",
+    "I have chased this four times since March.",
+    "Fifth time asking: where is the credit note",
+]
+NOT_THREATS = [
+    "We've escalated this to our engineering team and will update you today.",
+    "No need to escalate to your manager, it's sorted.",
+    "We won't involve legal for now.",
+    "Our legal team reviewed the DPA, all good.",
+    "Can I speak to your manager about the partnership programme?",
+    "The third time we ran the import it worked.",
+    "I'll talk to the head of sales about budget.",
+    "Your manager Alex was very helpful.",
+    "We'll escalate internally if we need more seats.",
+]
+
+
+@pytest.mark.parametrize("text", THREATS)
+def test_threat(text: str) -> None:
+    assert is_threat(text)
+
+
+@pytest.mark.parametrize("text", NOT_THREATS)
+def test_not_threat(text: str) -> None:
+    assert not is_threat(text)
+
+
+def test_neutral_turns_negative_and_positive_is_mirrored() -> None:
+    neutral = Prediction(probs=(0.2, 0.7, 0.1), score=-0.1)
+    assert threat_reading(THREATS[0], neutral).probs == (0.7, 0.2, 0.1)
+    positive = Prediction(probs=(0.1, 0.2, 0.7), score=0.6)
+    assert threat_reading(THREATS[0], positive).probs == (0.7, 0.2, 0.1)
+    negative = Prediction(probs=(0.8, 0.1, 0.1), score=-0.7)
+    assert threat_reading(THREATS[0], negative) is negative
+    assert threat_reading(NOT_THREATS[0], neutral) is neutral
+
+
+def test_the_analyzer_reads_threats_as_negative() -> None:
+    """model.v1 read these as neutral (+0.04, −0.27, −0.08, +0.08, −0.09) before."""
+    texts = [
+        "We'll be escalating this to our legal team.",
+        "I've raised this three times now.",
+        "Our lawyers will be in touch.",
+        "I want to speak to your manager.",
+        "This is the fourth time I am asking.",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["negative"] * 5
+
+
+def test_a_huge_text_is_read_in_linear_time() -> None:
+    code = (
+        "from crmsense.analysis.threat import is_threat\n"
+        "print(is_threat('I want to speak to your manager. ' * 30000),\n"
+        "      is_threat('escalate to ' * 80000))\n"
+    )
+    assert run_python(code).split() == ["True", "False"]
