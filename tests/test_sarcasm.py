@@ -5,11 +5,19 @@ from __future__ import annotations
 import pytest
 
 import crmsense
+from crmsense.analysis.analyzer import Analyzer
+from crmsense.analysis.api import load_engine
 from crmsense.analysis.sarcasm import is_sarcastic, unsarcastic
-from crmsense.analysis.types import Evidence, Prediction
+from crmsense.analysis.types import Document, Evidence, Prediction
 
 SARCASTIC = [
     "I love how the new release broke everything.",
+    "Thanks for finally replying, only took nine days.",
+    "Nice of you to respond at last.",
+    "Appreciate the canned reply.",
+    "Good to know our support contract means nothing.",
+    "I would appreciate it if somebody could actually look at the logs.",
+    "Thanks for the fix, such as it is.",
     "Great, another outage. Exactly what we needed.",
     "Thanks for nothing.",
     "Oh wonderful, the export failed again.",
@@ -20,6 +28,9 @@ SARCASTIC = [
 ]
 SINCERE = [
     "Great job on the migration, everything went smoothly!",
+    "Thanks for finally adding dark mode, the team is thrilled!",
+    "I'd appreciate it if you could send the slides.",
+    "Nice of you to send the recap, very helpful.",
     "I love how easy the new dashboard is.",
     "Thanks so much for the quick fix!",
     "Great, thanks, that works.",
@@ -68,3 +79,15 @@ def test_the_analysis_reads_sarcasm_as_negative_and_flags_the_sentence(engine: s
     assert sincere.label == "positive" and not sincere.sentences[0].sarcastic
     assert [s.sarcastic for s in message.sentences] == [False, True]
     assert message.sentences[-1].label == "negative"
+
+
+def test_passive_aggressive_thanks_reads_negative() -> None:
+    """model.v1 read these as +0.60, +0.79, +0.36 and +0.77 before (2026-12-05)."""
+    texts = [
+        "I'd appreciate it if someone could actually read my emails.",
+        "Thanks for finally getting back to me.",
+        "Nice of you to reply after two weeks.",
+        "Appreciate the canned response.",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["negative"] * 4

@@ -6,7 +6,10 @@ shape, so crmsense finds it with patterns, sentence by sentence, and the analyze
 positive reading of such a sentence into the mirror-image negative one (see
 :func:`unsarcastic`):
 
-1. set phrases: "thanks for nothing", "yeah right", "oh great", "gotta love how";
+1. set phrases: "thanks for nothing", "yeah right", "oh great", "gotta love how", and
+   passive-aggressive thanks ("thanks for finally getting back to me", "nice of you to
+   reply", "appreciate the canned response", "good to know the SLA means nothing", "I'd
+   appreciate it if someone could actually read my emails", "such as it is");
 2. a sentence that *opens* with praise ("Great,", "Wow, what a great…", "I love how…",
    "Fantastic support,", "Love waiting…") and also reports a bad event (broke, outage,
    failed, locked, on hold, "only took three weeks", "down again") — unless it also
@@ -41,6 +44,14 @@ _SET_PHRASES = re.compile(
     r"|\boh,? (?:great|wonderful|fantastic|perfect|joy|brilliant|lovely|goody)\b"
     r"|\b(?:gotta|got to|you have to|you(?:'|’)ve got to) love (?:how|it when|the way)\b"
     r"|\bthanks? for (?:breaking|wasting|ruining)\b|\bwhat a (?:joke|surprise)\b"
+    # passive-aggressive thanks (2026-12-05)
+    r"|\bthanks? (?:you )?for finally (?:getting back|replying|responding|answering|calling|"
+    r"getting in touch|reading)\b|\bnice of you to (?:finally )?(?:reply|respond|answer|"
+    r"get back|call|show up|let us know)\b|\b(?:appreciate|thanks? (?:you )?for) (?:the|your) "
+    r"canned\b|\bsuch as (?:it is|they are)\b"
+    r"|\b(?:good|nice|great) to know (?:that )?[^.!?]{0,40}\b(?:means?|counts?|is worth) nothing\b"
+    r"|\bappreciate it if (?:someone|somebody|anyone|you) (?:could|would) (?:actually|finally|"
+    r"bother)\b"
 )
 _PRAISE_OPENING = re.compile(
     r"^\W*(?:(?:oh|wow|well|ah|so),?\s+)?(?:what an? )?(?:really |just |so |absolutely )?"
@@ -74,7 +85,7 @@ _HINTS = (
     "great", "wonder", "fantast", "perfect", "brillian", "awesome", "amazing", "excellent",
     "superb", "nice", "lovely", "terrific", "outstanding", "stellar", "love", "glad", "happy",
     "thrilled", "delighted", "thank", "impressive", "bravo", "kudos", "right", "joy", "goody",
-    "joke", "surprise",
+    "joke", "surprise", "canned", "such as", "appreciate", "nothing",
 )  # fmt: skip
 
 
