@@ -35,6 +35,11 @@ ROUTINE = [
     "Hi Lena, something came up on our side. Could we push tomorrow's training to Friday "
     "morning? Sorry for the short notice.",
     "Hello Sam, can we bump our demo to Thursday? Thanks! Best, Priya",
+    # apologies for a slow reply (2026-12-05)
+    "Sorry for the delay in getting back to you!",
+    "Hi Ola, my apologies for the late reply. Thanks, Ken",
+    "Sorry it's taken me so long.",
+    "Apologies for not getting back sooner, it has been a hectic month.",
 ]
 NOT_ROUTINE = [
     # a problem anywhere
@@ -55,6 +60,9 @@ NOT_ROUTINE = [
     "Please remove the duplicate contacts you created.",
     "Please move our renewal date to align with our fiscal year.",
     "",
+    "Sorry for the delay, the sync is still broken.",
+    "Sorry for the slow reply. The new pricing is unacceptable to us.",
+    "Why the delay in getting back to us?",
 ]
 
 
@@ -102,6 +110,21 @@ def test_the_analyzer_reads_routine_requests_as_not_negative() -> None:
         assert analysis.label != "negative", text
         assert analysis.score > -0.35, text  # below, the kind rules call it a complaint
     assert analyses[0].kind == analyses[-1].kind == "transactional"
+
+
+def test_an_apology_for_a_slow_reply_does_not_sink_the_message() -> None:
+    """model.v1 read the apology as −0.91, and the whole of these messages as negative
+    (−0.58, −0.72, −0.69): a prospect saying "let's proceed" looked unhappy."""
+    texts = [
+        "Sorry for the delay in getting back to you. The proposal looks good, let's proceed.",
+        "Hi Sam, apologies for the slow reply, it has been a hectic week. Tuesday at 10 works "
+        "for the review.",
+        "Sorry for the late response! Yes, please go ahead with the upgrade.",
+        "Apologies for the delay in replying. We have decided not to renew.",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["positive", "neutral", "positive", "negative"]
+    assert analyses[0].sentences[0].label == "neutral"
 
 
 def test_a_problem_beside_the_request_keeps_its_negative_reading() -> None:

@@ -20,6 +20,8 @@ every engine (see :func:`routine_reading`):
 - **account notices**: the boilerplate of security and account e-mails ("Your verification
   code is 482913. It expires in 10 minutes.", "If you didn't request this, ignore this
   email.", "No action required.").
+- **slow-reply apologies**: "Sorry for the delay in getting back to you." (−0.91: the
+  network reads "delay"), whose own delay is not a problem.
 
 A text is routine when it holds one of these, every other sentence is a courtesy
 (greeting, thanks, apology for the notice, sign-off) and nothing anywhere reports a problem
@@ -95,6 +97,20 @@ _NOTICE = re.compile(
     r"|\b(?:use|click|follow|open) the (?:link|button) below\b"
     r"|\bno (?:further )?action (?:is )?(?:required|needed)\b"
 )
+_SLOW_REPLY = re.compile(
+    # the writer apologising for their own slow reply
+    r"\b(?:sorry|apologies|apologi[sz]e|my apologies|forgive me)(?: again| so much| once more)?"
+    r" (?:for|about) (?:the|my|our|this) (?:(?:very |rather |slightly |long )?(?:slow|late|"
+    r"delayed|belated|tardy) (?:reply|response|answer)|delay(?: in (?:getting back(?: to you)?|"
+    r"replying|responding|answering|coming back(?: to you)?))?|(?:radio )?silence)"
+    r"|\bsorry (?:i(?:'|’)m|we(?:'|’)re|for being) (?:so )?(?:late|slow) (?:in )?(?:replying|"
+    r"responding|getting back)"
+    r"|\bsorry (?:it(?:'|’)s|this has|it has) taken (?:me|us) (?:so |a while |this )?"
+    r"(?:long|a while)"
+    r"|\bapologies for not (?:getting back|replying|responding) (?:sooner|earlier)"
+)
+"""An apology for one's own slow reply ("Sorry for the delay in getting back to you."): the
+network reads "delay" as a complaint."""
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|morning|good (?:morning|afternoon))\b[^,.!?]{0,25}[,!]?\s*"
 )
@@ -115,22 +131,23 @@ _HINTS = (
     "swap", "make", "late", "start", "begin", "meet", "do it", "add", "remov", "grant",
     "revok", "reduc", "increas", "transfer", "deactivat", "set up", "provision", "updat",
     "change", "request", "ignore", "disregard", "expire", "valid", "code", "password", "action",
-    "below",
+    "below", "sorry", "apolog", "forgive",
 )  # fmt: skip
 
 
 def is_routine(text: str) -> bool:
     """Whether ``text`` is a routine request or notice: a rescheduling, account
-    administration or account notice sentence, courtesies around it, and no problem
-    anywhere."""
+    administration, account notice or slow-reply apology sentence, courtesies around it,
+    and no problem anywhere."""
     lowered = text.lower().strip()
     if not any(hint in lowered for hint in _HINTS):
         return False
-    if reports_problem(lowered.replace("read-only", "read_only")):  # "only" is a problem word
+    # "only" is a problem word; an apology for a slow reply names its delay
+    if reports_problem(_SLOW_REPLY.sub(" ", lowered.replace("read-only", "read_only"))):
         return False
     found = False
     for sentence in (s.lower() for s in sentence_texts(text)):
-        if any(p.search(sentence) for p in (_RESCHEDULE, _ACCOUNT_ADMIN, _NOTICE)):
+        if any(p.search(sentence) for p in (_RESCHEDULE, _ACCOUNT_ADMIN, _NOTICE, _SLOW_REPLY)):
             found = True
         elif not is_courtesy(sentence):
             return False
