@@ -273,6 +273,30 @@ def test_call_objection_left_unresolved() -> None:
     assert call.trajectory.objection_resolved is None
 
 
+def test_a_price_pushback_on_a_call_is_an_objection_resolved_by_the_end() -> None:
+    """The default engine on a renewal call: the customer pushes back on price, the rep
+    offers a discount, the customer ends ready to renew. Before 2026-12-05 no objection was
+    found ("our bigger worry is price" was not objection language) and the customer's "it
+    has been stable since the patch" read as negative."""
+    segments = (
+        ("Dana", "rep", "Thanks for joining, Priya. How has the rollout been going?"),
+        ("Priya", "customer", "Honestly, rough. The sync kept failing in the first two weeks."),
+        ("Dana", "rep", "We shipped a fix last Tuesday. Have you seen any failures since?"),
+        ("Priya", "customer", "No, it has been stable since the patch."),
+        ("Priya", "customer", "Our bigger worry is price. The renewal quote is 20 percent "
+                              "higher and finance is pushing back."),
+        ("Dana", "rep", "Understood. I can look at a multi-year discount."),
+        ("Priya", "customer", "That would help a lot. If we get close to last year, we renew."),
+        ("Priya", "customer", "Perfect, thanks Dana. Really appreciate the help."),
+    )  # fmt: skip
+    a = one(Analyzer(load_engine("model.v1")), "", segments=segments)
+    assert a.call is not None
+    assert a.sentences[3].label == "positive"
+    t = a.call.trajectory
+    assert t.objection_raised and t.objection_resolved is True
+    assert t.opening < 0 < t.closing
+
+
 # -- end to end with the rule engine ------------------------------------------------------
 
 CRM_TEXTS = [

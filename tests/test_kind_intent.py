@@ -238,6 +238,11 @@ def test_objection_language() -> None:
     assert has_objection("Your price is too high compared to what we pay now.")
     assert has_objection("We're happy with our current vendor.")
     assert not has_objection("Great, the price works for us. Send the contract.")
+    # price pushback (2026-12-05), which calls raise as objections
+    assert has_objection("Our bigger worry is price.")
+    assert has_objection("The renewal quote is 20 percent higher and finance is pushing back.")
+    assert has_objection("Procurement is pushing back on the quote.")
+    assert not has_objection("The price is higher than I expected but worth it.")
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,9 @@ from crmsense.analysis.types import Document, Evidence, Prediction
 
 RESOLVED = [
     "The outage is over.",
+    "No, it has been stable since the patch.",
+    "It's been rock solid ever since.",
+    "No more failures since the hotfix.",
     "Confirmed, the bug is gone.",
     "No more errors since the patch.",
     "Everything is syncing again.",
@@ -29,6 +32,8 @@ RESOLVED = [
 NOT_RESOLVED = [
     # negated, stopped or unfinished
     "It's not working again.",
+    "It hasn't been stable since the update.",
+    "It has been stable since Monday, but the export still fails.",
     "The sync stopped working again.",
     "Support was friendly, but the issue is still not resolved.",
     "They closed my ticket, the issue is not resolved.",

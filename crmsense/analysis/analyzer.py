@@ -102,7 +102,7 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 16
+ANALYZER_VERSION = 17
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 the sarcasm/negation/resolution/routine/referral/decline/defection corrections). Raise it
 when a change alters what stored analyses hold: every stored analysis by an older one is
@@ -118,7 +118,8 @@ not for us" is a decline (2026-12-05). 10: notices of unattended mailboxes are a
 (2026-12-05). 12: praise idioms, and praise said with a negation (2026-12-05). 13: not renewing is
 leaving (2026-12-05). 14: threats to escalate, bring in lawyers or chase again are not
 read as neutral or positive (2026-12-05). 15: passive-aggressive thanks is sarcasm
-(2026-12-05). 16: an apology for a slow reply is routine (2026-12-05)."""
+(2026-12-05). 16: an apology for a slow reply is routine (2026-12-05). 17: "stable
+since the patch" is a resolution; price pushback is objection language (2026-12-05)."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000

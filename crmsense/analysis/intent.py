@@ -63,6 +63,18 @@ OBJECTION = _any(
     r"\b(?:concerned|worried|skeptical|sceptical) (?:about|that)\b",
     r"\bdoes(?:n(?:'|’)?t| not) (?:fit|meet) our (?:needs|requirements|use case)\b",
     r"\bwe (?:don(?:'|’)?t|do not) (?:need|see the (?:need|value))\b",
+    # price pushback (2026-12-05): "our bigger worry is price", "the quote is 20% higher"
+    r"\b(?:worry|concern|issue|problem|sticking point|hesitation|blocker) (?:is|was|remains|"
+    r"would be) (?:the )?(?:price|pricing|cost|budget|quote)\b",
+    r"\b(?:quote|price|pricing|cost|renewal) is (?:\d+ ?(?:%|percent) (?:higher|more)|(?:much |"
+    r"way |significantly )?(?:higher|more expensive) than (?:last year|our budget|we (?:pay|paid|"
+    r"budgeted)))\b",
+    r"\bpushing back (?:on|about|against) (?:the |your )?(?:price|pricing|cost|quote|renewal|"
+    r"budget)\b",
+    r"\b(?:finance|procurement|our cfo|the cfo|leadership|the board) (?:is|are|keeps?) "
+    r"pushing back\b",
+    r"\bprice (?:increase|hike|rise) (?:is|was) (?:a|an) (?:problem|issue|concern|dealbreaker|"
+    r"non-starter)\b",
 )  # fmt: skip
 
 #: Referral language: the writer hands the conversation to someone else ("I'm not the

@@ -13,6 +13,8 @@ sentence qualifies when it states, as a fact, that:
 - something works again: "working again", "syncing fine again", "back up and running",
   "back to normal", "works now";
 - there is "no more" of a problem: "no more errors since the patch";
+- it has been stable since: "it has been stable since the patch", "no failures since the
+  fix";
 
 and nothing else in it reports a problem (:func:`~crmsense.analysis.negation.reports_problem`),
 negates or stops the resolution ("not working again", "stopped syncing again"), asks ("Is
@@ -42,7 +44,7 @@ from crmsense.analysis.types import Prediction
 
 _PROBLEM = (
     r"(?:issues?|problems?|bugs?|errors?|outages?|incidents?|glitch(?:es)?|crash(?:es)?|"
-    r"downtime|delays?|defects?|hiccups?|disruptions?)"
+    r"downtime|delays?|defects?|hiccups?|disruptions?|failures?)"
 )
 _ENDED = r"(?:fixed|resolved|sorted(?: out)?|solved|gone|over|cleared(?: up)?|patched|behind us)"
 _RESOLVED = re.compile(
@@ -57,6 +59,10 @@ _RESOLVED = re.compile(
     r"|\b(?:works?|working|fixed|resolved|sorted) now\b"
     r"|\bback (?:up and running|up|online|to normal)\b"
     rf"|\bno (?:more|further) {_PROBLEM}"
+    # stable since the fix: "it has been stable since the patch", "no failures since"
+    r"|\b(?:has|have|(?:'|’)s) been (?:rock[- ])?(?:stable|solid|fine|smooth|reliable|flawless)"
+    r" (?:ever )?since\b"
+    rf"|\bno (?:more )?{_PROBLEM} since (?:the|your|that|our|last)\b"
 )
 _UNDONE = re.compile(
     # right before the resolution: "not working again", "stopped syncing again"
@@ -70,7 +76,7 @@ _HEDGE = re.compile(
 )
 _HINTS = (
     "fixed", "resolved", "sorted", "solved", "gone", "over", "cleared", "patched",
-    "behind us", "again", "now", "back", "no more", "no further",
+    "behind us", "again", "now", "back", "no more", "no further", "since",
 )  # fmt: skip
 
 
