@@ -29,6 +29,7 @@ NEGATED = [
     "The data migration went without a hitch.",
     "We couldn't be happier with the new reporting.",
     "I can't recommend Lena highly enough.",
+    "Honestly, we can't live without it now.",
 ]
 NOT_NEGATED = [
     "The sync isn't working.",
@@ -43,6 +44,7 @@ NOT_NEGATED = [
     "I can't thank you enough, but the export is still broken.",
     "We couldn't have finished without the workaround, the sync still fails daily.",
     "I cannot recommend this vendor.",
+    "We can't work without the export, please fix it.",
 ]
 
 

@@ -21,6 +21,8 @@ PRAISE = [
     "The new importer worked like a charm.",
     "The first month exceeded our expectations.",
     "Your CSM is an absolute pleasure to work with.",
+    "Would recommend to any agency our size.",
+    "Highly recommend the onboarding package.",
 ]
 NOT_PRAISE = [
     "Hats off to support, but the export is still broken.",
@@ -29,6 +31,8 @@ NOT_PRAISE = [
     "Kudos for the quick reply, though the outage lasted all day.",
     "The dashboard loads slowly on Mondays.",
     "Hopefully the new version is a game changer.",
+    "I would not recommend the mobile app.",
+    "Would you recommend us to a colleague?",
 ]
 
 

@@ -44,10 +44,12 @@ _NEGATED_COMPLAINT = re.compile(
     r"|\b(?:haven(?:'|’)?t|have not|hasn(?:'|’)?t|has not) (?:had|seen|hit) (?:a|an|any)"
     rf"(?: single)? {_TROUBLE}\b"
     # thanks and praise said with a negation: "can't thank you enough", "couldn't have done
-    # it without you", "couldn't be happier", "can't recommend them enough"
+    # it without you", "couldn't be happier", "can't recommend them enough", "can't live
+    # without it"
     r"|\b(?:can(?:'|’)?t|cannot|could ?n(?:'|’)?t) (?:thank (?:you|them|[a-z]+)(?: all)? enough"
     r"|be (?:happier|more pleased|more satisfied|more grateful)|ask for (?:a |any )?(?:better|"
-    r"more)|recommend (?:[a-z]+ ){0,3}(?:highly )?enough|fault (?:it|them|you|the [a-z]+))\b"
+    r"more)|recommend (?:[a-z]+ ){0,3}(?:highly )?enough|fault (?:it|them|you|the [a-z]+)"
+    r"|(?:live|do|work|manage) without (?:it|you|them|this|[a-z]+ (?:app|tool|platform|product)))\b"
     r"|\bcould ?n(?:'|’)?t have (?:done|hit|managed|made|achieved|pulled|got|gotten|delivered|"
     r"launched|met|finished)\b[^.!?]{0,60}\bwithout (?:you|your|the team)\b"
     # the same, as one word: "painless", "hassle-free" (the network reads "pain", "hassle")

@@ -43,6 +43,7 @@ PRAISE = re.compile(
     r"|\b(?:exceeded|surpassed|beat) (?:my|our|all (?:my|our)?) ?expectations\b"
     r"|\b(?:a|an absolute|a real) (?:pleasure|joy|delight) to (?:work|deal) with\b"
     r"|\bsecond to none\b|\bknocked it out of the park\b|\bhit the ground running\b"
+    r"|\b(?:would|i(?:'|’)d|we(?:'|’)d|highly|definitely|strongly|thoroughly) recommend\b"
 )
 """Praise idioms, for lower-cased text."""
 _NOT_A_STATEMENT = re.compile(r"\b(?:if|unless|whether|hopefully)\b|\?")
