@@ -8,7 +8,7 @@ import crmsense
 import crmsense.analysis.analyzer as analyzer_module
 from crmsense.analysis.analyzer import Analyzer
 from crmsense.analysis.api import load_engine
-from crmsense.analysis.negation import is_negated_complaint, unnegated
+from crmsense.analysis.negation import is_faded_praise, is_negated_complaint, unnegated
 from crmsense.analysis.types import Document, Evidence, Prediction
 
 NEGATED = [
@@ -115,3 +115,26 @@ def test_praise_said_with_a_negation_is_not_read_as_negative() -> None:
     ]
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
     assert [a.label for a in analyses] == ["positive"] * 3
+
+
+@pytest.mark.parametrize(
+    ("text", "faded"),
+    [
+        ("It used to be great, not anymore.", True),
+        ("The app used to be fast. Now it crawls.", True),
+        ("Your onboarding used to be excellent.", True),
+        ("It used to be good and still is.", False),
+        ("We used to be a small team.", False),
+        ("It used to be slow, now it flies.", False),
+    ],
+)
+def test_faded_praise(text: str, faded: bool) -> None:
+    assert is_faded_praise(text) is faded
+
+
+def test_faded_praise_is_not_read_as_positive() -> None:
+    """model.v1 read it +0.12."""
+    [analysis] = Analyzer(load_engine("model.v1")).analyze(
+        [Document("It used to be great, not anymore.")]
+    )
+    assert analysis.label == "negative"

@@ -20,7 +20,7 @@ False
 
 from __future__ import annotations
 
-__all__ = ["is_negated_complaint", "reports_problem", "unnegated"]
+__all__ = ["is_faded_praise", "is_negated_complaint", "reports_problem", "unnegated"]
 
 import re
 
@@ -91,10 +91,34 @@ def reports_problem(lowered: str) -> bool:
     return bool(_REAL_PROBLEM.search(lowered) or BAD_EVENT.search(lowered))
 
 
+_FADED_PRAISE = re.compile(
+    r"\b(?:it|this|that|you|they|the [a-z]+|your [a-z]+) used to be (?:so |really |very |pretty "
+    r"|truly )?(?:great|good|excellent|amazing|awesome|fantastic|brilliant|reliable|fast|easy|"
+    r"the best|a joy|solid)\b"
+)
+_STILL = re.compile(r"\b(?:still|again|now (?:it(?:'|’)s|it is) (?:even )?better)\b")
+
+
+def is_faded_praise(text: str) -> bool:
+    """Whether ``text`` praises the past to complain about the present: "It used to be
+    great, not anymore." (``model.v1``: +0.12). Not "it used to be great and still is".
+
+    >>> is_faded_praise("Your support used to be so good.")
+    True
+    >>> is_faded_praise("It used to be good and still is.")
+    False
+    """
+    lowered = text.lower()
+    return bool(_FADED_PRAISE.search(lowered)) and not _STILL.search(lowered)
+
+
 def unnegated(text: str, prediction: Prediction) -> Prediction:
     """``prediction`` of ``text`` with a misread negation undone: a negative reading of a
-    plain negated complaint becomes its mirror image; anything else is returned as is."""
+    plain negated complaint becomes its mirror image, and so does a positive reading of
+    faded praise; anything else is returned as is."""
     negative, _, positive = prediction.probs
-    if negative <= positive or not is_negated_complaint(text):
-        return prediction
-    return prediction.mirrored()
+    if negative > positive and is_negated_complaint(text):
+        return prediction.mirrored()
+    if positive > negative and is_faded_praise(text):
+        return prediction.mirrored()
+    return prediction
