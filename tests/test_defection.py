@@ -33,6 +33,8 @@ LEAVING = [
     "We plan to cancel our subscription at the end of the term.",
     "Finance has asked us to rethink the renewal.",
     "We'll need to see real improvement before we renew.",
+    "We're reviewing all our vendors as part of a cost-cutting exercise.",
+    "Finance is consolidating our SaaS tools this year.",
 ]
 STAYING = [
     "We are not considering other vendors at this point.",
@@ -41,6 +43,7 @@ STAYING = [
     "We are not at this point looking at alternatives.",
     "Dr. Patel says we are not considering other vendors.",  # one sentence despite "Dr."
     "We are not planning to cancel our subscription.",
+    "We are not reviewing our vendors this year.",
 ]
 NEITHER = [
     "We're moving to the new dashboard next week, excited!",
@@ -61,6 +64,8 @@ NEITHER = [
     "We're planning to terminate the old SSO integration.",
     "We considered not renewing last year.",
     "We will definitely renew.",
+    "We're reviewing our tools for the onboarding checklist.",
+    "I am reviewing the subscriptions page in your app.",
 ]
 
 

@@ -92,9 +92,17 @@ _NOT_RENEWING = (
     r"|\brenewal is (?:not a given|in doubt|at risk|uncertain|not guaranteed|on the line)\b"
     r"|\b(?:need|have|want) to see (?:real |some |significant |major |a lot of )?"
     r"(?:improvement|progress|changes?)\b[^.!?]{0,30}\bbefore (?:the |our |we )?renew"
+    # a vendor review or tool consolidation puts every subscription at risk
+    r"|\b(?:reviewing|auditing) (?:(?:all|every)(?: of)? (?:our )?(?:vendors|suppliers|tools|"
+    r"subscriptions|software)|(?:our )?(?:vendors|suppliers|(?:software|saas|tool|vendor) "
+    r"spend))\b"
+    r"|\b(?:cutting|consolidating|rationali[sz]ing|trimming) (?:our |the |of )*(?:vendors|"
+    r"suppliers|tools|subscriptions|software (?:spend|vendors|stack|subscriptions)|saas "
+    r"(?:spend|tools|subscriptions)|tech stack)\b"
 )
 """Leaving without a competitor: "we're leaning towards not renewing", "we plan to cancel
-our subscription", "we'll need to see real improvement before the renewal"."""
+our subscription", "we'll need to see real improvement before the renewal", "we're
+reviewing all our vendors", "consolidating our tools"."""
 _BETTER = (
     r"(?:cheaper|less expensive|better|faster|easier|nicer|simpler|more (?:affordable|"
     r"reliable|intuitive|responsive|flexible)|lower (?:price|cost)s?|a (?:much )?better "
@@ -118,7 +126,8 @@ _HINTS = (
     "mov", "switch", "migrat", "port", "transition", "chang", "go", "went", "sign", "replac",
     "consider", "evaluat", "look", "explor", "assess", "trial", "pilot", "test", "talk",
     "speak", "meet", "quote", "benchmark", "compar", "elsewhere", "shop", "renew", "churn",
-    "cancel", "terminat", "to end", "ending", "rethink", "reconsider", "evaluat",
+    "cancel", "terminat", "to end", "ending", "rethink", "reconsider", "evaluat", "review",
+    "audit", "cutting", "consolidat", "rationali", "trimming",
 )  # fmt: skip
 
 
