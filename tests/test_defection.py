@@ -35,6 +35,8 @@ LEAVING = [
     "We'll need to see real improvement before we renew.",
     "We're reviewing all our vendors as part of a cost-cutting exercise.",
     "Finance is consolidating our SaaS tools this year.",
+    "Interesting, but we just signed a 3-year deal with a competitor.",
+    "We signed a new contract with Zendesk last week.",
 ]
 STAYING = [
     "We are not considering other vendors at this point.",
@@ -66,6 +68,7 @@ NEITHER = [
     "We will definitely renew.",
     "We're reviewing our tools for the onboarding checklist.",
     "I am reviewing the subscriptions page in your app.",
+    "We just signed a 3-year deal with you!",
 ]
 
 

@@ -151,6 +151,10 @@ INTENTS = {
         "Interesting! Could we set up a call next Tuesday to see a demo?",
         "Sounds great - please send me more information about the enterprise plan.",
         "Yes, I'm interested. What does your availability look like next week?",
+        "We're ready to move forward.",
+        "What would it cost for 50 seats?",
+        "Do you integrate with NetSuite?",
+        "Send me a case study and I'll share it with the team.",
     ],
     "polite_disengagement": [
         "Not a priority for us right now. Let's circle back next quarter.",

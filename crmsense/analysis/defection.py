@@ -62,7 +62,9 @@ _PRODUCT = (
 _LEAVE = (
     r"(?:mov(?:e|es|ed|ing)|switch(?:es|ed|ing)?|migrat(?:e|es|ed|ing)|port(?:s|ed|ing)?|"
     r"transition(?:s|ed|ing)?|chang(?:e|es|ed|ing)|go(?:es|ing)?|went) (?:over |across )?to"
-    r"|go(?:es|ing)? with|went with|sign(?:s|ed|ing)? (?:up )?with|replac(?:e|es|ed|ing) "
+    r"|go(?:es|ing)? with|went with|sign(?:s|ed|ing)? (?:up )?with"
+    r"|sign(?:s|ed|ing)? (?:a |an )?(?:[\w-]+ ){0,2}(?:deal|contract|agreement) with"
+    r"|replac(?:e|es|ed|ing) "
     r"(?:you|your \w+|it|this)? ?with"
 )
 _WEIGH = (

@@ -139,7 +139,13 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         r"\b(?:let(?:'|’)?s|happy to|would love to|keen to|glad to|like to|want to) (?:set up|"
         r"schedule|book|chat|talk|meet|connect|hop on|jump on|learn more|see|try|get)\b",
         r"\b(?:send|share) (?:me |us |over )?(?:more (?:info|information|details)|the deck|"
-        r"pricing|a proposal|a quote)\b",
+        r"pricing|a proposal|a quote|(?:a |the |some )?case stud(?:y|ies)|(?:the |an )?order form|"
+        r"the (?:contract|paperwork|sow|msa)|(?:some )?references)\b",
+        # buying signals (2026-12-05): ready to proceed, price and integration questions
+        r"\bready to (?:move forward|proceed|go ahead|sign|get started|start|buy|roll (?:it|this) "
+        r"out)\b",
+        r"\bwhat (?:would|does|will) (?:it|this|that) cost\b",
+        r"\bdo you (?:integrate|work|connect|sync) with\b",
         r"\b(?:can|could) (?:we|you) (?:set up|schedule|book|do|arrange) (?:a |the )?"
         r"(?:call|demo|meeting|time|trial)\b",
         r"\bwhat (?:does|is) your (?:availability|calendar)\b", r"\btell me more\b",
