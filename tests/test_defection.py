@@ -37,6 +37,7 @@ LEAVING = [
     "Finance is consolidating our SaaS tools this year.",
     "Interesting, but we just signed a 3-year deal with a competitor.",
     "We signed a new contract with Zendesk last week.",
+    "If I don't hear back by Friday I will cancel our subscription.",
 ]
 STAYING = [
     "We are not considering other vendors at this point.",
@@ -69,6 +70,7 @@ NEITHER = [
     "We're reviewing our tools for the onboarding checklist.",
     "I am reviewing the subscriptions page in your app.",
     "We just signed a 3-year deal with you!",
+    "I will cancel the meeting.",
 ]
 
 

@@ -21,6 +21,7 @@ THREATS = [
     "This is the third time I've reported the sync failure.",
     "I have chased this four times since March.",
     "Fifth time asking: where is the credit note",
+    "I have now raised this issue four times and nobody has answered.",
 ]
 NOT_THREATS = [
     "We've escalated this to our engineering team and will update you today.",

@@ -102,7 +102,7 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 21
+ANALYZER_VERSION = 22
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 the sarcasm/negation/resolution/routine/referral/decline/defection corrections). Raise it
 when a change alters what stored analyses hold: every stored analysis by an older one is
@@ -123,7 +123,8 @@ since the patch" is a resolution; price pushback is objection language (2026-12-
 18: "would recommend", "can't live without it" (2026-12-05). 19: faded praise ("it used to
 be great") is not read as positive (2026-12-05). 20: a vendor review or tool consolidation
 is leaving (2026-12-05). 21: buying signals are interest; "signed a deal with a competitor"
-is leaving (2026-12-05)."""
+is leaving (2026-12-05). 22: "raised this issue four times" is a threat, "I will cancel our
+subscription" leaving (2026-12-05)."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000

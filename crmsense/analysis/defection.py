@@ -85,7 +85,8 @@ _NOT_RENEWING = (
     # leaving without naming anyone: not renewing, cancelling, the renewal in doubt
     r"\b(?:not|won(?:'|’)?t|will not|no longer) (?:be )?renew(?:ing)?\b"
     r"(?! (?:automatically|itself|on its own))"
-    r"|\b(?:leaning|heading|likely|planning|going|decided|plan|intend|intending|about) "
+    r"|\b(?:leaning|heading|likely|planning|going|decided|plan|intend|intending|about|will|"
+    r"(?:i|we)(?:'|’)ll|(?:will|(?:'|’)ll) have) "
     r"(?:towards? |to )?(?:not (?:to )?renew(?:ing)?\b|churn(?:ing)?\b|(?:cancel(?:l?ing)?|"
     r"terminat(?:e|ing)|end(?:ing)?) (?:our|the|my) (?:contract|subscription|account|plan|"
     r"licen[cs]es?|agreement|service|renewal|partnership)\b)"

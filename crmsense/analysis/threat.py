@@ -63,8 +63,9 @@ THREAT = re.compile(
     rf"i am|i{_A}m|i have|we{_A}ve|we are|we{_A}re|we have|i|we)? ?(?:asked|asking|raised|"
     r"raising|reported|reporting|written|writing|chased|chasing|called|calling|e-?mailed|"
     r"e-?mailing|requested|requesting|flagged|contacted|contacting|followed up|following up)\b"
-    r"|\b(?:raised|reported|asked about|chased|flagged|mentioned|requested) (?:this|it) "
-    r"(?:three|four|five|six|several|multiple|many|\d+) times\b"
+    r"|\b(?:raised|reported|asked about|chased|flagged|mentioned|requested) (?:this|it|"
+    r"this (?:issue|problem|bug|ticket|request)|the (?:issue|problem|bug|ticket|request)) "
+    r"(?:now )?(?:three|four|five|six|several|multiple|many|\d+) times\b"
 )
 """Threat language, for lower-cased text."""
 _RULED_OUT = re.compile(
