@@ -81,3 +81,10 @@ def test_a_huge_text_is_read_in_linear_time() -> None:
         "print(is_praise('hats off to the team. ' * 50000), is_praise('made my ' * 140000))\n"
     )
     assert run_python(code).split() == ["True", "False"]
+
+
+def test_toward_leaves_a_reading_already_there_and_refuses_neutral() -> None:
+    positive = Prediction(probs=(0.1, 0.2, 0.7), score=0.6)
+    assert positive.toward("positive") is positive
+    with pytest.raises(ValueError, match="polar label"):
+        positive.toward("neutral")

@@ -104,27 +104,17 @@ Calibrator = Callable[[Probs], Probs]
 
 ANALYZER_VERSION = 22
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
-the sarcasm/negation/resolution/routine/referral/decline/defection corrections). Raise it
-when a change alters what stored analyses hold: every stored analysis by an older one is
-then recomputed (:mod:`~crmsense.analysis.stored`). 2: defection, and kind's frustration/anger and
+and the corrections of :meth:`Analyzer._corrected`). Raise it when a change alters what
+stored analyses hold: every stored analysis by an older one is then recomputed
+(:mod:`~crmsense.analysis.stored`). 2: defection, kind's frustration/anger and
 product-question rules (2026-12-04). 3: routine requests and notices, resolved problems
-(2026-12-04). 4: polite declines (2026-12-05). 5: "painless", "hassle-free" as negated
-complaints (2026-12-05). 6: a short message whose whole reading shares a misreading a
-correction undid in one of its sentences is rolled up from its sentences (2026-12-05).
-7: referrals are not read as negative (2026-12-05). 8: kind rule 4 makes a clearly negative
-transactional message conversational only when a person speaks in it (2026-12-05). 9: "it's
-not for us" is a decline (2026-12-05). 10: notices of unattended mailboxes are auto-replies
-(2026-12-05). 11: feature requests are conversational whatever the kind head says
-(2026-12-05). 12: praise idioms, and praise said with a negation (2026-12-05). 13: not renewing is
-leaving (2026-12-05). 14: threats to escalate, bring in lawyers or chase again are not
-read as neutral or positive (2026-12-05). 15: passive-aggressive thanks is sarcasm
-(2026-12-05). 16: an apology for a slow reply is routine (2026-12-05). 17: "stable
-since the patch" is a resolution; price pushback is objection language (2026-12-05).
-18: "would recommend", "can't live without it" (2026-12-05). 19: faded praise ("it used to
-be great") is not read as positive (2026-12-05). 20: a vendor review or tool consolidation
-is leaving (2026-12-05). 21: buying signals are interest; "signed a deal with a competitor"
-is leaving (2026-12-05). 22: "raised this issue four times" is a threat, "I will cancel our
-subscription" leaving (2026-12-05)."""
+(2026-12-04). 4: polite declines. 5: "painless" as a negated complaint. 6: the sentence
+roll-up of a message whose sentence a correction undid. 7–22 (2026-12-05, one step per
+landed change): referrals; kind rule 4's person test; "it's not for us"; unattended
+mailboxes; feature requests; praise idioms and negated praise; non-renewal as leaving;
+threats; passive-aggressive thanks; slow-reply apologies; "stable since the patch" and
+price pushback; "would recommend"; faded praise; vendor reviews; buying signals; chasing
+with the issue named."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000

@@ -37,7 +37,6 @@ __all__ = ["Defection", "Stance"]
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from typing import Literal
 
 from crmsense.analysis.competitors import normalized
@@ -190,13 +189,10 @@ class Defection:
         probabilities. Either way its word spans, which pushed the other way, are dropped,
         so the sentence itself is the evidence. A staying text read as negative is
         mirrored. Anything else is returned as is."""
-        negative, neutral, positive = prediction.probs
         stance = self.stance(text)
         if stance == "leaving":
-            if positive >= max(negative, neutral):
-                return replace(prediction.mirrored(), evidence=[])
-            if neutral > negative:
-                return prediction.swapped("negative", "neutral")
-        elif stance == "staying" and negative > positive:
+            return prediction.toward("negative")
+        negative, _, positive = prediction.probs
+        if stance == "staying" and negative > positive:
             return prediction.mirrored()
         return prediction

@@ -60,16 +60,13 @@ def is_praise(text: str) -> bool:
 
 
 def praise_reading(text: str, prediction: Prediction) -> Prediction:
-    """``prediction`` of ``text`` with a misread praise idiom undone: a neutral reading
-    turns positive (neutral and positive swap), a negative one is mirrored; anything else
-    is returned as is.
+    """``prediction`` of ``text`` turned positive when it praises with an idiom
+    (:meth:`~crmsense.analysis.types.Prediction.toward`); anything else is returned as is.
 
     >>> p = Prediction(probs=(0.1, 0.8, 0.1), score=0.0, emotions={})
     >>> praise_reading("Hats off to the implementation team.", p).probs
     (0.1, 0.1, 0.8)
     """
-    if prediction.reads("negative") and is_praise(text):
-        return prediction.mirrored()
-    if prediction.reads("neutral") and is_praise(text):
-        return prediction.swapped("neutral", "positive")
-    return prediction
+    if prediction.reads("positive") or not is_praise(text):
+        return prediction
+    return prediction.toward("positive")

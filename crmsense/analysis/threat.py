@@ -89,8 +89,8 @@ def is_threat(text: str) -> bool:
 
 
 def threat_reading(text: str, prediction: Prediction) -> Prediction:
-    """``prediction`` of ``text`` with a threat's positive reading mirrored and a neutral
-    one made negative (negative and neutral swap); anything else is returned as is.
+    """``prediction`` of ``text`` turned negative when it threatens
+    (:meth:`~crmsense.analysis.types.Prediction.toward`); anything else is returned as is.
 
     >>> p = Prediction(probs=(0.2, 0.7, 0.1), score=-0.1, emotions={})
     >>> threat_reading("I want to speak to your manager.", p).probs
@@ -98,6 +98,4 @@ def threat_reading(text: str, prediction: Prediction) -> Prediction:
     """
     if prediction.reads("negative") or not is_threat(text):
         return prediction
-    if prediction.reads("positive"):
-        return prediction.mirrored()
-    return prediction.swapped("negative", "neutral")
+    return prediction.toward("negative")

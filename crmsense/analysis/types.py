@@ -129,6 +129,29 @@ class Prediction:
         return replace(self, probs=(probs[0], probs[1], probs[2]), score=probs[2] - probs[0],
                        evidence=[])  # fmt: skip
 
+    def toward(self, label: Label) -> Prediction:
+        """The reading turned to the polar ``label``: the opposite polar reading mirrored, a
+        neutral one swapped with ``label``, the word spans (which pushed the other way)
+        dropped; a reading already at ``label`` is returned as is. A customer leaving or
+        threatening turns negative (:mod:`~crmsense.analysis.defection`,
+        :mod:`~crmsense.analysis.threat`), a praise idiom positive
+        (:mod:`~crmsense.analysis.praise`).
+
+        >>> Prediction((0.2, 0.7, 0.1), -0.1).toward("negative").probs
+        (0.7, 0.2, 0.1)
+        >>> Prediction((0.1, 0.2, 0.7), 0.6).toward("negative").probs
+        (0.7, 0.2, 0.1)
+        """
+        if label == "neutral":
+            raise ValueError("toward() takes a polar label: 'negative' or 'positive'")
+        other: Label = "positive" if label == "negative" else "negative"
+        target, opposite, neutral = (self.probs[LABELS.index(k)] for k in (label, other, "neutral"))
+        if target >= max(opposite, neutral):
+            return self
+        if opposite >= neutral:
+            return replace(self.mirrored(), evidence=[])
+        return self.swapped(label, "neutral")
+
     def mirrored(self) -> Prediction:
         """The opposite reading: negative and positive probabilities swapped, score and
         evidence weights negated (the rest as it is)."""
