@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import multiprocessing
 import socket
 from collections.abc import Iterator
@@ -17,10 +18,13 @@ from crmsense.analysis.model.engine import (
     BLENDED_EMOTIONS,
     GOEMOTIONS,
     MODEL_FILES,
+    ModelConfig,
     ModelEngine,
     _crm_emotions,
     default_model_dir,
+    write_config,
 )
+from crmsense.analysis.model.heads import ComplaintBias, softmax
 from crmsense.analysis.model.tune import read_labelled, tune
 from crmsense.analysis.rules.engine import RuleEngine
 from crmsense.analysis.types import EMOTIONS, KINDS, LABELS
@@ -307,6 +311,9 @@ def test_domain_tuning_writes_a_model_that_loads_and_changes_predictions(
     assert [label(tuned_engine, t) for t in texts] == ["positive", "negative"]
     assert after[0].probs[2] > base[0].probs[2]
     assert after[1].probs[0] > base[1].probs[0]
+    # the shipped complaint bias was fitted to the shipped head; a tuned head goes without
+    assert engine.config.complaint_bias != ComplaintBias()
+    assert tuned_engine.config.complaint_bias == ComplaintBias()
 
 
 @needs_model
@@ -328,6 +335,40 @@ def test_cli_train_with_data(tmp_path: Path) -> None:
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "+tuned." in ModelEngine(output).model_version
+
+
+@needs_model
+def test_the_complaint_bias_lowers_neutral_for_texts_that_lean_negative(
+    engine: ModelEngine,
+) -> None:
+    """A short complaint the network reads as neutral-ish is read negative, and the bias
+    never turns a text that leans positive into a negative one."""
+    texts = ["Still no reply about my refund.", "The new dashboard is quite nice."]
+    embedded = engine.embed(texts)
+    raw = softmax(engine.heads.polarity.logits(embedded), engine.config.temperature)
+    biased = engine.polarity(embedded)
+    assert biased[0, 0] > raw[0, 0]
+    assert biased[0].argmax() == LABELS.index("negative")
+    assert biased[1].argmax() == LABELS.index("positive")
+
+
+def test_config_keeps_the_complaint_bias_and_reads_older_directories(tmp_path: Path) -> None:
+    """Directories written before the bias (its offset baked into the head) read as none."""
+    bias = ComplaintBias(negative=0.5, neutral_per_lean=3.0)
+    write_config(tmp_path, model_version="m.1", temperature=1.5, training={},
+                 complaint_bias=bias)  # fmt: skip
+    for name in MODEL_FILES[:-1]:
+        (tmp_path / name).write_bytes(b"")
+    assert ModelConfig.read(tmp_path).complaint_bias == bias
+    raw = json.loads((tmp_path / "config.json").read_text())
+    del raw["complaint_bias"]
+    (tmp_path / "config.json").write_text(json.dumps(raw))
+    assert ModelConfig.read(tmp_path).complaint_bias == ComplaintBias()
+    raw["complaint_bias"] = {"negative": 1.0, "sideways": 2.0}
+    (tmp_path / "config.json").write_text(json.dumps(raw))
+    with pytest.raises(ModelError, match="unreadable") as info:
+        ModelConfig.read(tmp_path)
+    assert info.value.code == "E302"
 
 
 def test_missing_model_dir_says_how_to_fix(tmp_path: Path) -> None:
@@ -404,6 +445,7 @@ def test_tuning_refits_the_kind_and_intent_heads_when_the_csv_labels_them(
     assert after.kind is not None and before.kind is not None
     assert after.kind["transactional"] > before.kind["transactional"]
     assert tuned_engine.config.temperature == engine.config.temperature  # polarity untouched
+    assert tuned_engine.config.complaint_bias == engine.config.complaint_bias
     with pytest.raises(InputError, match=r"column 'kind': labels 'spam' ×1"):
         data.write_text("text,kind\n" + "Hi there,conversational\n" * 30 + "Buy now,spam\n")
         read_labelled(data)

@@ -80,14 +80,11 @@ def test_no_engine_reads_a_negated_complaint_as_negative(engine: str) -> None:
 
 def test_a_corrected_sentence_is_not_outvoted_by_the_whole_message_reading() -> None:
     """The whole reading of a short message shares the misreading the negation undid in its
-    first sentence; it read -0.91 overall before the message was rolled up from its
-    sentences."""
-    [mixed] = crmsense.analyze(
-        ["Setup was painless and support answered within minutes. "
-         "The only gripe: exports are slow."]
-    )  # fmt: skip
+    first sentence ("painless" read -0.52); it read -0.68 overall (-0.81 with
+    ``minilm-l6-crm.6``) before the message was rolled up from its sentences."""
+    [mixed] = crmsense.analyze(["Setup was painless. The only gripe: exports are slow."])
     assert [s.label for s in mixed.sentences] == ["positive", "negative"]
-    assert mixed.score > -0.7
+    assert mixed.score > -0.6
     [decline] = crmsense.analyze(["Thank you for the material. We won't be pursuing this."])
     assert decline.label != "positive"  # a corrected whole reading is kept
 
@@ -98,11 +95,8 @@ def test_the_roll_up_survives_a_full_cache(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(analyzer_module, "_CACHE_LIMIT", 2)
     analyzer = Analyzer(load_engine("model.v1"))
     analyzer.analyze([Document("Fine."), Document("Thanks.")])  # the cache is full
-    [mixed] = analyzer.analyze([Document(
-        "Setup was painless and support answered within minutes. "
-        "The only gripe: exports are slow."
-    )])  # fmt: skip
-    assert mixed.score > -0.7
+    [mixed] = analyzer.analyze([Document("Setup was painless. The only gripe: exports are slow.")])
+    assert mixed.score > -0.6
 
 
 def test_praise_said_with_a_negation_is_not_read_as_negative() -> None:

@@ -33,14 +33,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from crmsense.analysis.model.heads import Heads, LinearHead, sigmoid, softmax
+from crmsense.analysis.model.heads import ComplaintBias, Heads, LinearHead, sigmoid, softmax
 from crmsense.analysis.rules.engine import RuleEngine
 from crmsense.analysis.types import (
     EMOTION_MAP,
@@ -65,7 +65,7 @@ BLENDED_EMOTIONS = ("frustration", "anger", "confusion")
 CRM phrases ("still waiting", "third time I've asked") the network never saw. Chosen on the
 training mix's held-out GoEmotions rows, where blending raised these three and lowered the
 others' F1 (``python -m benchmarks model`` reports the mapped figures on GoEmotions dev)."""
-MODEL_VERSION = "minilm-l6-crm.6"
+MODEL_VERSION = "minilm-l6-crm.7"
 _RULE_EMOTIONS = _LEXICAL_EMOTIONS + BLENDED_EMOTIONS
 MODEL_FILES = ("model.onnx", "tokenizer.json", "heads.npz", "config.json")
 MAX_TOKENS = 128
@@ -120,13 +120,18 @@ class ModelConfig:
     model_version: str
     temperature: float
     training: dict[str, Any]
+    complaint_bias: ComplaintBias = field(default_factory=ComplaintBias)
+    """Applied to the polarity logits before the temperature (none in directories written
+    before ``crm.7``, whose offset is in the head's bias)."""
 
     @classmethod
     def read(cls, directory: Path) -> ModelConfig:
         try:
             raw = json.loads((_check_dir(directory) / "config.json").read_text(encoding="utf-8"))
-            return cls(raw["model_version"], float(raw["temperature"]), raw.get("training", {}))
-        except (ValueError, KeyError) as exc:
+            bias = ComplaintBias(**raw.get("complaint_bias", {}))
+            return cls(raw["model_version"], float(raw["temperature"]), raw.get("training", {}),
+                       bias)  # fmt: skip
+        except (ValueError, KeyError, TypeError) as exc:
             raise ModelError(
                 f"{directory / 'config.json'} is unreadable ({exc}); rebuild the model "
                 "with `crmsense train`",
@@ -135,13 +140,15 @@ class ModelConfig:
 
 
 def write_config(
-    directory: Path, *, model_version: str, temperature: float, training: dict[str, Any]
-) -> None:
+    directory: Path, *, model_version: str, temperature: float, training: dict[str, Any],
+    complaint_bias: ComplaintBias,
+) -> None:  # fmt: skip
     """Write ``config.json`` (the counterpart of :meth:`ModelConfig.read`)."""
     config = {
         "name": "model.v1",
         "model_version": model_version,
         "temperature": temperature,
+        "complaint_bias": asdict(complaint_bias),
         "labels": list(LABELS),
         "goemotions": list(GOEMOTIONS),
         "emotion_map": {k: list(v) for k, v in EMOTION_MAP.items()},
@@ -333,7 +340,8 @@ class ModelEngine:
 
     def polarity(self, embeddings: NDArray[np.float32]) -> NDArray[np.float64]:
         """Calibrated (negative, neutral, positive) probabilities of embedded texts."""
-        return softmax(self.heads.polarity.logits(embeddings), self.config.temperature)
+        logits = self.config.complaint_bias.apply(self.heads.polarity.logits(embeddings))
+        return softmax(logits, self.config.temperature)
 
     def goemotions(self, embeddings: NDArray[np.float32]) -> NDArray[np.float64]:
         """The 28 raw GoEmotions probabilities (columns in :data:`GOEMOTIONS` order)."""

@@ -11,9 +11,10 @@ without torch or scikit-learn.
 from __future__ import annotations
 
 __all__ = [
+    "ComplaintBias",
     "Heads",
     "LinearHead",
-    "fit_logit_offset",
+    "fit_complaint_bias",
     "fit_softmax",
     "fit_temperature",
     "fit_thresholds",
@@ -215,24 +216,60 @@ def fit_temperature(logits: Array, y: NDArray[np.integer]) -> float:
     return float(np.exp((lo + hi) / 2))
 
 
-def fit_logit_offset(
-    logits: Array, truth: NDArray[np.bool_], column: int, grid: Array | None = None
-) -> float:
-    """The offset added to ``logits[:, column]`` that makes "argmax is ``column``" agree best
-    with ``truth`` (balanced accuracy; the smallest of tied offsets).
+@dataclass(frozen=True)
+class ComplaintBias:
+    """How the polarity logits (negative, neutral, positive) lean towards *negative* for
+    short complaints, which a network trained on reviews and tweets reads as neutral.
 
-    >>> logits = np.array([[0.0, 1.0], [0.0, 0.5], [0.0, 2.0], [0.0, 0.0]])
-    >>> fit_logit_offset(logits, np.array([True, True, False, False]), 0)
-    1.0
+    ``negative`` is added to the negative logit; ``neutral_per_lean`` times the text's
+    negative lean (``softmax`` of its negative and positive logits, the neutral one left
+    out) is taken off the neutral logit. The second lowers the bar between neutral and
+    negative only for texts that lean negative, and leaves the choice between negative and
+    positive to the network, which a flat negative offset does not (on SST-2 dev, +3.0 on
+    the negative logit turned 2.6 % of the sentences from positive to negative).
+
+    >>> bias = ComplaintBias(negative=0.0, neutral_per_lean=4.0)
+    >>> bias.apply(np.array([[1.0, 2.0, -1.0], [-1.0, 2.0, 1.0]])).round(2).tolist()
+    [[1.0, -1.52, -1.0], [-1.0, 1.52, 1.0]]
+    >>> ComplaintBias().apply(np.array([[1.0, 2.0, -1.0]])).tolist()
+    [[1.0, 2.0, -1.0]]
     """
-    grid = np.arange(0.0, 3.01, 0.25) if grid is None else grid
-    scores = []
-    for offset in grid:
-        shifted = logits.copy()
-        shifted[:, column] += offset
-        hit = shifted.argmax(1) == column
-        scores.append(hit[truth].mean() + (~hit[~truth]).mean())
-    return float(grid[int(np.argmax(scores))])
+
+    negative: float = 0.0
+    neutral_per_lean: float = 0.0
+
+    def apply(self, logits: Array) -> Array:
+        """The biased logits (a new array; ``logits`` is not changed)."""
+        polar = logits[:, [0, 2]]
+        lean = softmax(polar)[:, 0]
+        out = np.array(logits, dtype=np.float64)
+        out[:, 0] += self.negative
+        out[:, 1] -= self.neutral_per_lean * lean
+        return out
+
+
+def fit_complaint_bias(
+    logits: Array, truth: NDArray[np.bool_],
+    negative: Array | None = None, neutral_per_lean: Array | None = None,
+) -> ComplaintBias:  # fmt: skip
+    """The :class:`ComplaintBias` on the grid that makes "argmax is negative" agree best
+    with ``truth`` (balanced accuracy; the first, i.e. the smallest, of tied settings).
+
+    >>> logits = np.array([[0.0, 1.0, -1.0], [0.0, 0.5, -2.0], [0.0, 2.0, 1.0], [0.0, 0.0, 1.0]])
+    >>> fit_complaint_bias(logits, np.array([True, True, False, False]))
+    ComplaintBias(negative=0.0, neutral_per_lean=1.5)
+    """
+    negative = np.arange(0.0, 4.01, 0.25) if negative is None else negative
+    neutral_per_lean = np.arange(0.0, 8.01, 0.25) if neutral_per_lean is None else neutral_per_lean
+    best, best_score = ComplaintBias(), -1.0
+    for a in negative:
+        for b in neutral_per_lean:
+            bias = ComplaintBias(float(a), float(b))
+            hit = bias.apply(logits).argmax(1) == 0
+            score = hit[truth].mean() + (~hit[~truth]).mean()
+            if score > best_score + 1e-12:
+                best, best_score = bias, score
+    return best
 
 
 def fit_thresholds(probs: Array, targets: NDArray[np.integer]) -> Array:

@@ -57,7 +57,7 @@ from crmsense.analysis.model.freeze import (
 from crmsense.analysis.model.heads import (
     Heads,
     LinearHead,
-    fit_logit_offset,
+    fit_complaint_bias,
     fit_temperature,
     fit_thresholds,
     sigmoid,
@@ -498,7 +498,7 @@ def export(
     training = calibrate(config, polarity, emotions, val, train)
     training.update(checkpoint=checkpoint.name, history=list(history))
     write_config(out, model_version=MODEL_VERSION, temperature=training.pop("temperature"),
-                 training=training)  # fmt: skip
+                 complaint_bias=training.pop("complaint_bias"), training=training)  # fmt: skip
     return training
 
 
@@ -507,22 +507,21 @@ def calibrate(
     val: Sequence[Example], train: Sequence[Example],
 ) -> dict[str, Any]:  # fmt: skip
     """Fit what depends on the int8 encoder in ``config.output`` (its embeddings, not the
-    training run's): the negative-logit offset on complaints dev, the polarity temperature
-    and the emotion thresholds on the validation rows; write ``heads.npz`` and return the
-    training summary (with ``temperature``) for ``config.json``."""
+    training run's): the complaint bias on complaints dev, the polarity temperature and
+    the emotion thresholds on the validation rows; write ``heads.npz`` and return the
+    training summary (with ``temperature`` and ``complaint_bias``) for ``config.json``."""
     out = config.output
     encoder = OnnxEncoder(out)
     embedded = encoder.embed([e.text for e in val])
     complaints = _csv_rows(config.datasets / COMPLAINTS)
-    offset = fit_logit_offset(
+    bias = fit_complaint_bias(
         polarity.logits(encoder.embed([r["text"] for r in complaints])),
         np.array([r["label"] == "complaint" for r in complaints]),
-        LABELS.index("negative"),
     )
-    polarity = LinearHead(polarity.weight, polarity.bias + np.array([offset, 0.0, 0.0]))
     polar = np.array([e.polarity >= 0 for e in val])
+    polarity_logits = bias.apply(polarity.logits(embedded))
     temperature = fit_temperature(
-        polarity.logits(embedded[polar]), np.array([e.polarity for e in val])[polar]
+        polarity_logits[polar], np.array([e.polarity for e in val])[polar]
     )
     rows = np.array([e.emotions is not None for e in val])
     emotion_probs = sigmoid(emotions.logits(embedded))
@@ -535,9 +534,9 @@ def calibrate(
         "config": {k: str(v) for k, v in asdict(config).items() if k not in {"output", "work_dir"}},
         "train_mix": mix_summary(train),
         "validation_mix": mix_summary(val),
-        "negative_logit_offset": offset,
-        "validation_int8": _val_scores(polarity.logits(embedded), emotion_probs, val),
+        "validation_int8": _val_scores(polarity_logits, emotion_probs, val),
         "temperature": temperature,
+        "complaint_bias": bias,
     }
 
 

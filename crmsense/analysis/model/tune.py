@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from crmsense.analysis.evaluate import classification_metrics
 from crmsense.analysis.model.engine import ModelEngine, write_config
 from crmsense.analysis.model.heads import (
+    ComplaintBias,
     LinearHead,
     fit_softmax,
     fit_temperature,
@@ -182,13 +183,18 @@ def _fit(
     head = fit_softmax(x[train], y[train], start, l2=l2)
     names = CLASSES[task]
 
-    def held_out(fitted: LinearHead) -> dict[str, float]:
-        predicted = fitted.logits(x[held]).argmax(1)
+    def held_out(logits: NDArray[np.float64]) -> dict[str, float]:
+        predicted = logits.argmax(1)
         return classification_metrics([names[k] for k in y[held]],
                                       [names[k] for k in predicted], names).headline()  # fmt: skip
 
-    before = held_out(prior) if prior is not None else {}
-    after = held_out(head)
+    before = {}
+    if prior is not None:  # the base model's reading, with its complaint bias
+        prior_logits = prior.logits(x[held])
+        if task == "polarity":
+            prior_logits = base.config.complaint_bias.apply(prior_logits)
+        before = held_out(prior_logits)
+    after = held_out(head.logits(x[held]))
     temperature = fit_temperature(head.logits(x[held]), y[held])
     better = not before or after["macro_f1"] >= before["macro_f1"]
     return head, temperature, HeadTuning(task, len(train), len(held), before, after, better)
@@ -216,13 +222,15 @@ def tune(
         raise InputError(f"--output {output} is the base model directory; choose a new one")
     embeddings = base.embed(labelled.texts)
     heads, temperature, reports = base.heads, base.config.temperature, []
+    bias = base.config.complaint_bias
     for task, ids in labelled.labels.items():
         head, fitted, report = _fit(task, base, embeddings, ids, holdout, seed, l2)
         reports.append(report)
         if not report.replaced:
             continue
         if task == "polarity":
-            heads, temperature = replace(heads, polarity=head), fitted
+            # the base's bias was fitted to its own head; a tuned head is read as fitted
+            heads, temperature, bias = replace(heads, polarity=head), fitted, ComplaintBias()
         else:  # kind and intent carry their temperature in the weights
             calibrated = LinearHead(head.weight / fitted, head.bias / fitted)
             heads = (replace(heads, kind=calibrated) if task == "kind"
@@ -244,6 +252,7 @@ def tune(
         output,
         model_version=version,
         temperature=temperature,
+        complaint_bias=bias,
         training={
             **base.config.training,
             "tuning": {
