@@ -48,8 +48,13 @@ AUTO_REPLIES = [
     Document("Back soon.", subject="Automatic reply: Renewal proposal"),
     Document("Thank you for contacting support. Your ticket #88412 has been received and an "
              "agent will reply shortly."),
+]  # fmt: skip
+UNDELIVERED = [
     Document("Undeliverable: Q3 renewal proposal\n\nDelivery has failed to these recipients "
              "or groups: kim@example.com. The e-mail address couldn't be found."),
+    Document("The e-mail address couldn't be found.", subject="Undeliverable: Q3 proposal"),
+    Document("This mailbox is no longer monitored. For billing questions write to "
+             "billing@acme.example."),
 ]  # fmt: skip
 
 
@@ -68,6 +73,14 @@ def test_auto_replies(analyzer: Analyzer, doc: Document) -> None:
     analysis = analyzer.analyze([doc])[0]
     assert analysis.kind == "auto_reply"
     assert analysis.reply_intent == "out_of_office"
+
+
+@pytest.mark.parametrize("doc", UNDELIVERED, ids=lambda d: d.text[:30])
+def test_bounces_are_auto_replies_with_no_reply_intent(analyzer: Analyzer, doc: Document) -> None:
+    """A bounce is automatic, but the address is dead: not an out-of-office to wait out."""
+    analysis = analyzer.analyze([doc])[0]
+    assert analysis.kind == "auto_reply"
+    assert analysis.reply_intent == "other"
 
 
 def test_human_mention_of_leave_is_not_an_auto_reply(analyzer: Analyzer) -> None:

@@ -96,13 +96,14 @@ from crmsense.analysis.types import (
     TopicSentiment,
 )
 from crmsense.errors import ModelError
+from crmsense.text.autoreply import is_undelivered
 from crmsense.text.clean import text_hash
 
 Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 22
+ANALYZER_VERSION = 23
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 and the corrections of :meth:`Analyzer._corrected`). Raise it when a change alters what
 stored analyses hold: every stored analysis by an older one is then recomputed
@@ -114,7 +115,7 @@ landed change): referrals; kind rule 4's person test; "it's not for us"; unatten
 mailboxes; feature requests; praise idioms and negated praise; non-renewal as leaving;
 threats; passive-aggressive thanks; slow-reply apologies; "stable since the patch" and
 price pushback; "would recommend"; faded praise; vendor reviews; buying signals; chasing
-with the issue named."""
+with the issue named. 23 (2026-12-07): bounces' reply intent is ``other``."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000
@@ -402,7 +403,9 @@ class Analyzer:
             return None
         head = plan.text[:3000]
         leaving = self.defection.stance(head) == "leaving"
-        return reply_intent(head, votes, auto_reply=kind == "auto_reply", leaving=leaving)
+        return reply_intent(head, votes, auto_reply=kind == "auto_reply",
+                            undelivered=is_undelivered(doc.subject or "", head),
+                            leaving=leaving)  # fmt: skip
 
 
 def _fingerprint(competitors: Iterable[str], topics: Iterable[str], **thresholds: float) -> str:

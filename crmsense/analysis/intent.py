@@ -1,12 +1,15 @@
 """What an inbound reply to sales outreach means: the reply intent.
 
-An automatic reply (message kind ``auto_reply``) is ``out_of_office``. Otherwise rule
+An automatic reply (message kind ``auto_reply``) is ``out_of_office``, unless it says the
+mail was not delivered or the mailbox is unattended (a bounce: ``other``). Otherwise rule
 patterns are checked in priority order — unsubscribe, referral, objection,
 polite_disengagement, interest — and the first that matches wins ("sounds interesting,
 but it's too expensive" is an objection; "not interested" is polite disengagement, never
 interest). Combination with an engine that reports intent probabilities:
 
-1. automatic replies are ``out_of_office``;
+1. automatic replies are ``out_of_office``, bounces and unattended mailboxes
+   (:func:`~crmsense.text.autoreply.is_undelivered`) ``other``: the address, not the
+   moment, is the problem, so a sales sequence must not simply wait and retry;
 2. otherwise the first matching rule wins (the patterns are precise: on held-out replies
    nearly every match is right, but they miss wording they do not know); a reply that
    says it is leaving for or weighing a competitor (``leaving``, found by
@@ -167,7 +170,7 @@ def _rule(lowered: str) -> Intent | None:
 
 def reply_intent(
     text: str, engine: dict[str, float] | None = None, *, auto_reply: bool = False,
-    leaving: bool = False,
+    undelivered: bool = False, leaving: bool = False,
 ) -> Intent:  # fmt: skip
     """The reply intent of ``text``, combining rules with an engine's probabilities.
 
@@ -176,9 +179,12 @@ def reply_intent(
     >>> reply_intent("Thanks, but we're getting quotes from other providers first.",
     ...              leaving=True)
     'objection'
+    >>> reply_intent("Delivery to the following recipient failed permanently.",
+    ...              auto_reply=True, undelivered=True)
+    'other'
     """
     if auto_reply:
-        return "out_of_office"
+        return "other" if undelivered else "out_of_office"
     rule = _rule(text.lower())
     if leaving and rule not in ("unsubscribe", "referral"):
         return "objection"

@@ -26,7 +26,7 @@ True
 
 from __future__ import annotations
 
-__all__ = ["HEADERS", "auto_reply_reason", "is_auto_reply"]
+__all__ = ["HEADERS", "auto_reply_reason", "is_auto_reply", "is_undelivered"]
 
 import re
 from collections.abc import Mapping
@@ -52,9 +52,12 @@ _SUBJECT = re.compile(
     r"|réponse automatique|absence du bureau|respuesta automática|fuera de la oficina"
     r"|risposta automatica|fuori sede|automatisch antwoord|afwezig"
     r"|(?:your\s+)?(?:support\s+)?(?:ticket|request|case)\b.{0,30}?"
-    r"\b(?:has been |was )?(?:received|created|opened|logged)\b|we(?:'ve| have) received your"
-    r"|undeliver(?:able|ed mail)\b|delivery status notification|mail delivery (?:failed|failure"
-    r"|subsystem)|returned mail\b|failure notice\b"
+    r"\b(?:has been |was )?(?:received|created|opened|logged)\b|we(?:'ve| have) received your)",
+    re.IGNORECASE,
+)
+_UNDELIVERED_SUBJECT = re.compile(
+    r"^\s*(?:\[[^\]]{0,40}\]\s*)?(?:undeliver(?:able|ed mail)\b|delivery status notification"
+    r"|mail delivery (?:failed|failure|subsystem)|returned mail\b|failure notice\b"
     r"|non-?delivery (?:report|notification)|message not delivered\b)",
     re.IGNORECASE,
 )
@@ -78,8 +81,12 @@ _OPENING = re.compile(
     r"|logged|opened)"
     r"|\bthank(?:s| you) for contacting\b.{0,120}\b(?:ticket|case|request)"
     r" (?:number|#|id|no\.?)"
+    r"|\bthe recipient is (?:away|out of (?:the )?office|on leave)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_UNDELIVERED = re.compile(
     # bounces: what mail servers write (Exchange, Gmail, Postfix, Exim)
-    r"|^\s*(?:undeliverable|delivery status notification|mail delivery (?:failed|failure)"
+    r"^\s*(?:undeliverable|delivery status notification|mail delivery (?:failed|failure)"
     r"|returned mail|failure notice)\b"
     r"|\bdelivery has failed to these recipients"
     r"|\byour message (?:wasn't|was not|couldn't be|could not be) delivered to\b"
@@ -94,8 +101,7 @@ _OPENING = re.compile(
     r"does not|doesn(?:'|’)?t) (?:receive|accept) (?:replies|e-?mails?|messages)\b"
     r"|\breplies to this (?:address|e-?mail|mailbox|message) (?:are|will) not (?:be )?(?:read|"
     r"monitored|answered)\b"
-    r"|\bthis (?:mailbox|inbox) (?:will be|has been|is being) (?:deactivated|closed|disabled)\b"
-    r"|\bthe recipient is (?:away|out of (?:the )?office|on leave)\b",
+    r"|\bthis (?:mailbox|inbox) (?:will be|has been|is being) (?:deactivated|closed|disabled)\b",
     re.IGNORECASE | re.DOTALL,
 )
 _OPENING_CHARS = 500
@@ -111,9 +117,10 @@ def auto_reply_reason(headers: Mapping[str, str], subject: str, text: str) -> st
         if value is not None and rule.search(value):
             label = "-".join(part.capitalize() for part in name.split("-"))
             return f"header {label}: {value.strip()}"
-    if _SUBJECT.search(subject):
+    if _SUBJECT.search(subject) or _UNDELIVERED_SUBJECT.search(subject):
         return "subject"
-    if _OPENING.search(text[:_OPENING_CHARS]):
+    opening = text[:_OPENING_CHARS]
+    if _OPENING.search(opening) or _UNDELIVERED.search(opening):
         return "wording"
     return None
 
@@ -121,3 +128,17 @@ def auto_reply_reason(headers: Mapping[str, str], subject: str, text: str) -> st
 def is_auto_reply(headers: Mapping[str, str], subject: str, text: str) -> bool:
     """True for out-of-office replies, auto-responders, ticket receipts and bounces."""
     return auto_reply_reason(headers, subject, text) is not None
+
+
+def is_undelivered(subject: str, text: str) -> bool:
+    """True for a bounce or an unattended mailbox's notice: nobody will read what was sent,
+    so the address, not the time, is the problem (unlike an out-of-office reply).
+
+    >>> is_undelivered("Undeliverable: Q3 proposal", "")
+    True
+    >>> is_undelivered("Re: pricing", "This mailbox is no longer monitored.")
+    True
+    >>> is_undelivered("Automatic reply: pricing", "I am out of the office until Monday.")
+    False
+    """
+    return bool(_UNDELIVERED_SUBJECT.search(subject) or _UNDELIVERED.search(text[:_OPENING_CHARS]))
