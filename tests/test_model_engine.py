@@ -475,3 +475,15 @@ def test_train_layers_must_be_what_the_base_encoder_has(
     )
     assert result.exit_code == 2
     assert "--layers" in result.output and bound in result.output
+
+
+def test_training_uses_bf16_only_where_the_cpu_has_it(tmp_path: Path) -> None:
+    """Emulated bf16 ran a third as fast as fp32 on an AVX-512 CPU without AVX512-BF16."""
+    from crmsense.analysis.model.train import native_bf16
+
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("flags\t\t: fpu sse2 avx2 avx512f avx512_vnni\n")
+    assert not native_bf16(cpuinfo)
+    cpuinfo.write_text("flags\t\t: fpu sse2 avx2 avx512f avx512_vnni avx512_bf16 amx_tile\n")
+    assert native_bf16(cpuinfo)
+    assert not native_bf16(tmp_path / "missing")

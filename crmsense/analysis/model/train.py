@@ -25,6 +25,7 @@ from __future__ import annotations
 
 __all__ = ["Example", "TrainConfig", "build", "calibrate", "export", "fine_tune", "load_mix"]
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -296,11 +297,30 @@ def _build_model(torch: Any, config: TrainConfig) -> Any:
     )
 
 
+def native_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX; read from Linux's
+    ``/proc/cpuinfo``, so False elsewhere)."""
+    try:
+        flags = set(cpuinfo.read_text(encoding="utf-8", errors="replace").split())
+    except OSError:
+        return False
+    return bool(flags & {"avx512_bf16", "amx_bf16"})
+
+
+def _autocast(torch: Any) -> Any:
+    """bf16 autocast where the CPU has native bf16, else plain fp32: on an AVX-512 Xeon
+    without it, emulated bf16 steps ran at a third of fp32's speed (21 against 64 rows/s,
+    2026-12-07)."""
+    if native_bf16():
+        return torch.autocast("cpu", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
 def _embed_torch(torch: Any, model: Any, ids: Sequence[Sequence[int]], batch: int = 128) -> Any:
     model.eval()
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
     out = torch.zeros((len(ids), model["polarity"].in_features))
-    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
+    with torch.no_grad(), _autocast(torch):
         for start in range(0, len(order), batch):
             rows = order[start : start + batch]
             out[rows] = model["encoder"](*_tensors(torch, [ids[i] for i in rows])).float()
@@ -402,7 +422,7 @@ def fine_tune(
         for step in range(done, len(batches)):
             rows = batches[step]
             polarity, emotions, has_emotions = _targets(torch, [train[i] for i in rows])
-            with torch.autocast("cpu", dtype=torch.bfloat16):
+            with _autocast(torch):
                 pooled = model["encoder"](*_tensors(torch, [train_ids[i] for i in rows]))
             pooled = pooled.float()
             loss = torch.nn.functional.cross_entropy(
