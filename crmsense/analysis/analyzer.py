@@ -103,7 +103,7 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 23
+ANALYZER_VERSION = 24
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 and the corrections of :meth:`Analyzer._corrected`). Raise it when a change alters what
 stored analyses hold: every stored analysis by an older one is then recomputed
@@ -115,7 +115,8 @@ landed change): referrals; kind rule 4's person test; "it's not for us"; unatten
 mailboxes; feature requests; praise idioms and negated praise; non-renewal as leaving;
 threats; passive-aggressive thanks; slow-reply apologies; "stable since the patch" and
 price pushback; "would recommend"; faded praise; vendor reviews; buying signals; chasing
-with the issue named. 23 (2026-12-07): bounces' reply intent is ``other``."""
+with the issue named. 23 (2026-12-07): bounces' reply intent is ``other``. 24: how-to
+questions are routine."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000

@@ -22,6 +22,12 @@ every engine (see :func:`routine_reading`):
   email.", "No action required.").
 - **slow-reply apologies**: "Sorry for the delay in getting back to you." (−0.91: the
   network reads "delay"), whose own delay is not a problem.
+- **how-to questions**: asking how to do something or what to do in a case ("How do I roll
+  back a failed import?", "What happens if a payment fails?", "Is there a way to restore
+  a deleted deal?"). Their problem words are hypothetical, so they do not count as a
+  problem, unless the question also complains: persistence ("still", "again", "keeps"),
+  "why", "!", blame ("you sent", "you charged"), "I can't", a problem in the present
+  ("is broken"), or leaving ("cancel", "switch").
 
 A text is routine when it holds one of these, every other sentence is a courtesy
 (greeting, thanks, apology for the notice, sign-off) and nothing anywhere reports a problem
@@ -111,6 +117,29 @@ _SLOW_REPLY = re.compile(
 )
 """An apology for one's own slow reply ("Sorry for the delay in getting back to you."): the
 network reads "delay" as a complaint."""
+_HOW_TO = re.compile(
+    # a question that asks for a procedure: how to, what to do if, where to find, whom to ask
+    r"^(?:how (?:do|can|should|would|could|does) (?:i|we|you|one|my|our|a|an|the)\b|how to\b"
+    r"|is there (?:a|any) way to\b|what (?:happens|do (?:i|we) do|should (?:i|we) do|"
+    r"do (?:i|we) need to do|are the (?:steps|options)) (?:if|when|in case|to|for)\b"
+    r"|what(?:'|’)?s the (?:process|procedure|policy|best way|way|protocol) (?:to|for|if|when)\b"
+    r"|what is the (?:process|procedure|policy|best way|way|protocol) (?:to|for|if|when)\b"
+    r"|who (?:do|should|can) (?:i|we) (?:contact|talk to|speak to|ask|e-?mail|call)\b"
+    r"|where (?:can|do|should) (?:i|we) (?:find|see|get|check|report|download|look)\b)"
+    r"[^?!]*\?$"
+)
+_HOW_TO_COMPLAINS = re.compile(
+    # what makes a how-to question a complaint after all
+    r"\b(?:still|again|keeps?|keep on|yet|already|another|anymore|any more|ever|why|"
+    r"(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time|"
+    r"you (?:guys )?(?:sent|charged|broke|lost|promised|said|told|keep)|"
+    r"(?:i|we) (?:can(?:'|’)?t|cannot|could(?:n(?:'|’)?t| not)|have(?:n(?:'|’)?t| not))|"
+    r"(?:is|are|was|were|has been|have been|got) (?:broken|down|not working|missing|wrong|"
+    r"stuck|late|delayed|lost|damaged|faulty)|"
+    r"cancel\w*|terminat\w*|close (?:my|our) account|unsubscrib\w*|switch\w*|leav\w*|"
+    r"complain\w*|escalat\w*|compensat\w*|refund\w*|ridiculous|unacceptable|terrible|awful|"
+    r"useless)\b"
+)
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|morning|good (?:morning|afternoon))\b[^,.!?]{0,25}[,!]?\s*"
 )
@@ -131,27 +160,41 @@ _HINTS = (
     "swap", "make", "late", "start", "begin", "meet", "do it", "add", "remov", "grant",
     "revok", "reduc", "increas", "transfer", "deactivat", "set up", "provision", "updat",
     "change", "request", "ignore", "disregard", "expire", "valid", "code", "password", "action",
-    "below", "sorry", "apolog", "forgive",
+    "below", "sorry", "apolog", "forgive", "how", "what", "way", "who", "where",
 )  # fmt: skip
 
 
 def is_routine(text: str) -> bool:
     """Whether ``text`` is a routine request or notice: a rescheduling, account
-    administration, account notice or slow-reply apology sentence, courtesies around it,
-    and no problem anywhere."""
+    administration, account notice, slow-reply apology or how-to question sentence,
+    courtesies around it, and no problem anywhere (a how-to question's own problem words
+    are hypothetical).
+
+    >>> is_routine("How do I roll back a failed import?")
+    True
+    >>> is_routine("Why does the import keep failing? How do I roll it back?")
+    False
+    """
     lowered = text.lower().strip()
     if not any(hint in lowered for hint in _HINTS):
         return False
-    # "only" is a problem word; an apology for a slow reply names its delay
-    if reports_problem(_SLOW_REPLY.sub(" ", lowered.replace("read-only", "read_only"))):
-        return False
-    found = False
+    found, rest = False, []
     for sentence in (s.lower() for s in sentence_texts(text)):
+        if _HOW_TO.search(without_greeting(sentence)):
+            if _HOW_TO_COMPLAINS.search(sentence):
+                return False
+            found = True
+            continue
+        rest.append(sentence)
         if any(p.search(sentence) for p in (_RESCHEDULE, _ACCOUNT_ADMIN, _NOTICE, _SLOW_REPLY)):
             found = True
         elif not is_courtesy(sentence):
             return False
-    return found
+    checked = " ".join(rest) if len(rest) < len(sentence_texts(text)) else lowered
+    # "only" is a problem word; an apology for a slow reply names its delay
+    return found and not reports_problem(
+        _SLOW_REPLY.sub(" ", checked.replace("read-only", "read_only"))
+    )
 
 
 def is_courtesy(sentence: str) -> bool:
