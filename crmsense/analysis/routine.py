@@ -160,8 +160,9 @@ _HINTS = (
     "swap", "make", "late", "start", "begin", "meet", "do it", "add", "remov", "grant",
     "revok", "reduc", "increas", "transfer", "deactivat", "set up", "provision", "updat",
     "change", "request", "ignore", "disregard", "expire", "valid", "code", "password", "action",
-    "below", "sorry", "apolog", "forgive", "how", "what", "way", "who", "where",
+    "below", "sorry", "apolog", "forgive",
 )  # fmt: skip
+_HOW_TO_HINTS = ("how", "what", "way", "who", "where")  # with a "?"
 
 
 def is_routine(text: str) -> bool:
@@ -176,10 +177,15 @@ def is_routine(text: str) -> bool:
     False
     """
     lowered = text.lower().strip()
-    if not any(hint in lowered for hint in _HINTS):
+    if not any(hint in lowered for hint in _HINTS) and not (
+        "?" in lowered and any(hint in lowered for hint in _HOW_TO_HINTS)
+    ):
+        return False
+    if "?" not in lowered and _problem(lowered):  # no how-to question: the quick way out
         return False
     found, rest = False, []
-    for sentence in (s.lower() for s in sentence_texts(text)):
+    sentences = [s.lower() for s in sentence_texts(text)]
+    for sentence in sentences:
         if _HOW_TO.search(without_greeting(sentence)):
             if _HOW_TO_COMPLAINS.search(sentence):
                 return False
@@ -190,11 +196,12 @@ def is_routine(text: str) -> bool:
             found = True
         elif not is_courtesy(sentence):
             return False
-    checked = " ".join(rest) if len(rest) < len(sentence_texts(text)) else lowered
+    return found and not _problem(" ".join(rest) if len(rest) < len(sentences) else lowered)
+
+
+def _problem(lowered: str) -> bool:
     # "only" is a problem word; an apology for a slow reply names its delay
-    return found and not reports_problem(
-        _SLOW_REPLY.sub(" ", checked.replace("read-only", "read_only"))
-    )
+    return reports_problem(_SLOW_REPLY.sub(" ", lowered.replace("read-only", "read_only")))
 
 
 def is_courtesy(sentence: str) -> bool:
