@@ -481,9 +481,9 @@ def test_training_uses_bf16_only_where_the_cpu_has_it(tmp_path: Path) -> None:
     """Emulated bf16 ran a third as fast as fp32 on an AVX-512 CPU without AVX512-BF16."""
     from crmsense.analysis.model.train import native_bf16
 
-    cpuinfo = tmp_path / "cpuinfo"
-    cpuinfo.write_text("flags\t\t: fpu sse2 avx2 avx512f avx512_vnni\n")
-    assert not native_bf16(cpuinfo)
-    cpuinfo.write_text("flags\t\t: fpu sse2 avx2 avx512f avx512_vnni avx512_bf16 amx_tile\n")
-    assert native_bf16(cpuinfo)
+    without, with_bf16 = tmp_path / "cpuinfo-vnni", tmp_path / "cpuinfo-bf16"
+    without.write_text("flags\t\t: fpu sse2 avx2 avx512f avx512_vnni\n")
+    with_bf16.write_text("flags\t\t: fpu sse2 avx2 avx512f avx512_vnni avx512_bf16 amx_tile\n")
+    assert not native_bf16(without)
+    assert native_bf16(with_bf16)
     assert not native_bf16(tmp_path / "missing")

@@ -27,6 +27,7 @@ __all__ = ["Example", "TrainConfig", "build", "calibrate", "export", "fine_tune"
 
 import contextlib
 import csv
+import functools
 import hashlib
 import json
 import logging
@@ -297,6 +298,7 @@ def _build_model(torch: Any, config: TrainConfig) -> Any:
     )
 
 
+@functools.cache
 def native_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
     """Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX; read from Linux's
     ``/proc/cpuinfo``, so False elsewhere)."""
