@@ -341,15 +341,26 @@ def test_cli_train_with_data(tmp_path: Path) -> None:
 def test_the_complaint_bias_lowers_neutral_for_texts_that_lean_negative(
     engine: ModelEngine,
 ) -> None:
-    """A short complaint the network reads as neutral-ish is read negative, and the bias
-    never turns a text that leans positive into a negative one."""
-    texts = ["Still no reply about my refund.", "The new dashboard is quite nice."]
+    """A short complaint the network reads as neutral-ish is read negative, and between
+    positive and negative the bias moves every text by the same small constant (its
+    ``negative``), so a text that clearly leans positive stays positive."""
+    texts = ["Still no reply about my refund.", "The new dashboard is quite nice.",
+             "Can we move Thursday's call to 3pm?", "Honestly the export is a disaster.",
+             "Thanks, that fixed it!", "The invoice is attached."]  # fmt: skip
     embedded = engine.embed(texts)
     raw = softmax(engine.heads.polarity.logits(embedded), engine.config.temperature)
     biased = engine.polarity(embedded)
     assert biased[0, 0] > raw[0, 0]
     assert biased[0].argmax() == LABELS.index("negative")
     assert biased[1].argmax() == LABELS.index("positive")
+    bias, temperature = engine.config.complaint_bias, engine.config.temperature
+    shift = np.log(biased[:, 2] / biased[:, 0]) - np.log(raw[:, 2] / raw[:, 0])
+    np.testing.assert_allclose(shift, -bias.negative / temperature, atol=1e-6)
+    # the neutral logit drops in proportion to the negative lean, never rises
+    lean = softmax(engine.heads.polarity.logits(embedded)[:, [0, 2]])[:, 0]
+    drop = np.log(raw[:, 1] / raw[:, 0]) - np.log(biased[:, 1] / biased[:, 0])
+    expected = (bias.negative + bias.neutral_per_lean * lean) / temperature
+    np.testing.assert_allclose(drop, expected, atol=1e-6)
 
 
 def test_config_keeps_the_complaint_bias_and_reads_older_directories(tmp_path: Path) -> None:

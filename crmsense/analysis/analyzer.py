@@ -404,8 +404,9 @@ class Analyzer:
             return None
         head = plan.text[:3000]
         leaving = self.defection.stance(head) == "leaving"
-        return reply_intent(head, votes, auto_reply=kind == "auto_reply",
-                            undelivered=is_undelivered(doc.subject or "", head),
+        automatic = kind == "auto_reply"
+        undelivered = automatic and is_undelivered(doc.subject or "", head)
+        return reply_intent(head, votes, auto_reply=automatic, undelivered=undelivered,
                             leaving=leaving)  # fmt: skip
 
 

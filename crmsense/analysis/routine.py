@@ -122,8 +122,8 @@ _HOW_TO = re.compile(
     r"^(?:how (?:do|can|should|would|could|does) (?:i|we|you|one|my|our|a|an|the)\b|how to\b"
     r"|is there (?:a|any) way to\b|what (?:happens|do (?:i|we) do|should (?:i|we) do|"
     r"do (?:i|we) need to do|are the (?:steps|options)) (?:if|when|in case|to|for)\b"
-    r"|what(?:'|’)?s the (?:process|procedure|policy|best way|way|protocol) (?:to|for|if|when)\b"
-    r"|what is the (?:process|procedure|policy|best way|way|protocol) (?:to|for|if|when)\b"
+    r"|what(?:(?:'|’)?s| is) the (?:process|procedure|policy|best way|way|protocol) "
+    r"(?:to|for|if|when)\b"
     r"|who (?:do|should|can) (?:i|we) (?:contact|talk to|speak to|ask|e-?mail|call)\b"
     r"|where (?:can|do|should) (?:i|we) (?:find|see|get|check|report|download|look)\b)"
     r"[^?!]*\?$"
@@ -183,20 +183,20 @@ def is_routine(text: str) -> bool:
         return False
     if "?" not in lowered and _problem(lowered):  # no how-to question: the quick way out
         return False
-    found, rest = False, []
-    sentences = [s.lower() for s in sentence_texts(text)]
-    for sentence in sentences:
+    found, how_to, rest = False, False, []
+    for sentence in (s.lower() for s in sentence_texts(text)):
         if _HOW_TO.search(without_greeting(sentence)):
             if _HOW_TO_COMPLAINS.search(sentence):
                 return False
-            found = True
+            found = how_to = True
             continue
         rest.append(sentence)
         if any(p.search(sentence) for p in (_RESCHEDULE, _ACCOUNT_ADMIN, _NOTICE, _SLOW_REPLY)):
             found = True
         elif not is_courtesy(sentence):
             return False
-    return found and not _problem(" ".join(rest) if len(rest) < len(sentences) else lowered)
+    # a how-to question's problem words are hypothetical: only the other sentences count
+    return found and not _problem(" ".join(rest) if how_to else lowered)
 
 
 def _problem(lowered: str) -> bool:
