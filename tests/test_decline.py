@@ -28,6 +28,11 @@ DECLINES = [
     "We're happy where we are, thanks for reaching out.",
     "Lovely people, but after a lot of thought it's simply not a good fit for us.",
     "Thank you for the material. We won’t be pursuing this.",  # curly apostrophe
+    "Not sure this is the right fit for us at the moment.",  # model.v1: +0.35
+    "Thanks Dana, this isn't the right time for us.",
+    "Now isn't a good time, maybe in the spring.",
+    "We don't think it's the right fit, but thanks for your time.",
+    "We've decided to hold off until next quarter.",
 ]
 NOT_DECLINES = [
     "No thanks, everything works now!",  # closing a happy support chat
@@ -42,6 +47,10 @@ NOT_DECLINES = [
     "We decided to roll it out to every team.",
     "We are moving forward with the renewal, thank you!",
     "Is it not for us to decide which tier we need?",
+    "Tuesday isn't a good time for the call, can we do Wednesday?",
+    "I think this is a great fit for us!",
+    "Is now not a good time?",
+    "Please hold off on sending the invoice until Monday.",
 ]
 
 

@@ -25,6 +25,10 @@ SARCASTIC = [
     "Love waiting on hold for 45 minutes.",
     "Wow, what a great experience, my account got locked twice today.",
     "Gotta love how the invoice charged us twice.",
+    "Love how I have to re-enter my card every month.",
+    "Love having to explain the same issue to three different agents.",
+    "I love that we still need to call support to change a user's email.",
+    "Nice to see the price went up again without notice.",
 ]
 SINCERE = [
     "Great job on the migration, everything went smoothly!",
@@ -40,6 +44,9 @@ SINCERE = [
     "Thanks again for the help with the onboarding.",
     "Great news: the login bug you reported is resolved.",
     "The rollout went without a single hiccup.",
+    "I love how we get to try every feature before it ships.",
+    "Love that you had the team ready on day one.",
+    "Great to see prices unchanged for another year.",
 ]
 
 

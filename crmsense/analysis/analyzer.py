@@ -29,7 +29,9 @@ a lot — with a cache kept across calls), and assembles the rest:
   (:mod:`~crmsense.analysis.resolution`), and praise idioms ("went above and beyond",
   "hats off to") are not read as neutral (:mod:`~crmsense.analysis.praise`), nor are
   threats to escalate or chasing again ("I want to speak to your manager.",
-  :mod:`~crmsense.analysis.threat`).
+  :mod:`~crmsense.analysis.threat`). Last, a positive reading of a polite complaint
+  ("Thanks for the update, but we're still unable to log in.") gives way to the reading
+  of its clause after "but" (:mod:`~crmsense.analysis.contrast`).
 - ``unscored``: ``"empty"`` (nothing to read), ``"not_english"`` (language gate; the engine
   is never asked) or ``"too_uncertain"`` (confidence below ``min_confidence``). An
   unscored analysis is neutral with score 0; its confidence is 0 when the engine never
@@ -64,6 +66,7 @@ from crmsense.analysis.aggregate import aggregate, label_of, strongest, weight, 
 from crmsense.analysis.aspects import AspectFinder, Mention, summarize
 from crmsense.analysis.calls import call_text, customer_side, summarize_call
 from crmsense.analysis.competitors import CompetitorFinder, normalized
+from crmsense.analysis.contrast import contrast_clause, contrasted
 from crmsense.analysis.decline import decline_reading
 from crmsense.analysis.defection import Defection
 from crmsense.analysis.engines import Engine
@@ -103,7 +106,7 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 24
+ANALYZER_VERSION = 25
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 and the corrections of :meth:`Analyzer._corrected`). Raise it when a change alters what
 stored analyses hold: every stored analysis by an older one is then recomputed
@@ -116,7 +119,7 @@ mailboxes; feature requests; praise idioms and negated praise; non-renewal as le
 threats; passive-aggressive thanks; slow-reply apologies; "stable since the patch" and
 price pushback; "would recommend"; faded praise; vendor reviews; buying signals; chasing
 with the issue named. 23 (2026-12-07): bounces' reply intent is ``other``. 24: how-to
-questions are routine."""
+questions are routine. 25: polite complaints (contrast), loving a chore as sarcasm."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000
@@ -234,7 +237,8 @@ class Analyzer:
         return plan
 
     def _predict(self, texts: Sequence[str]) -> dict[str, Prediction]:
-        """Predictions for the distinct ``texts``, from the cache or the engine."""
+        """Predictions for the distinct ``texts``, from the cache or the engine, with the
+        misreadings every engine makes undone (:meth:`_corrected`, then :meth:`_contrast`)."""
         # one lookup per text: another thread (API requests share an Analyzer) may clear
         # the cache between a membership test and a read
         found = {t: p for t in texts if (p := self._cache.get(t)) is not None}
@@ -243,6 +247,7 @@ class Analyzer:
             self._cache.clear()  # what they undid in _misread
             self._misread.clear()
         fresh: dict[str, Prediction] = {}
+        undone: dict[str, Label] = {}  # text → the label a correction undid
         for start in range(0, len(missing), _PREDICT_CHUNK):
             chunk = missing[start : start + _PREDICT_CHUNK]
             predictions = self.engine.predict(chunk)
@@ -252,10 +257,13 @@ class Analyzer:
                     f"{len(chunk)} texts; the engine is broken, report it or use another",
                     code="E303",
                 )
-            fresh.update(
-                (text, self._corrected(text, p)) for text, p in zip(chunk, predictions, strict=True)
-            )
+            for text, said in zip(chunk, predictions, strict=True):
+                fresh[text] = self._corrected(text, said)
+                if fresh[text] is not said:
+                    undone[text] = label_of(said.probs)
+        self._contrast(fresh, undone)
         self._cache.update(fresh)
+        self._misread.update(undone)
         return found | fresh
 
     def _corrected(self, text: str, prediction: Prediction) -> Prediction:
@@ -269,10 +277,25 @@ class Analyzer:
         p = unsarcastic(text, praise_reading(text, unnegated(text, prediction)))
         p = resolution_reading(text, p)
         p = referral_reading(text, routine_reading(text, p))
-        p = self.defection.correct(text, threat_reading(text, decline_reading(text, p)))
-        if p is not prediction:
-            self._misread[text] = label_of(prediction.probs)
-        return p
+        return self.defection.correct(text, threat_reading(text, decline_reading(text, p)))
+
+    def _contrast(self, readings: dict[str, Prediction], undone: dict[str, Label]) -> None:
+        """Positive ``readings`` of texts whose contrast clause reads negative given way to
+        the clause (:mod:`~crmsense.analysis.contrast`); the clauses are read like any
+        text (cached, corrected, and contrasted in turn), in one more engine call."""
+        clauses = {
+            text: clause
+            for text, p in readings.items()
+            if p.reads("positive") and (clause := contrast_clause(text)) is not None
+        }
+        if not clauses:
+            return
+        read = self._predict([clause.text for clause in clauses.values()])
+        for text, clause in clauses.items():
+            p = contrasted(readings[text], clause, read[clause.text])
+            if p is not readings[text]:
+                undone.setdefault(text, "positive")
+                readings[text] = p
 
     def _calibrate(self, probs: Probs) -> Probs:
         if self.calibrator is None:

@@ -10,7 +10,8 @@ says ``polite_disengagement``; this module keeps the sentiment from contradictin
 A text is a decline when it says so in words that mean no in any context: "decided
 against", "won't be pursuing / moving forward / proceeding", "we'll pass", "hard pass",
 "politely declining", "not interested", "not a priority", "put this on hold", "park this",
-"going in another direction", "not the right time", "it's not for us", "fine as we are".
+"going in another direction", "not the right time", "isn't a good time for us", "not sure
+it's the right fit", "we'll hold off", "it's not for us", "fine as we are".
 Deliberately not: "no thanks" and "we're all set", which also close a happy support chat
 ("No thanks, everything works now!"). Questions and conditions ("if it's not a priority …") are not
 declines. :func:`decline_reading` turns a positive reading of a decline into a neutral one
@@ -56,6 +57,17 @@ DECLINE = re.compile(
             r"conversation)) (?:on hold|aside|indefinitely)\b",
             r"\b(?:go|going|went|decided to go) (?:in )?(?:another|a different) direction\b",
             r"\bnot the right (?:time|fit) for us\b",
+            # "this isn't the right time for us", "now isn't a good time", "not sure this
+            # is the right fit", "we don't think it's a fit for us right now" (2026-12-07)
+            rf"\b(?:is|are)n{_A}t (?:the right|a good|a great) (?:time|fit|moment)"
+            r"(?= for us\b| (?:right )?now\b| at the moment\b| at this (?:time|point|stage)\b"
+            r"|\s*[.!,;]|\s*$)",
+            rf"\b(?:not sure|(?:do|does)n{_A}?t (?:think|feel|believe)|(?:do|does) not (?:think|"
+            rf"feel|believe)) (?:that )?(?:this|it|that|you|your [a-z]+)(?:{_A}s| is| are|"
+            rf"{_A}re| would be| will be) (?:the |a )?(?:right |good |great |strong )?fit\b",
+            rf"\b(?:we{_A}ll|we will|we{_A}re going to|we are going to|we{_A}d like to|we would "
+            r"like to|(?:we(?:'|’)ve|we have) decided to|decided to|going to|have to|need to) "
+            r"hold off\b",
             rf"\b(?:it|this|that)(?:{_A}s| is) (?:just |simply )?not (?:a (?:good |great )?fit )?"
             r"for us\b",
             r"\b(?:fine|happy|ok|okay) (?:as|where) we are\b",

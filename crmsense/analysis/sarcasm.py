@@ -52,6 +52,10 @@ _SET_PHRASES = re.compile(
     r"|\b(?:good|nice|great) to know (?:that )?[^.!?]{0,40}\b(?:means?|counts?|is worth) nothing\b"
     r"|\bappreciate it if (?:someone|somebody|anyone|you) (?:could|would) (?:actually|finally|"
     r"bother)\b"
+    # loving a chore: "Love how I have to re-enter my card every month.", "love having to
+    # explain it again" (not "love how we get to …", "love how easy it is")
+    r"|\blove (?:how|that|it when) (?:i|we|you|they|my team|our team) (?:still |now |always )?"
+    r"(?:have|had|has|need|needed) to\b|\blove (?:having|needing|being (?:forced|made)) to\b"
 )
 _PRAISE_OPENING = re.compile(
     r"^\W*(?:(?:oh|wow|well|ah|so),?\s+)?(?:what an? )?(?:really |just |so |absolutely )?"
@@ -69,7 +73,8 @@ BAD_EVENT = re.compile(
     r"(?:a|an|one|two|three|four|five|six|several) (?:hours?|days?|weeks?|months?)|"
     r"still (?:not|no|waiting|broken|down)|never (?:works|worked|got|answered|replied)|"
     r"no (?:reply|response|answer)|charged (?:us |me )?twice|double[- ]charged|"
-    r"wiped|deleted|disappeared|unusable|useless)\b"
+    r"wiped|deleted|disappeared|unusable|useless|without (?:any )?(?:notice|warning)|"
+    r"(?:went|gone|goes|going) up again)\b"
 )
 _NOT_SARCASM = re.compile(
     r"\b(?:fixed|fixing|fixes|resolved|resolving|solved|restored|back up|working again|"

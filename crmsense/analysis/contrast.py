@@ -1,0 +1,114 @@
+"""Contrast: praise or thanks first, the complaint after "but" ("Thanks, but it's still down.").
+
+Customers soften complaints: "Thanks for the update, but we're still unable to log in."
+"Appreciate the quick reply, but the same error came back this morning." ``model.v1``
+reads both as positive (+0.32, +0.14): the thanks are the loudest words, and the network
+weighs them against the complaint instead of reading the complaint as the point. The
+rule engine weights the clause after "but" itself; for the other engines the analyzer
+reads that clause on its own and lets it decide (:func:`contrasted`).
+
+A text has a *contrast clause* (:func:`contrast_clause`) when a contrast word ("but",
+"however", "though", "although", "yet" after a comma, "except", "unfortunately",
+"sadly") follows at least one word, at least three words follow the last one, and either
+that clause reports a problem (:func:`~crmsense.analysis.negation.reports_problem`:
+"still", "can't", "slow", "failed", …) or the text opens with thanks or a courtesy
+("Thanks,", "I appreciate …", "I understand you're busy", "no offence"). A positive
+reading of the text gives way to its clause's reading when the clause reads negative at
+least as strongly as the text reads positive (:func:`contrasted`): the text takes the
+clause's probabilities, score and evidence, and keeps the stronger of each emotion.
+"Thanks for the quick turnaround, but no need to rush the rest." stays positive (its
+clause reads −0.17 against +0.81), and a neutral or negative reading is never touched.
+The text may be a sentence or a short message read whole ("Thanks for the update.
+However, we're still unable to log in."); either way its clause is read like any text.
+
+>>> contrast_clause("Thanks for the update, but we're still unable to log in.")
+Clause(start=27, text="we're still unable to log in.")
+>>> contrast_clause("Great onboarding, but the reporting module keeps crashing.").text
+'the reporting module keeps crashing.'
+>>> contrast_clause("Great onboarding, but the reports are a little plain.") is None
+True
+>>> contrast_clause("Not only fast but also cheap.") is None
+True
+"""
+
+from __future__ import annotations
+
+__all__ = ["Clause", "contrast_clause", "contrasted"]
+
+import re
+from dataclasses import replace
+from typing import NamedTuple
+
+from crmsense.analysis.aggregate import strongest
+from crmsense.analysis.negation import reports_problem
+from crmsense.analysis.types import Evidence, Prediction
+
+_A = r"(?:'|’)"  # an apostrophe, straight or curly
+_MARKER = re.compile(
+    r"\b(?:but(?! (?:also|even)\b)|however|(?:al)?though|except(?: that)?|unfortunately"
+    r"|sadly)\b[\s,]*|,\s*yet\b[\s,]*",
+    re.IGNORECASE,
+)
+_HINTS = ("but", "however", "yet", "though", "except", "unfortunately", "sadly")
+_COURTESY = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|dear)\b[^,.!]{0,30}[,.!]\s*)?"
+    r"(?:(?:many |a (?:lot|million) |big )?thanks?\b|thank you\b|cheers\b|appreciated?\b"
+    rf"|(?:i|we)(?: really| do| truly| totally| fully| completely)? (?:appreciate|understand"
+    r"|know|get|realise|realize|see)\b"
+    rf"|(?:i{_A}m|we{_A}re|i am|we are) (?:sure|grateful|thankful)\b"
+    rf"|sorry to\b|(?:i|we) hate to\b|no offen[cs]e\b|with (?:all )?(?:due )?respect\b"
+    rf"|(?:i|we) don{_A}?t mean to\b|not to (?:complain|nag|be a pain)\b)",
+    re.IGNORECASE,
+)
+_MIN_HEAD_WORDS = 1
+_MIN_CLAUSE_WORDS = 3
+
+
+class Clause(NamedTuple):
+    """The part of a text after its last contrast word, and where it starts."""
+
+    start: int
+    text: str
+
+
+def contrast_clause(text: str) -> Clause | None:
+    """The clause after ``text``'s last contrast word, when it should decide the reading
+    (see the module docstring); None otherwise."""
+    lowered = text.lower()
+    if not any(hint in lowered for hint in _HINTS):
+        return None
+    markers = list(_MARKER.finditer(text))
+    if not markers:
+        return None
+    last = markers[-1]
+    head, clause = text[: last.start()], text[last.end() :].rstrip()
+    if len(head.split()) < _MIN_HEAD_WORDS or len(clause.split()) < _MIN_CLAUSE_WORDS:
+        return None
+    if not (reports_problem(clause.lower()) or _COURTESY.search(head)):
+        return None
+    return Clause(last.end(), clause)
+
+
+def contrasted(prediction: Prediction, clause: Clause, reading: Prediction) -> Prediction:
+    """``prediction`` of a text given way to ``reading``, its contrast ``clause``'s, when
+    the text reads positive and the clause negative, at least as strongly; otherwise
+    ``prediction`` as it is.
+
+    >>> whole = Prediction((0.1, 0.2, 0.7), 0.6, {"satisfaction": 0.8})
+    >>> part = Prediction((0.8, 0.15, 0.05), -0.75, {"frustration": 0.6})
+    >>> p = contrasted(whole, Clause(22, "it's still down."), part)
+    >>> p.probs, p.score, p.emotions["satisfaction"], p.emotions["frustration"]
+    ((0.8, 0.15, 0.05), -0.75, 0.8, 0.6)
+    """
+    if not (
+        prediction.reads("positive")
+        and reading.reads("negative")
+        and -reading.score >= prediction.score
+    ):
+        return prediction
+    evidence = [Evidence(e.start + clause.start, e.end + clause.start, e.text, e.weight)
+                for e in reading.evidence]  # fmt: skip
+    return replace(
+        prediction, probs=reading.probs, score=reading.score,
+        emotions=strongest([prediction.emotions, reading.emotions]), evidence=evidence,
+    )  # fmt: skip

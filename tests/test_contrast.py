@@ -1,0 +1,109 @@
+"""A complaint after "but" decides the reading of praise or thanks before it."""
+
+from __future__ import annotations
+
+import pytest
+from child import run_python
+
+from crmsense.analysis.analyzer import Analyzer
+from crmsense.analysis.api import load_engine
+from crmsense.analysis.contrast import Clause, contrast_clause, contrasted
+from crmsense.analysis.types import Document, Evidence, Prediction
+
+WITH_CLAUSE = [
+    ("Thanks for the update, but we're still unable to log in.", "we're still unable to log in."),
+    ("Thank you for your response, however the invoice is still wrong.",
+     "the invoice is still wrong."),
+    ("Thanks, but that workaround doesn't work for us.", "that workaround doesn't work for us."),
+    ("Great onboarding, but the reporting module keeps crashing.",
+     "the reporting module keeps crashing."),
+    ("Thanks for looking into it, but honestly this is getting ridiculous.",
+     "honestly this is getting ridiculous."),
+    ("Hi Sam, I appreciate the help. Unfortunately the export is still failing.",
+     "the export is still failing."),
+    ("Support was friendly, although the sync has been down since Monday.",
+     "the sync has been down since Monday."),
+    ("Love the new reports, yet the dashboard is too slow to use.",
+     "the dashboard is too slow to use."),
+    ("I know it's not your fault but our team is losing patience.",
+     "our team is losing patience."),
+]  # fmt: skip
+WITHOUT_CLAUSE = [
+    "Great onboarding, but the reports are a little plain.",  # no problem, no courtesy
+    "Not only fast but also cheap.",
+    "But the sync still fails.",  # nothing before the contrast
+    "Thanks, but no.",  # too short a clause to decide
+    "The export is slow, though.",
+    "The sync has been down all week.",  # no contrast word
+]
+
+
+@pytest.mark.parametrize(("text", "clause"), WITH_CLAUSE)
+def test_the_clause_after_the_last_contrast_word(text: str, clause: str) -> None:
+    found = contrast_clause(text)
+    assert found is not None and found.text == clause
+    assert text[found.start :].rstrip() == clause
+
+
+@pytest.mark.parametrize("text", WITHOUT_CLAUSE)
+def test_no_clause_to_decide(text: str) -> None:
+    assert contrast_clause(text) is None
+
+
+POSITIVE = Prediction((0.1, 0.2, 0.7), 0.6, {"satisfaction": 0.8, "frustration": 0.1},
+                      [Evidence(0, 6, "Thanks", 0.9)])  # fmt: skip
+COMPLAINT = Prediction((0.85, 0.1, 0.05), -0.8, {"frustration": 0.7},
+                       [Evidence(6, 11, "still", -0.6)])  # fmt: skip
+CLAUSE = Clause(22, "it's still down.")
+
+
+def test_a_negative_clause_decides_a_positive_reading() -> None:
+    turned = contrasted(POSITIVE, CLAUSE, COMPLAINT)
+    assert turned.probs == COMPLAINT.probs and turned.score == -0.8
+    assert turned.emotions == {"satisfaction": 0.8, "frustration": 0.7}
+    assert turned.evidence == [Evidence(28, 33, "still", -0.6)]  # offsets in the whole text
+
+
+def test_only_a_positive_reading_gives_way_to_a_stronger_negative_clause() -> None:
+    neutral = Prediction((0.2, 0.6, 0.2), 0.0)
+    assert contrasted(neutral, CLAUSE, COMPLAINT) is neutral
+    mild = Prediction((0.5, 0.2, 0.3), -0.2)  # reads negative, but less than the text's +0.6
+    assert contrasted(POSITIVE, CLAUSE, mild) is POSITIVE
+    assert contrasted(POSITIVE, CLAUSE, Prediction((0.2, 0.6, 0.2), 0.0)) is POSITIVE
+
+
+def test_the_analyzer_reads_polite_complaints_as_negative() -> None:
+    """model.v1 read these as positive (+0.32, +0.60, +0.14, +0.04, +0.69, +0.12 and +0.56)
+    before (2026-12-07); the sentences whose clause is not a complaint stay positive."""
+    complaints = [
+        "Thanks for the update, but we're still unable to log in.",
+        "Thank you for your response, however the invoice is still wrong.",
+        "Appreciate the quick reply, but the same error came back this morning.",
+        "Thanks, but that workaround doesn't work for us.",
+        "Thanks for looking into it, but honestly this is getting ridiculous.",
+        "The product is fine I guess, but support has been really slow lately.",
+        "Thanks for the update. However, we're still unable to log in.",
+    ]
+    praise = [
+        "Thanks for the quick turnaround, but no need to rush the rest.",
+        "Thanks so much, but please don't worry about the delay, it all worked out.",
+        "The export was slow at first, but it has been fine since the patch.",
+    ]
+    analyzer = Analyzer(load_engine("model.v1"))
+    analyses = analyzer.analyze([Document(t) for t in complaints + praise])
+    assert [a.label for a in analyses] == ["negative"] * 7 + ["positive"] * 3
+    # the clause's evidence points into the message
+    first = analyses[0]
+    assert all(complaints[0][e.start : e.end] == e.text for e in first.evidence)
+    # a message whose sentence gave way is read from its sentences
+    email = analyzer.analyze([Document(complaints[0] + " Can you escalate?")])[0]
+    assert email.label == "negative" and email.sentences[0].label == "negative"
+
+
+def test_a_huge_text_is_read_in_linear_time() -> None:
+    code = (
+        "from crmsense.analysis.contrast import contrast_clause\n"
+        "print(contrast_clause('Thanks, but ' * 100000 + 'it is still broken.'),\n"
+        "      contrast_clause('but ' * 200000))\n"
+    )
+    assert run_python(code).split("\n")[0].startswith("Clause(")
