@@ -9,6 +9,7 @@ from crmsense.analysis.api import load_engine
 from crmsense.analysis.intent import has_objection, reply_intent
 from crmsense.analysis.kind import classify_kind
 from crmsense.analysis.types import Document
+from crmsense.text.autoreply import has_auto_reply_cue
 
 
 @pytest.fixture(scope="module")
@@ -139,11 +140,11 @@ def test_notices_read_as_negative_stay_transactional() -> None:
 
 
 def test_frustration_or_anger_overrules_the_head_but_not_an_auto_reply_flag() -> None:
-    doc = Document("Still waiting. We'll escalate.")
+    doc = Document("Thanks for your email. We will get back to you soon.")
     assert classify_kind(doc, 2, -0.2, {"auto_reply": 0.7}, upset=0.49) == "auto_reply"
     assert classify_kind(doc, 2, -0.2, {"auto_reply": 0.7}, upset=0.5) == "conversational"
     assert classify_kind(doc, 2, -0.2, {"transactional": 0.9}, upset=0.8) == "conversational"
-    flagged = Document("Still waiting. We'll escalate.", auto_reply=True)
+    flagged = Document("Thanks for your email. We will get back to you soon.", auto_reply=True)
     assert classify_kind(flagged, 2, -0.2, {"auto_reply": 0.7}, upset=0.9) == "auto_reply"
 
 
@@ -157,6 +158,46 @@ def test_an_escalation_threat_is_not_an_auto_reply_for_the_default_engine() -> N
     assert analysis.emotions["frustration"] >= 0.5
     assert analysis.kind == "conversational"
     assert analysis.reply_intent != "out_of_office"
+
+
+CHASES = [
+    "Still no response on ticket #4411, it's been a week.",
+    "Hello, I have now been waiting 3 days for a response to ticket #88213. Our reps cannot "
+    "log calls and this is costing us deals. Please escalate.",
+    "Case 00412: any update? We are still unable to export.",
+]
+
+
+@pytest.mark.parametrize("text", CHASES)
+def test_chasing_a_ticket_is_not_an_auto_reply(text: str) -> None:
+    """The kind head read the first two as auto-replies (0.89), with frustration under 0.5:
+    ticket numbers are what its ticket receipts had in common."""
+    [analysis] = Analyzer(load_engine("model.v1")).analyze([Document(text, direction="inbound")])
+    assert analysis.kind == "conversational" and analysis.reply_intent != "out_of_office"
+
+
+def test_the_chase_rule_leaves_auto_reply_flags_and_receipts() -> None:
+    chase = Document("Still no response on ticket #4411.")
+    assert classify_kind(chase, 1, -0.5, {"auto_reply": 0.9}) == "conversational"
+    flagged = Document("Still no response on ticket #4411.", auto_reply=True)
+    assert classify_kind(flagged, 1, -0.5, {"auto_reply": 0.9}) == "auto_reply"
+    receipt = Document("Your request #4411 has been received. No reply is needed.")
+    assert classify_kind(receipt, 2, 0.1, {"auto_reply": 0.9}) == "auto_reply"
+    tweet = Document("My flight UA343 on 2/17 sat for 3 hours at the gate")
+    assert classify_kind(tweet, 1, -0.6, {"auto_reply": 0.9}) == "conversational"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hey! I'm out for Thanksgiving week. Back Dec 2.",
+        "I'm at our offsite until Wednesday evening and won't be checking messages.",
+        "This inbox is checked infrequently. For anything time-sensitive please ring us.",
+        "Your ticket has been merged with an existing ticket. Please reply there for updates.",
+    ],
+)
+def test_auto_reply_cues(text: str) -> None:
+    assert has_auto_reply_cue(text)
 
 
 INTENTS = {

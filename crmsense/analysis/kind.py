@@ -31,6 +31,16 @@ rules lean towards *conversational*:
    messages and once read "Still waiting for a fix. If this isn't resolved by EOD we'll
    escalate." as an auto-reply, which would have kept an escalation from every alert.
    Real auto-replies rarely show either (at most 0.35 on the held-out ones).
+6. The head's ``auto_reply`` is believed only for a text with an auto-reply cue
+   (:func:`crmsense.text.autoreply.has_auto_reply_cue`: "out of office", "back on
+   Monday", "automated", "has been received", "this inbox", …) that does not chase a
+   reply or a fix ("still no response on ticket #4411", "I have now been waiting 3
+   days", "it's been a week", "any update?", "please escalate"). An auto-reply never
+   drives an alert, and the head took 59 of the 4,000 airline-dev tweets for
+   auto-replies (flight numbers, times and "response" look like its receipts), and
+   "Still no response on ticket #4411, it's been a week." (0.89, frustration 0.41). With
+   the rule: 6 of those tweets. Every auto-reply written for crmsense (106 training
+   and 30 held-out messages) has a cue, and none chases.
 
 >>> from crmsense.analysis.types import Document
 >>> classify_kind(Document("Could you resend invoice #4411 for March?"), 1, 0.0)
@@ -44,6 +54,10 @@ rules lean towards *conversational*:
 >>> classify_kind(Document("Still waiting. We'll escalate."), 2, -0.3, {"auto_reply": 0.7},
 ...               upset=0.8)
 'conversational'
+>>> classify_kind(Document("Any update on ticket #4411?"), 1, -0.2, {"auto_reply": 0.9})
+'conversational'
+>>> classify_kind(Document("Flight 4461 left at 9pm."), 1, 0.0, {"auto_reply": 0.9})
+'conversational'
 """
 
 from __future__ import annotations
@@ -53,7 +67,7 @@ __all__ = ["classify_kind"]
 import re
 
 from crmsense.analysis.types import KINDS, Document, Kind
-from crmsense.text.autoreply import is_auto_reply
+from crmsense.text.autoreply import has_auto_reply_cue, is_auto_reply
 
 CONFIDENT = 0.6
 NEGATIVE = -0.35
@@ -76,6 +90,18 @@ _A = r"(?:'|’)"
 _PERSONAL = re.compile(
     rf"\b(?:i|i{_A}(?:m|ve|d|ll)|we|we{_A}(?:re|ve|d|ll)|my|our|me|us|again|still|keeps?|"
     r"third time|repeatedly|every time)\b|!"
+)
+#: Chasing a reply or a fix (rule 6), for lower-cased text.
+_CHASE = re.compile(
+    r"\bstill (?:no|not|nothing|waiting|unable)\b|\bstill (?:haven|hasn|don|doesn|can)(?:'|’)?t\b"
+    r"|\bno (?:reply|response|answer|update|word|news|fix|resolution|call ?back)\b"
+    r"(?! (?:is |will be )?(?:needed|necessary|required|expected))"
+    rf"|\b(?:been|keep|kept|am|are|i{_A}m|we{_A}re) (?:still )?(?:waiting|chasing)\b"
+    r"|\bwaiting (?:for|on) (?:a |an |your |any )?(?:reply|response|answer|update|fix|call ?back|"
+    r"refund|resolution)\b"
+    rf"|\bit(?:{_A}s| has) (?:now )?been (?:over |more than )?(?:a|an|\d+|two|three|four|five|"
+    r"six|several|many) (?:days?|weeks?|months?|hours?)\b"
+    r"|\bplease escalate\b|\bescalat(?:e|ing) (?:this|it)\b|\bany (?:update|news|progress)\b"
 )
 #: Transactional phrases, matched against lower-cased text.
 _TRANSACTIONAL = re.compile(
@@ -133,7 +159,8 @@ def classify_kind(
     if hits and hits * 6 >= sentences:
         kind = "transactional"
     elif votes.get(best, 0.0) >= CONFIDENT and not (
-        best == "transactional" and _PRODUCT_QUESTION.search(doc.text[:200].lower())
+        (best == "transactional" and _PRODUCT_QUESTION.search(doc.text[:200].lower()))
+        or (best == "auto_reply" and not _believable_auto_reply(doc.text))
     ):
         kind = best
     else:
@@ -143,3 +170,8 @@ def classify_kind(
     ):
         return "conversational"
     return kind
+
+
+def _believable_auto_reply(text: str) -> bool:
+    """Rule 6: an auto-reply cue and no chasing."""
+    return has_auto_reply_cue(text) and not _CHASE.search(text[:3000].lower())

@@ -26,7 +26,13 @@ True
 
 from __future__ import annotations
 
-__all__ = ["HEADERS", "auto_reply_reason", "is_auto_reply", "is_undelivered"]
+__all__ = [
+    "HEADERS",
+    "auto_reply_reason",
+    "has_auto_reply_cue",
+    "is_auto_reply",
+    "is_undelivered",
+]
 
 import re
 from collections.abc import Mapping
@@ -105,6 +111,44 @@ _UNDELIVERED = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _OPENING_CHARS = 500
+_DAY = r"(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+_CUE = re.compile(
+    # away: out of office, on leave, travelling, back on …
+    r"\bout of (?:the )?office\b|\booo\b|\baway (?:from|until|on|for|this|next)\b"
+    r"|\bon (?:annual |parental |maternity |paternity |sick |medical |study |extended )?leave\b"
+    r"|\bholidays?\b|\bvacation\b|\btravell?ing\b"
+    r"|\blimited (?:access|connectivity|satellite|internet|signal)\b"
+    r"|\b(?:return(?:ing)?|be back|back) (?:on|in|to the office|at)\b"
+    r"|\b(?:i(?:'|’)m|i am) (?:currently )?(?:out|off|offline|away|at (?:a|an|our|the) "
+    r"(?:conference|offsite|event|trade ?show))\b"
+    rf"|\b(?:back|until|through|returning)\b[^.!?\n]{{0,12}}\b{_DAY}\w*"
+    r"|\b(?:back|until|through) \d|\bin my absence\b|\bin the meantime\b"
+    r"|\burgent (?:matters|requests|enquiries|inquiries|issues)\b"
+    r"|\bmy last day\b|\bmoved to another\b"
+    r"|\bleft (?:the company|the business|the organi[sz]ation)\b"
+    # the machine's voice: automated, received, logged, mailbox, no-reply
+    r"|\bautomat(?:ic|ed|ically)\b|\bauto-?(?:reply|response|responder)\b|\bautoreply\b"
+    r"|\breceived your\b|\bthank(?:s| you) for (?:your (?:e-?mail|message|enquiry|inquiry|request"
+    r"|note|patience)|contacting|reaching out|getting in touch|writing|e-?mailing|submitting)\b"
+    r"|\b(?:mailbox|inbox|no-?reply)\b|\b(?:this|the) (?:e-?mail )?address\b"
+    r"|\bno longer (?:with|at|monitored|work|employed|part|in use)\b"
+    r"|\b(?:will|shall|i(?:'|’)ll|we(?:'|’)ll) (?:respond|reply|get back|be in touch|return|answer"
+    r"|update you|catch up)\b"
+    r"|\b(?:please|kindly) (?:contact|reach out to|e-?mail|call|direct|ring|quote|update your "
+    r"records)\b"
+    r"|\bundeliverable\b|\bdelivery (?:has )?failed\b|\bcould not be delivered\b"
+    r"|\b(?:not|n(?:'|’)t|cannot) (?:be )?(?:read|monitored|checked|checking|receive replies"
+    r"|accept replies)\b"
+    r"|\bbusiness days?\b|\bwithin (?:\d+|a|one|two) (?:hours?|days?|weeks?|business)\b"
+    r"|\b(?:ticket|case|reference|ref) (?:number|#|id|no)\b|\bhas been (?:received|logged|created"
+    r"|opened|recorded|submitted|queued|scheduled|closed|merged|escalated|assigned|processed"
+    r"|passed)\b|\bhave been (?:recorded|received|submitted)\b|\bbeing processed\b"
+    r"|\bexpect (?:slower |delayed |a )?(?:replies|responses|reply|response)\b"
+    r"|\bwhile you wait\b|\bis checked (?:weekly|daily|infrequently|periodically|regularly)\b"
+    r"|\btime-sensitive\b|\bon duty\b|\bno reply is (?:necessary|needed|required)\b"
+    r"|\bin the order (?:received|they were received)\b|\bfirst-response time\b",
+    re.IGNORECASE,
+)
 
 
 def auto_reply_reason(headers: Mapping[str, str], subject: str, text: str) -> str | None:
@@ -142,3 +186,20 @@ def is_undelivered(subject: str, text: str) -> bool:
     False
     """
     return bool(_UNDELIVERED_SUBJECT.search(subject) or _UNDELIVERED.search(text[:_OPENING_CHARS]))
+
+
+def has_auto_reply_cue(text: str) -> bool:
+    """Whether ``text`` uses any word an automatic message or an absent person's note
+    uses ("out of office", "back on Monday", "automated", "has been received", "this
+    inbox", "within 2 business days", …). Much looser than :func:`is_auto_reply`: every
+    one of the 136 auto-replies written for crmsense has one, and few customer messages
+    do (6 of the 59 airline-dev tweets the kind head took for auto-replies), so a
+    classifier's ``auto_reply`` is only believed with one
+    (:func:`crmsense.analysis.kind.classify_kind`).
+
+    >>> has_auto_reply_cue("Hey! I'm out for Thanksgiving week. Back Dec 2.")
+    True
+    >>> has_auto_reply_cue("@united my flight is late due to mechanical issues 3 of 4 flights")
+    False
+    """
+    return bool(_CUE.search(text[:_OPENING_CHARS]))
