@@ -27,6 +27,10 @@ WITH_CLAUSE = [
      "the dashboard is too slow to use."),
     ("I know it's not your fault but our team is losing patience.",
      "our team is losing patience."),
+    ("Appreciate the effort. That said, we've had four outages this quarter.",
+     "we've had four outages this quarter."),
+    ("Support has been responsive, nevertheless the sync keeps failing every night.",
+     "the sync keeps failing every night."),
 ]  # fmt: skip
 WITHOUT_CLAUSE = [
     "Great onboarding, but the reports are a little plain.",  # no problem, no courtesy
@@ -73,8 +77,9 @@ def test_only_a_positive_reading_gives_way_to_a_stronger_negative_clause() -> No
 
 
 def test_the_analyzer_reads_polite_complaints_as_negative() -> None:
-    """model.v1 read these as positive (+0.32, +0.60, +0.14, +0.04, +0.69, +0.12 and +0.56)
-    before (2026-12-07); the sentences whose clause is not a complaint stay positive."""
+    """model.v1 read these as positive (+0.32, +0.60, +0.14, +0.04, +0.69, +0.12, +0.56 and
+    +0.36) before (2026-12-07); the sentences whose clause is not a complaint stay
+    positive."""
     complaints = [
         "Thanks for the update, but we're still unable to log in.",
         "Thank you for your response, however the invoice is still wrong.",
@@ -83,6 +88,8 @@ def test_the_analyzer_reads_polite_complaints_as_negative() -> None:
         "Thanks for looking into it, but honestly this is getting ridiculous.",
         "The product is fine I guess, but support has been really slow lately.",
         "Thanks for the update. However, we're still unable to log in.",
+        "Appreciate the effort from your support team. That said, we've had four outages "
+        "this quarter and our leadership is questioning the renewal.",
     ]
     praise = [
         "Thanks for the quick turnaround, but no need to rush the rest.",
@@ -91,7 +98,7 @@ def test_the_analyzer_reads_polite_complaints_as_negative() -> None:
     ]
     analyzer = Analyzer(load_engine("model.v1"))
     analyses = analyzer.analyze([Document(t) for t in complaints + praise])
-    assert [a.label for a in analyses] == ["negative"] * 7 + ["positive"] * 3
+    assert [a.label for a in analyses] == ["negative"] * 8 + ["positive"] * 3
     # the clause's evidence points into the message
     first = analyses[0]
     assert all(complaints[0][e.start : e.end] == e.text for e in first.evidence)

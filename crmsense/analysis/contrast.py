@@ -9,8 +9,9 @@ reads that clause on its own and lets it decide (:func:`contrasted`).
 
 A text has a *contrast clause* (:func:`contrast_clause`) when a contrast word ("but",
 "however", "though", "although", "yet" after a comma, "except", "unfortunately",
-"sadly") follows at least one word, at least three words follow the last one, and either
-that clause reports a problem (:func:`~crmsense.analysis.negation.reports_problem`:
+"sadly", "that said", "nevertheless", "on the other hand") follows at least one word,
+at least three words follow the last one, and either that clause reports a problem
+(:func:`~crmsense.analysis.negation.reports_problem`:
 "still", "can't", "slow", "failed", …) or the text opens with thanks or a courtesy
 ("Thanks,", "I appreciate …", "I understand you're busy", "no offence"). A positive
 reading of the text gives way to its clause's reading when the clause reads negative at
@@ -46,10 +47,14 @@ from crmsense.analysis.types import Evidence, Prediction
 _A = r"(?:'|’)"  # an apostrophe, straight or curly
 _MARKER = re.compile(
     r"\b(?:but(?! (?:also|even)\b)|however|(?:al)?though|except(?: that)?|unfortunately"
-    r"|sadly)\b[\s,]*|,\s*yet\b[\s,]*",
+    r"|sadly|(?:that|having said that|that being|with that) said|nonetheless|nevertheless"
+    r"|on the other hand)\b[\s,]*|,\s*yet\b[\s,]*",
     re.IGNORECASE,
 )
-_HINTS = ("but", "however", "yet", "though", "except", "unfortunately", "sadly")
+_HINTS = (
+    "but", "however", "yet", "though", "except", "unfortunately", "sadly", "said", "nonethe",
+    "neverthe", "other hand",
+)  # fmt: skip
 _COURTESY = re.compile(
     r"^\W*(?:(?:hi|hello|hey|dear)\b[^,.!]{0,30}[,.!]\s*)?"
     r"(?:(?:many |a (?:lot|million) |big )?thanks?\b|thank you\b|cheers\b|appreciated?\b"
