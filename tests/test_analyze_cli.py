@@ -148,6 +148,19 @@ def test_analyze_csv_reads_a_megabyte_cell_and_short_rows(tmp_path: Path) -> Non
     assert second["label"] == "positive" and second["topic_sentiment"] is None
 
 
+def test_analyze_csv_keeps_rows_of_blank_cells_in_place(tmp_path: Path) -> None:
+    """A row whose cells are all blank is still a row: dropping it shifted every later
+    object against its input row. An empty line is not a row."""
+    path = tmp_path / "blank.csv"
+    path.write_text('text,topic\nIt broke again.,\n"   \n\t ",\n,\n\n"Thanks, it works now!",\n',
+                    encoding="utf-8")  # fmt: skip
+    code, out, err = run("analyze", "--input", str(path), *RULES)
+    assert code == 0, err
+    labels = [(a["label"], a["unscored"]) for a in map(json.loads, out.splitlines())]
+    assert labels == [("negative", None), ("neutral", "empty"), ("neutral", "empty"),
+                      ("positive", None)]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("engine", "message"),
     [("missing-model.test", "model files not found"), ("missing-code.test", "not available"),

@@ -85,7 +85,8 @@ class CsvTable:
     def next_row(self) -> tuple[int, list[str]]:
         """The next non-blank row; a file without one is unusable."""
         for row in self.rows:
-            return row
+            if any(cell.strip() for cell in row[1]):
+                return row
         raise UnusableInputError(
             f"{self.path}: no header row; the first line must name the columns", code="E106"
         )
@@ -103,20 +104,22 @@ class CsvTable:
         )  # fmt: skip
 
 
-def read_table(path: Path) -> CsvTable:
-    """Decode ``path`` (any common encoding), sniff its delimiter and split it into rows."""
+def read_table(path: Path, *, keep_blank: bool = False) -> CsvTable:
+    """Decode ``path`` (any common encoding), sniff its delimiter and split it into rows:
+    empty lines never count, rows of blank cells only with ``keep_blank``."""
     text = read_text(path)
     if not text.strip():
         raise UnusableInputError(
             f"{path}: the file is empty; export it with a header row", code="E106"
         )
     delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text)
-    return CsvTable(path, delimiter, _rows(text, delimiter))
+    return CsvTable(path, delimiter, _rows(text, delimiter, keep_blank=keep_blank))
 
 
 def read_dicts(path: Path) -> tuple[list[str], Iterator[dict[str, str]]]:
     """The header of a CSV (:func:`read_table`) and its rows as column → cell, a short
-    row's missing cells read as empty.
+    row's missing cells read as empty. Rows of blank cells are rows here (``crmsense
+    analyze`` writes one object per input row); only empty lines are skipped.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
@@ -125,7 +128,7 @@ def read_dicts(path: Path) -> tuple[list[str], Iterator[dict[str, str]]]:
     >>> header, list(rows)
     (['text', 'label'], [{'text': 'Great', 'label': 'positive'}, {'text': 'Meh', 'label': ''}])
     """
-    table = read_table(path)
+    table = read_table(path, keep_blank=True)
     _, header = table.next_row()
     width = len(header)
     rows = (
@@ -135,7 +138,7 @@ def read_dicts(path: Path) -> tuple[list[str], Iterator[dict[str, str]]]:
     return header, rows
 
 
-def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+def _rows(text: str, delimiter: str, *, keep_blank: bool) -> Iterator[tuple[int, list[str]]]:
     # The csv module refuses cells over 128 KiB by default; texts may be up to 2M chars.
     if csv.field_size_limit() < _MAX_CELL_CHARS:
         csv.field_size_limit(_MAX_CELL_CHARS)
@@ -143,7 +146,7 @@ def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     last = 0
     for cells in reader:
         first, last = last + 1, reader.line_num
-        if any(cell.strip() for cell in cells):
+        if any(cell.strip() for cell in cells) or (keep_blank and cells):
             yield first, cells
 
 
