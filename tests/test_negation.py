@@ -8,7 +8,12 @@ import crmsense
 import crmsense.analysis.analyzer as analyzer_module
 from crmsense.analysis.analyzer import Analyzer
 from crmsense.analysis.api import load_engine
-from crmsense.analysis.negation import is_faded_praise, is_negated_complaint, unnegated
+from crmsense.analysis.negation import (
+    is_faded_praise,
+    is_negated_complaint,
+    is_unmet_expectation,
+    unnegated,
+)
 from crmsense.analysis.types import Document, Evidence, Prediction
 
 NEGATED = [
@@ -132,3 +137,35 @@ def test_faded_praise_is_not_read_as_positive() -> None:
         [Document("It used to be great, not anymore.")]
     )
     assert analysis.label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "unmet"),
+    [
+        ("We expected better.", True),
+        ("Honestly we expected more for what we pay.", True),
+        ("We were hoping for a lot more from the upgrade.", True),
+        ("I'd expect better from a company your size.", True),
+        ("We were promised this feature in Q2 and it's now November.", True),
+        ("Frankly, we had hoped for more.", True),
+        ("We expected more hassle with the migration, but it was smooth.", False),
+        ("It's even better than we expected!", False),
+        ("The delivery was exactly what we were promised.", False),
+        ("Can you confirm the discount we were promised?", False),
+        ("Did you expect more from the beta?", False),
+    ],
+)
+def test_unmet_expectations(text: str, unmet: bool) -> None:
+    assert is_unmet_expectation(text) is unmet
+
+
+def test_unmet_expectations_are_read_as_negative() -> None:
+    """model.v1 read these +0.47, +0.53, +0.71 and +0.36 (2026-12-07)."""
+    texts = [
+        "We expected better.",
+        "Honestly we expected more for what we pay.",
+        "We were hoping for a lot more from the upgrade.",
+        "We were promised this feature in Q2 and it's now November.",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["negative"] * 4

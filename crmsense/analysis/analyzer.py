@@ -106,7 +106,7 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 26
+ANALYZER_VERSION = 27
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 and the corrections of :meth:`Analyzer._corrected`). Raise it when a change alters what
 stored analyses hold: every stored analysis by an older one is then recomputed
@@ -120,7 +120,8 @@ threats; passive-aggressive thanks; slow-reply apologies; "stable since the patc
 price pushback; "would recommend"; faded praise; vendor reviews; buying signals; chasing
 with the issue named. 23 (2026-12-07): bounces' reply intent is ``other``. 24: how-to
 questions are routine. 25: polite complaints (contrast), loving a chore as sarcasm. 26:
-the kind head's auto-replies need an auto-reply cue and no chasing."""
+the kind head's auto-replies need an auto-reply cue and no chasing. 27: unmet
+expectations."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000

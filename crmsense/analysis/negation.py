@@ -20,7 +20,10 @@ False
 
 from __future__ import annotations
 
-__all__ = ["is_faded_praise", "is_negated_complaint", "reports_problem", "unnegated"]
+__all__ = [
+    "is_faded_praise", "is_negated_complaint", "is_unmet_expectation", "reports_problem",
+    "unnegated",
+]  # fmt: skip
 
 import re
 
@@ -112,13 +115,47 @@ def is_faded_praise(text: str) -> bool:
     return bool(_FADED_PRAISE.search(lowered)) and not _STILL.search(lowered)
 
 
+_A = r"(?:'|’)"
+_UNMET = re.compile(
+    rf"\b(?:we|i|you|they)(?:{_A}d| would)? (?:had |have |really |honestly |frankly |genuinely "
+    r"|truly )?(?:expected|expect|hoped for|were hoping for|was hoping for|had hoped for"
+    r"|anticipated) (?:(?:a )?(?:lot|bit|little|great deal|whole lot|far|much|way|so much) )?"
+    r"(?:more|better)\b(?! than (?:expected|i thought|we thought))"
+    r"(?! (?:of )?(?:a |the )?(?:trouble|problems?|issues?|hassle|pain|work|friction|bugs?"
+    r"|downtime|difficult\w*|complicat\w*|headaches?|errors?|disruption|delays?|effort))"
+    rf"|(?:^|[.!;,]\s*|\b(?:but|and|yet|because|since)\s+)(?:we were|i was|we(?:{_A}ve| have) "
+    rf"been|i(?:{_A}ve| have) been) promised\b"
+)
+
+
+def is_unmet_expectation(text: str) -> bool:
+    """Whether ``text`` says, not asks, that expectations were not met: "We expected
+    better.", "Honestly we expected more for what we pay." (``model.v1``: +0.47, +0.53),
+    "We were hoping for a lot more from the upgrade.", "We were promised this feature in
+    Q2 and it's now November." Not "we expected more hassle" or a question.
+
+    >>> is_unmet_expectation("I'd expect better from a company your size.")
+    True
+    >>> is_unmet_expectation("We expected more problems, but it went smoothly.")
+    False
+    >>> is_unmet_expectation("Can you confirm the discount we were promised?")
+    False
+    """
+    lowered = text.lower()
+    return "?" not in lowered and bool(_UNMET.search(lowered))
+
+
 def unnegated(text: str, prediction: Prediction) -> Prediction:
     """``prediction`` of ``text`` with a misread negation undone: a negative reading of a
     plain negated complaint becomes its mirror image, and so does a positive reading of
-    faded praise; anything else is returned as is."""
+    faded praise; a reading of unmet expectations that is not negative turns negative
+    (:meth:`~crmsense.analysis.types.Prediction.toward`); anything else is returned as
+    is."""
     negative, _, positive = prediction.probs
     if negative > positive and is_negated_complaint(text):
         return prediction.mirrored()
     if positive > negative and is_faded_praise(text):
         return prediction.mirrored()
+    if not prediction.reads("negative") and is_unmet_expectation(text):
+        return prediction.toward("negative")
     return prediction
