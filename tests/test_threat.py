@@ -22,6 +22,10 @@ THREATS = [
     "I have chased this four times since March.",
     "Fifth time asking: where is the credit note",
     "I have now raised this issue four times and nobody has answered.",
+    "Is anyone actually going to respond to this ticket?",
+    "Does anyone even read these emails?",
+    "Will anyone ever get back to me?",
+    "Hello? Anyone there?",
 ]
 NOT_THREATS = [
     "We've escalated this to our engineering team and will update you today.",
@@ -33,6 +37,10 @@ NOT_THREATS = [
     "I'll talk to the head of sales about budget.",
     "Your manager Alex was very helpful.",
     "We'll escalate internally if we need more seats.",
+    "Is anyone actually using the new API?",
+    "Does anyone know how to export the audit log?",
+    "Is anyone there who can help with SSO setup tomorrow?",
+    "Will someone get back to me about the quote?",
 ]
 
 
@@ -64,9 +72,11 @@ def test_the_analyzer_reads_threats_as_negative() -> None:
         "Our lawyers will be in touch.",
         "I want to speak to your manager.",
         "This is the fourth time I am asking.",
+        "Is anyone actually going to respond to this ticket?",  # −0.29 before 2026-12-07
+        "Hello? Anyone there?",  # +0.03
     ]
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
-    assert [a.label for a in analyses] == ["negative"] * 5
+    assert [a.label for a in analyses] == ["negative"] * 7
 
 
 def test_a_huge_text_is_read_in_linear_time() -> None:

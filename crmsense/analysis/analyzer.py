@@ -106,7 +106,7 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 27
+ANALYZER_VERSION = 28
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 and the corrections of :meth:`Analyzer._corrected`). Raise it when a change alters what
 stored analyses hold: every stored analysis by an older one is then recomputed
@@ -121,7 +121,7 @@ price pushback; "would recommend"; faded praise; vendor reviews; buying signals;
 with the issue named. 23 (2026-12-07): bounces' reply intent is ``other``. 24: how-to
 questions are routine. 25: polite complaints (contrast), loving a chore as sarcasm. 26:
 the kind head's auto-replies need an auto-reply cue and no chasing. 27: unmet
-expectations."""
+expectations. 28: questions that chase ("Is anyone actually going to respond?")."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000

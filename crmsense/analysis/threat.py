@@ -11,12 +11,16 @@ threatens when a sentence:
 - **brings in lawyers**: "our lawyers will be in touch", "involve our legal department",
   "legal action", "small claims";
 - **chases again**: "the fourth time I am asking", "third time I've raised this",
-  "I've reported this three times".
+  "I've reported this three times";
+- **asks whether anyone will ever answer** (a question, but not one to answer): "Is
+  anyone actually going to respond to this ticket?", "Does anyone even read these
+  emails?", "Hello? Anyone there?" (``model.v1``: −0.29, −0.31, +0.03, all neutral).
 
 Not when the threat is negated or ruled out ("no need to escalate to your manager", "we
-won't involve legal"), not in a question, and not an escalation inside your own team
-("we've escalated this to our engineering team"). Conditions still count: "if this isn't
-fixed by Friday we'll escalate to your CEO" is a threat.
+won't involve legal"), not in a question (but for those chasing questions), and not an
+escalation inside your own team ("we've escalated this to our engineering team").
+Conditions still count: "if this isn't fixed by Friday we'll escalate to your CEO" is a
+threat.
 
 >>> is_threat("We'll be escalating this to our legal team.")
 True
@@ -68,6 +72,17 @@ THREAT = re.compile(
     r"(?:now )?(?:three|four|five|six|several|multiple|many|\d+) times\b"
 )
 """Threat language, for lower-cased text."""
+_WHO = r"(?:anyone|anybody|someone|somebody|you(?: guys)?|your (?:team|support|company))"
+_CHASE_QUESTION = re.compile(
+    # "Is anyone actually going to respond to this ticket?", "Does anyone even read these
+    # emails?", "Will anyone ever get back to me?", "Does anyone there actually care?"
+    rf"\b(?:is|are|will|does|do|can|would) {_WHO}(?: (?:here|there|at [a-z]+(?: [a-z]+)?))?"
+    r" (?:actually|ever|even|bother(?:ing)? to|at all)\b[^?]{0,30}\b(?:respond|reply|answer"
+    r"|read|get back|call (?:me|us) back|look at (?:this|it|my|our)|care|help(?: me| us)?)\w*"
+    # "Hello? Anyone there?", "Is anybody there?"
+    r"|\b(?:is )?(?:anyone|anybody) (?:there|home|out there|listening|awake|reading this)\?"
+)
+"""Rhetorical questions that chase, for lower-cased text: threats although asked."""
 _RULED_OUT = re.compile(
     rf"(?:\bno need to|\bnot|n{_A}t|\bnever|\bwithout|\bno)\W+(?:\w+\W+){{0,3}}$"
 )
@@ -77,6 +92,8 @@ _WINDOW = 40
 def is_threat(text: str) -> bool:
     """Whether a sentence of ``text`` escalates, brings in lawyers or chases again."""
     lowered = text.lower()
+    if _CHASE_QUESTION.search(lowered):
+        return True
     if not THREAT.search(lowered):  # most texts: no need to split into sentences
         return False
     for sentence in (s.lower() for s in sentence_texts(text)):
