@@ -114,3 +114,22 @@ def test_a_huge_text_is_read_in_linear_time() -> None:
         "      contrast_clause('but ' * 200000))\n"
     )
     assert run_python(code).split("\n")[0].startswith("Clause(")
+
+
+def test_the_clause_is_read_once_and_cached() -> None:
+    from test_analyzer import KeywordEngine
+
+    engine = KeywordEngine()
+    analyzer = Analyzer(engine)
+    text = "Thanks and love it, so helpful, but it is broken."  # keywords: +0.6, clause -0.8
+    [analysis] = analyzer.analyze([Document(text)])
+    assert analysis.label == "negative" and analysis.score == -0.8
+    read = [t for call in engine.calls for t in call]
+    assert sorted(read) == sorted({text, "it is broken."})  # each text read once
+    assert [(e.text, text[e.start : e.end]) for e in analysis.evidence] == [("broken", "broken")]
+    assert analysis.emotions["satisfaction"] == 0.8  # the text's own emotions are kept
+    calls = len(engine.calls)
+    analyzer.analyze([Document(text)])
+    assert len(engine.calls) == calls  # both readings come from the cache
+    [kept] = analyzer.analyze([Document("Great, love it, but it is broken.")])
+    assert kept.label == "positive"  # +0.9 against the clause's -0.8: the text stands

@@ -283,8 +283,9 @@ class Analyzer:
 
     def _contrast(self, readings: dict[str, Prediction], undone: dict[str, Label]) -> None:
         """Positive ``readings`` of texts whose contrast clause reads negative given way to
-        the clause (:mod:`~crmsense.analysis.contrast`); the clauses are read like any
-        text (cached, corrected, and contrasted in turn), in one more engine call."""
+        the clause (:mod:`~crmsense.analysis.contrast`); the clauses not in ``readings``
+        are read like any text (cached, corrected, and contrasted in turn), in one more
+        engine call."""
         clauses = {
             text: clause
             for text, p in readings.items()
@@ -292,11 +293,15 @@ class Analyzer:
         }
         if not clauses:
             return
-        read = self._predict([clause.text for clause in clauses.values()])
+        # a clause is often a sentence or an aspect clause of this very batch
+        rest = [c.text for c in clauses.values() if c.text not in readings]
+        read = readings | (self._predict(rest) if rest else {})
         for text, clause in clauses.items():
             p = contrasted(readings[text], clause, read[clause.text])
             if p is not readings[text]:
-                undone.setdefault(text, "positive")
+                said = undone.setdefault(text, "positive")  # what the engine said
+                if said == label_of(p.probs):  # back where the engine was: nothing undone
+                    del undone[text]
                 readings[text] = p
 
     def _calibrate(self, probs: Probs) -> Probs:
