@@ -74,6 +74,7 @@ def test_auto_replies(analyzer: Analyzer, doc: Document) -> None:
     analysis = analyzer.analyze([doc])[0]
     assert analysis.kind == "auto_reply"
     assert analysis.reply_intent == "out_of_office"
+    assert (analysis.unscored, analysis.label, analysis.score) == ("auto_reply", "neutral", 0)
 
 
 @pytest.mark.parametrize("doc", UNDELIVERED, ids=lambda d: d.text[:30])
@@ -82,6 +83,16 @@ def test_bounces_are_auto_replies_with_no_reply_intent(analyzer: Analyzer, doc: 
     analysis = analyzer.analyze([doc])[0]
     assert analysis.kind == "auto_reply"
     assert analysis.reply_intent == "other"
+
+
+def test_an_auto_reply_is_unscored_whatever_its_words_read() -> None:
+    """model.v1 reads this out-of-office note's "limited access" as negative (-0.28)."""
+    text = ("I'm out of the office until Monday with limited access to email. "
+            "For urgent matters please contact ops@acme.example.")  # fmt: skip
+    [analysis] = Analyzer(load_engine("model.v1")).analyze([Document(text)])
+    assert analysis.kind == "auto_reply" and analysis.unscored == "auto_reply"
+    assert analysis.label == "neutral" and analysis.score == 0
+    assert analysis.sentences[0].label == "negative"  # the sentences keep their readings
 
 
 def test_human_mention_of_leave_is_not_an_auto_reply(analyzer: Analyzer) -> None:

@@ -33,9 +33,10 @@ a lot — with a cache kept across calls), and assembles the rest:
   ("Thanks for the update, but we're still unable to log in.") gives way to the reading
   of its clause after "but" (:mod:`~crmsense.analysis.contrast`).
 - ``unscored``: ``"empty"`` (nothing to read), ``"not_english"`` (language gate; the engine
-  is never asked) or ``"too_uncertain"`` (confidence below ``min_confidence``). An
-  unscored analysis is neutral with score 0; its confidence is 0 when the engine never
-  saw the text.
+  is never asked), ``"too_uncertain"`` (confidence below ``min_confidence``) or
+  ``"auto_reply"`` (flagged or worded as an auto-reply, kind rule 1: an out-of-office
+  note's "limited access" is nobody's mood). An unscored analysis is neutral with score
+  0; its confidence is 0 when the engine never saw the text.
 - ``emotions``: the strongest reading of each over the sentences (and the whole message);
   every name in ``EMOTIONS`` is present.
 - ``evidence``: the engine's spans (or, for engines without spans, whole sentences),
@@ -99,14 +100,14 @@ from crmsense.analysis.types import (
     TopicSentiment,
 )
 from crmsense.errors import ModelError
-from crmsense.text.autoreply import is_undelivered
+from crmsense.text.autoreply import is_auto_reply, is_undelivered
 from crmsense.text.clean import text_hash
 
 Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 28
+ANALYZER_VERSION = 29
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 and the corrections of :meth:`Analyzer._corrected`). Raise it when a change alters what
 stored analyses hold: every stored analysis by an older one is then recomputed
@@ -121,7 +122,8 @@ price pushback; "would recommend"; faded praise; vendor reviews; buying signals;
 with the issue named. 23 (2026-12-07): bounces' reply intent is ``other``. 24: how-to
 questions are routine. 25: polite complaints (contrast), loving a chore as sarcasm. 26:
 the kind head's auto-replies need an auto-reply cue and no chasing. 27: unmet
-expectations. 28: questions that chase ("Is anyone actually going to respond?")."""
+expectations. 28: questions that chase ("Is anyone actually going to respond?"). 29:
+auto-replies are unscored."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _HEAD_CHARS = 1000
@@ -335,7 +337,6 @@ class Analyzer:
             aspects = summarize(plan.mentions, scored)
             if confidence < self.min_confidence:
                 plan.unscored = "too_uncertain"
-        label: Label = label_of(probs) if plan.unscored is None else "neutral"
         if plan.unscored is not None:
             score = 0.0
         kind_votes, intent_votes = _head_votes(plan, preds, scored) if preds else (None, None)
@@ -345,6 +346,9 @@ class Analyzer:
             if plan.is_call
             else classify_kind(doc, len(plan.sentences), score, kind_votes, upset=upset)
         )
+        if kind == "auto_reply" and plan.unscored is None and _surely_automatic(doc):
+            plan.unscored, score = "auto_reply", 0.0  # it says nothing of anyone's mood
+        label: Label = label_of(probs) if plan.unscored is None else "neutral"
         return Analysis(
             label=label, score=_r(score), confidence=_r(confidence), unscored=plan.unscored,
             probabilities={name: _r(p) for name, p in zip(LABELS, probs, strict=True)},
@@ -514,3 +518,9 @@ def _topic(
             topic=topic, label=found.label, score=found.score, evidence=found.evidence
         )
     return TopicSentiment(topic=topic, label=label, score=_r(score))
+
+
+def _surely_automatic(doc: Document) -> bool:
+    """Whether ``doc`` is flagged as an auto-reply or worded like one (kind rule 1), not
+    only taken for one by a classifier, whose mistakes would hide a complaint's reading."""
+    return doc.auto_reply or is_auto_reply({}, doc.subject or "", doc.text)
