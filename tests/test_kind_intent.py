@@ -293,13 +293,19 @@ def test_intent_engine_votes() -> None:
 
 def test_intent_only_for_inbound_replies(analyzer: Analyzer) -> None:
     text = "Thanks, but we'll pass for now."
-    inbound, outbound, survey, call = analyzer.analyze([
+    inbound, outbound, survey, call, ticket, note, mail, chat = analyzer.analyze([
         Document(text, direction="inbound"), Document(text, direction="outbound"),
         Document(text, channel="survey"),
         Document("", segments=(("Jo", "customer", text), ("Al", "rep", "Understood."))),
+        Document(text, channel="ticket", direction="inbound"),
+        Document(text, channel="note"), Document(text, channel="email", direction="inbound"),
+        Document(text, channel="chat", direction="inbound"),
     ])  # fmt: skip
     assert inbound.reply_intent == "polite_disengagement"
     assert outbound.reply_intent is None and survey.reply_intent is None
+    # a support ticket or a note answers no sales outreach; e-mail and chat may
+    assert ticket.reply_intent is None and note.reply_intent is None
+    assert mail.reply_intent == chat.reply_intent == "polite_disengagement"
     assert call.reply_intent is None and call.kind == "conversational"
 
 

@@ -51,7 +51,8 @@ a lot — with a cache kept across calls), and assembles the rest:
   is the segments joined by newlines, ``sentences`` holds one entry per segment and the
   call's label is its customer side's.
 
-``reply_intent`` is None for outbound messages, calls and survey comments.
+``reply_intent`` is None for outbound messages, calls, survey comments, support tickets
+and notes: none of them answers sales outreach.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 29
+ANALYZER_VERSION = 30
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 and the corrections of :meth:`Analyzer._corrected`). Raise it when a change alters what
 stored analyses hold: every stored analysis by an older one is then recomputed
@@ -123,9 +124,11 @@ with the issue named. 23 (2026-12-07): bounces' reply intent is ``other``. 24: h
 questions are routine. 25: polite complaints (contrast), loving a chore as sarcasm. 26:
 the kind head's auto-replies need an auto-reply cue and no chasing. 27: unmet
 expectations. 28: questions that chase ("Is anyone actually going to respond?"). 29:
-auto-replies are unscored."""
+auto-replies are unscored. 30: tickets and notes have no reply intent."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
+_NOT_REPLIES = frozenset({"survey", "ticket", "note"})
+"""Channels whose texts are never replies to sales outreach: no ``reply_intent``."""
 _HEAD_CHARS = 1000
 _PREDICT_CHUNK = 4096
 _CACHE_LIMIT = 200_000
@@ -434,7 +437,7 @@ class Analyzer:
 
     def _intent(self, plan: _Plan, votes: dict[str, float] | None, kind: Kind) -> Intent | None:
         doc = plan.doc
-        if plan.is_call or doc.direction == "outbound" or doc.channel == "survey":
+        if plan.is_call or doc.direction == "outbound" or doc.channel in _NOT_REPLIES:
             return None
         head = plan.text[:3000]
         leaving = self.defection.stance(head) == "leaving"
