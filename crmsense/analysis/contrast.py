@@ -58,10 +58,10 @@ _HINTS = (
 _COURTESY = re.compile(
     r"^\W*(?:(?:hi|hello|hey|dear)\b[^,.!]{0,30}[,.!]\s*)?"
     r"(?:(?:many |a (?:lot|million) |big )?thanks?\b|thank you\b|cheers\b|appreciated?\b"
-    rf"|(?:i|we)(?: really| do| truly| totally| fully| completely)? (?:appreciate|understand"
+    r"|(?:i|we)(?: really| do| truly| totally| fully| completely)? (?:appreciate|understand"
     r"|know|get|realise|realize|see)\b"
     rf"|(?:i{_A}m|we{_A}re|i am|we are) (?:sure|grateful|thankful)\b"
-    rf"|sorry to\b|(?:i|we) hate to\b|no offen[cs]e\b|with (?:all )?(?:due )?respect\b"
+    r"|sorry to\b|(?:i|we) hate to\b|no offen[cs]e\b|with (?:all )?(?:due )?respect\b"
     rf"|(?:i|we) don{_A}?t mean to\b|not to (?:complain|nag|be a pain)\b)",
     re.IGNORECASE,
 )
