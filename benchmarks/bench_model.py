@@ -16,6 +16,9 @@ delivery, B2B software, and hard cases; about a third per class; no target).
 "reviews_acc" is the accuracy on the 2,903 SemEval-2014 laptop and restaurant review
 sentences whose aspect terms agree (:func:`benchmarks.bench_aspects.review_sentences`;
 evaluation only, no target): the nearest public text to product feedback.
+The "crmsense.analyze" row reads the same sets through the whole analysis (sentences,
+roll-up and the Analyzer's corrections: sarcasm, negation, polite complaints, …) with the
+analysis's published probabilities; the targets are the engine's.
 
     python -m benchmarks model
     python benchmarks/bench_model.py
@@ -118,6 +121,17 @@ def _polarity_scores(name: str, scorer: Scorer) -> Row:
 def _engine_scorer(engine: object) -> Scorer:
     def score(texts: Sequence[str]) -> np.ndarray:
         return np.array([p.probs for p in engine.predict(texts)])  # type: ignore[attr-defined]
+
+    return score
+
+
+def _analysis_scorer(engine: object) -> Scorer:
+    """The whole analysis (``crmsense.analyze``: sentences, roll-up and corrections) over
+    ``engine``: each text's published probabilities."""
+
+    def score(texts: Sequence[str]) -> np.ndarray:
+        analyses = Analyzer(engine).analyze([Document(text) for text in texts])  # type: ignore[arg-type]
+        return np.array([[a.probabilities[label] for label in LABELS] for a in analyses])
 
     return score
 
@@ -302,7 +316,9 @@ def run() -> tuple[Row, list[Row], list[Row]]:
     }  # fmt: skip
     name = f"model.v1 ({engine.model_version})"
     model_row = _polarity_scores(name, _engine_scorer(engine))
-    accuracy = [{**model_row, "goemotions_f1": goemotions_macro_f1(engine)}]
+    accuracy = [{**model_row, "goemotions_f1": goemotions_macro_f1(engine)},
+                _polarity_scores(f"crmsense.analyze ({engine.model_version})",
+                                 _analysis_scorer(engine))]  # fmt: skip
     emotions = [{"engine": name, **crm_emotion_f1(engine)}]
     rules = _rules_engine()
     if rules is None:
