@@ -36,8 +36,8 @@ Intent = Literal[
 
 LABELS: tuple[Label, ...] = ("negative", "neutral", "positive")
 CHANNELS: tuple[Channel, ...] = ("email", "ticket", "chat", "social", "note", "survey")
-"""Where a text came from: an e-mail is read for its new text only, a survey comment
-has no reply intent."""
+"""Where a text came from: an e-mail is read for its new text only; a survey comment, a
+support ticket and a note have no reply intent."""
 KINDS: tuple[Kind, ...] = ("conversational", "transactional", "auto_reply")
 INTENTS: tuple[Intent, ...] = (
     "interest", "polite_disengagement", "objection", "out_of_office", "unsubscribe", "referral",
