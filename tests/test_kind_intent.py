@@ -216,6 +216,9 @@ INTENTS = {
         "Interesting! Could we set up a call next Tuesday to see a demo?",
         "Sounds great - please send me more information about the enterprise plan.",
         "Yes, I'm interested. What does your availability look like next week?",
+        "Love the product, renewing for another two years!",  # the head: objection
+        "We'd like to add 20 seats next month.",
+        "We plan to upgrade to Enterprise in January.",
         "We're ready to move forward.",
         "What would it cost for 50 seats?",
         "Do you integrate with NetSuite?",
@@ -276,6 +279,12 @@ def test_reply_intents(analyzer: Analyzer, intent: str, text: str) -> None:
 )
 def test_referral_look_alikes(text: str) -> None:
     assert reply_intent(text) != "referral"
+
+
+def test_renewing_with_someone_else_is_not_interest() -> None:
+    for text in ("We're renewing for another year with Gong.",
+                 "We're renewing with our current provider."):  # fmt: skip
+        assert reply_intent(text, {"objection": 0.8}) == "objection"
 
 
 def test_intent_engine_votes() -> None:

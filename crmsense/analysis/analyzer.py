@@ -108,7 +108,7 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 30
+ANALYZER_VERSION = 31
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 and the corrections of :meth:`Analyzer._corrected`). Raise it when a change alters what
 stored analyses hold: every stored analysis by an older one is then recomputed
@@ -124,7 +124,8 @@ with the issue named. 23 (2026-12-07): bounces' reply intent is ``other``. 24: h
 questions are routine. 25: polite complaints (contrast), loving a chore as sarcasm. 26:
 the kind head's auto-replies need an auto-reply cue and no chasing. 27: unmet
 expectations. 28: questions that chase ("Is anyone actually going to respond?"). 29:
-auto-replies are unscored. 30: tickets and notes have no reply intent."""
+auto-replies are unscored. 30: tickets and notes have no reply intent. 31: renewing or
+growing with you is interest."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

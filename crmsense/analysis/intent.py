@@ -155,6 +155,14 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         r"\bsounds (?:good|great|interesting|promising)\b", r"\bhow much (?:does|would|is)\b",
         r"\b(?:free|available) (?:on|next|this) (?:monday|tuesday|wednesday|thursday|friday|"
         r"week)\b",
+        # renewing or growing with you (2026-12-07): "renewing for another two years",
+        # "we'd like to add 20 seats" (the head read the first as an objection)
+        r"\b(?:we(?:'|’)?re|we are|we(?:'|’)?ll|we will|happy to|going to|ready to|want to|"
+        r"(?:we(?:'|’)?d|would) like to|plan(?:ning)? to) (?:be )?(?:renew(?:ing)?|expand(?:ing)?|"
+        r"upgrad(?:e|ing)|add(?:ing)? (?:\d+|more|another|extra|a few) (?:seats|licen[cs]es|"
+        r"users))\b(?![^.!?]{0,40}\bwith (?!you\b|your\b|us\b))",
+        r"\brenew(?:ing)? (?:with you )?for (?:another|a further|one more) (?:year|term|\d+|two|"
+        r"three|five)\b(?![^.!?]{0,40}\bwith (?!you\b|your\b|us\b))",
     )),
 )  # fmt: skip
 
