@@ -113,7 +113,9 @@ def test_a_huge_text_is_read_in_linear_time() -> None:
         "print(contrast_clause('Thanks, but ' * 100000 + 'it is still broken.'),\n"
         "      contrast_clause('but ' * 200000))\n"
     )
-    assert run_python(code).split("\n")[0].startswith("Clause(")
+    out = run_python(code).strip()
+    assert out.split("\n")[0].startswith("Clause(")
+    assert out.endswith("text='it is still broken.') None")  # the last clause; no clause
 
 
 def test_the_clause_is_read_once_and_cached() -> None:

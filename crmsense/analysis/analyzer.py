@@ -73,7 +73,7 @@ from crmsense.analysis.decline import decline_reading
 from crmsense.analysis.defection import Defection
 from crmsense.analysis.engines import Engine
 from crmsense.analysis.intent import has_objection, reply_intent
-from crmsense.analysis.kind import classify_kind
+from crmsense.analysis.kind import classify_kind, is_automatic
 from crmsense.analysis.language import Language, detect_language
 from crmsense.analysis.negation import unnegated
 from crmsense.analysis.praise import praise_reading
@@ -101,7 +101,7 @@ from crmsense.analysis.types import (
     TopicSentiment,
 )
 from crmsense.errors import ModelError
-from crmsense.text.autoreply import is_auto_reply, is_undelivered
+from crmsense.text.autoreply import is_undelivered
 from crmsense.text.clean import text_hash
 
 Probs = tuple[float, float, float]
@@ -305,9 +305,7 @@ class Analyzer:
         for text, clause in clauses.items():
             p = contrasted(readings[text], clause, read[clause.text])
             if p is not readings[text]:
-                said = undone.setdefault(text, "positive")  # what the engine said
-                if said == label_of(p.probs):  # back where the engine was: nothing undone
-                    del undone[text]
+                undone.setdefault(text, "positive")  # what the engine said
                 readings[text] = p
 
     def _calibrate(self, probs: Probs) -> Probs:
@@ -350,8 +348,10 @@ class Analyzer:
             if plan.is_call
             else classify_kind(doc, len(plan.sentences), score, kind_votes, upset=upset)
         )
-        if kind == "auto_reply" and plan.unscored is None and _surely_automatic(doc):
-            plan.unscored, score = "auto_reply", 0.0  # it says nothing of anyone's mood
+        # an auto-reply says nothing of anyone's mood; not one the head only took for one,
+        # whose mistakes would hide a complaint's reading
+        if kind == "auto_reply" and plan.unscored is None and is_automatic(doc):
+            plan.unscored, score = "auto_reply", 0.0
         label: Label = label_of(probs) if plan.unscored is None else "neutral"
         return Analysis(
             label=label, score=_r(score), confidence=_r(confidence), unscored=plan.unscored,
@@ -522,9 +522,3 @@ def _topic(
             topic=topic, label=found.label, score=found.score, evidence=found.evidence
         )
     return TopicSentiment(topic=topic, label=label, score=_r(score))
-
-
-def _surely_automatic(doc: Document) -> bool:
-    """Whether ``doc`` is flagged as an auto-reply or worded like one (kind rule 1), not
-    only taken for one by a classifier, whose mistakes would hide a complaint's reading."""
-    return doc.auto_reply or is_auto_reply({}, doc.subject or "", doc.text)

@@ -62,7 +62,7 @@ rules lean towards *conversational*:
 
 from __future__ import annotations
 
-__all__ = ["classify_kind"]
+__all__ = ["classify_kind", "is_automatic"]
 
 import re
 
@@ -149,7 +149,7 @@ def classify_kind(
 ) -> Kind:  # fmt: skip
     """The kind of ``doc`` given its sentence count, sentiment score, engine's view and
     ``upset``: its strongest frustration or anger."""
-    if doc.auto_reply or is_auto_reply({}, doc.subject or "", doc.text):
+    if is_automatic(doc):
         return "auto_reply"
     kind: Kind
     votes = engine or {}
@@ -170,6 +170,13 @@ def classify_kind(
     ):
         return "conversational"
     return kind
+
+
+def is_automatic(doc: Document) -> bool:
+    """Rule 1: ``doc`` is flagged as an auto-reply, or its subject and opening read as one
+    (:func:`crmsense.text.autoreply.is_auto_reply`) — surely automatic, unlike a message
+    the engine's head only takes for one."""
+    return doc.auto_reply or is_auto_reply({}, doc.subject or "", doc.text)
 
 
 def _believable_auto_reply(text: str) -> bool:

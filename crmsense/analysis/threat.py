@@ -83,6 +83,8 @@ _CHASE_QUESTION = re.compile(
     r"|\b(?:is )?(?:anyone|anybody) (?:there|home|out there|listening|awake|reading this)\?"
 )
 """Rhetorical questions that chase, for lower-cased text: threats although asked."""
+#: Every alternative of ``_CHASE_QUESTION`` contains one of these.
+_CHASE_HINTS = ("actually", "ever", "even", "bother", "at all", "anyone", "anybody")
 _RULED_OUT = re.compile(
     rf"(?:\bno need to|\bnot|n{_A}t|\bnever|\bwithout|\bno)\W+(?:\w+\W+){{0,3}}$"
 )
@@ -92,7 +94,7 @@ _WINDOW = 40
 def is_threat(text: str) -> bool:
     """Whether a sentence of ``text`` escalates, brings in lawyers or chases again."""
     lowered = text.lower()
-    if _CHASE_QUESTION.search(lowered):
+    if any(hint in lowered for hint in _CHASE_HINTS) and _CHASE_QUESTION.search(lowered):
         return True
     if not THREAT.search(lowered):  # most texts: no need to split into sentences
         return False
