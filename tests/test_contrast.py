@@ -7,7 +7,7 @@ from child import run_python
 
 from crmsense.analysis.analyzer import Analyzer
 from crmsense.analysis.api import load_engine
-from crmsense.analysis.contrast import Clause, contrast_clause, contrasted
+from crmsense.analysis.contrast import Clause, complaint_part, contrast_clause, contrasted
 from crmsense.analysis.types import Document, Evidence, Prediction
 
 WITH_CLAUSE = [
@@ -135,3 +135,77 @@ def test_the_clause_is_read_once_and_cached() -> None:
     assert len(engine.calls) == calls  # both readings come from the cache
     [kept] = analyzer.analyze([Document("Great, love it, but it is broken.")])
     assert kept.label == "positive"  # +0.9 against the clause's -0.8: the text stands
+
+
+@pytest.mark.parametrize(
+    ("sentences", "rest"),
+    [
+        (["Hi team, hope you're well.", "The sync still fails every night.", "Thanks, Raj"],
+         [1]),
+        (["Thanks for the call.", "I appreciate it.", "Unfortunately the invoices are still wrong.",
+          "Any ETA?"], [2, 3]),
+        (["Good morning.", "The dashboard has been down since 8am.",
+          "Thanks in advance for looking into it."], [1]),
+        (["Thanks for getting back to me.", "The export is still timing out."], [1]),
+    ],
+)  # fmt: skip
+def test_the_part_around_the_formalities(sentences: list[str], rest: list[int]) -> None:
+    assert complaint_part(sentences) == rest
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        # thanks for something done is sentiment, not a formality
+        ["Thanks for fixing the export so fast!", "The import still fails."],
+        # a sign-off only at the end: "Thanks, internet!" is the point here
+        ["Boy, nobody replied for days.", "Thanks, internet!", "I feel less alone."],
+        # no problem reported around the formalities
+        ["Hi Sarah, thanks for the update.", "We'll review the quote on Monday.", "Best, Mike"],
+        # nothing but formalities, or none at all
+        ["Hi Sam,", "Thanks for the update."],
+        ["The sync still fails.", "The export is slow too."],
+        # emoji alone are no formality
+        ["The sync still fails.", "😡"],
+    ],
+)
+def test_no_part_to_read(sentences: list[str]) -> None:
+    assert complaint_part(sentences) is None
+
+
+def test_the_analyzer_reads_courtesies_around_a_complaint_as_negative() -> None:
+    """model.v1 read these e-mails whole as positive (+0.82, +0.57, +0.82) before
+    (2026-12-07): the greetings and thanks were their loudest words. E-mails whose
+    sentences besides the formalities are not a complaint keep their readings."""
+    complaints = [
+        "Thanks for the call. I appreciate it. Unfortunately the invoices are still wrong. "
+        "Any ETA?",
+        "Hi team, hope you're well. We're still seeing the sync fail every night and our reps "
+        "are entering data twice. Please advise. Thanks, Raj",
+        "Good morning. I wanted to flag that the dashboard has been down since 8am. Thanks in "
+        "advance for looking into it.",
+    ]
+    others = [
+        "Thanks so much for the help, everything works now. Have a great weekend!",
+        "Great call today, looking forward to the proposal. Thanks, Jen",
+    ]
+    analyzer = Analyzer(load_engine("model.v1"))
+    analyses = analyzer.analyze([Document(t, channel="email") for t in complaints + others])
+    assert [a.label for a in analyses] == ["negative"] * 3 + ["positive"] * 2
+    # the evidence comes from the complaint, not from the thanks
+    second = analyses[1]
+    assert second.evidence and all(e.start >= complaints[1].index("We're") for e in second.evidence)
+    assert all(complaints[1][e.start : e.end] == e.text for e in second.evidence)
+
+
+def test_the_complaint_part_decides_with_any_engine() -> None:
+    from test_analyzer import KeywordEngine
+
+    # the toy engine reads "thanks" and "great" +, "broken" −: the whole reads +1.0
+    text = (
+        "Hi Sam, thanks for the update. Hope you're well. The sync is broken. Thanks in "
+        "advance for a great fix. Thanks, Jo"
+    )
+    [analysis] = Analyzer(KeywordEngine()).analyze([Document(text)])
+    assert analysis.label == "negative" and analysis.score == -0.8
+    assert [e.text for e in analysis.evidence] == ["broken"]

@@ -211,6 +211,32 @@ def test_auto_reply_cues(text: str) -> None:
     assert has_auto_reply_cue(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a person promising a reply by a day is no absent person's cue
+        "Hi Mark, thanks for sending the contract. Our legal team is reviewing it and will get "
+        "back to you by Friday. Best, Lisa",
+        "Got it, I'll get back to you on pricing once I've spoken to finance.",
+    ],
+)
+def test_no_auto_reply_cue(text: str) -> None:
+    assert not has_auto_reply_cue(text)
+
+
+def test_a_reply_about_a_contract_is_a_conversational_reply() -> None:
+    """The kind head read it as an auto-reply (so an out-of-office reply intent), and the
+    threat patterns took "our legal team … will" for lawyers brought in (−0.79) before
+    (2026-12-07)."""
+    text = (
+        "Hi Mark, thanks for sending the contract. Our legal team is reviewing it and will get "
+        "back to you by Friday. Best, Lisa"
+    )
+    [analysis] = Analyzer(load_engine("model.v1")).analyze([Document(text, channel="email")])
+    assert analysis.kind == "conversational" and analysis.reply_intent != "out_of_office"
+    assert analysis.label != "negative"
+
+
 INTENTS = {
     "interest": [
         "Interesting! Could we set up a call next Tuesday to see a demo?",

@@ -47,6 +47,10 @@ ROUTINE = [
     "Who should we contact when the sync errors out overnight?",
     "What's the process if an invoice is disputed?",
     "how do i report a bug in the mobile app?",
+    # not making it to a meeting (model.v1: -0.61), and well-wishing around a request
+    "Unfortunately I won't be able to make Thursday's session. Could we move it to Friday?",
+    "I'm afraid we can't make tomorrow's demo. Hope that's OK.",
+    "Hi Lena, hope you're well. Could we push tomorrow's training to Friday? Have a great day!",
 ]
 NOT_ROUTINE = [
     # a problem anywhere
@@ -78,6 +82,9 @@ NOT_ROUTINE = [
     "How do I roll back a failed import!",
     "How do I roll back a failed import? This is the third outage this month.",
     "We can't log in. How do we reset the admin password?",
+    # regret about a meeting does not excuse a problem beside it
+    "Unfortunately we can't make Thursday's review because the sync is still down.",
+    "Unfortunately I won't be able to make the renewal work at this price.",
     "How is this still broken?",
 ]
 

@@ -68,7 +68,7 @@ from crmsense.analysis.aggregate import aggregate, label_of, strongest, weight, 
 from crmsense.analysis.aspects import AspectFinder, Mention, summarize
 from crmsense.analysis.calls import call_text, customer_side, summarize_call
 from crmsense.analysis.competitors import CompetitorFinder, normalized
-from crmsense.analysis.contrast import contrast_clause, contrasted
+from crmsense.analysis.contrast import complaint_part, contrast_clause, contrasted
 from crmsense.analysis.decline import decline_reading
 from crmsense.analysis.defection import Defection
 from crmsense.analysis.engines import Engine
@@ -108,7 +108,7 @@ Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
 
-ANALYZER_VERSION = 31
+ANALYZER_VERSION = 32
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 and the corrections of :meth:`Analyzer._corrected`). Raise it when a change alters what
 stored analyses hold: every stored analysis by an older one is then recomputed
@@ -373,21 +373,46 @@ class Analyzer:
         message's reading, or the roll-up of its sentences (long texts, calls, and a message
         whose whole reading shares a misreading that a correction undid in one of its
         sentences: most corrections apply to one sentence at a time, so "Setup was
-        painless. The only gripe: exports are slow." read −0.91 whole)."""
+        painless. The only gripe: exports are slow." read −0.91 whole). A message whose
+        reading is not negative is read from the sentences around its courtesies when
+        those read negative (:func:`~crmsense.analysis.contrast.complaint_part`)."""
+        if not plan.is_call and len(preds) > 1:
+            reading, sources = self._message_reading(plan, preds, scored)
+            if reading.reads("negative"):
+                return reading, sources
+            rest = complaint_part([s.text for s in plan.sentences])
+            if rest is not None:
+                polite = self._rollup(plan, preds, rest)
+                if polite[0].reads("negative"):
+                    return polite
+            return reading, sources
+        indices = list(range(len(preds)))
+        if plan.is_call:
+            side = set(customer_side(plan.doc.segments))
+            indices = [i for i in indices if plan.segment_of[i] in side]
+        return self._rollup(plan, preds, indices)
+
+    def _message_reading(
+        self, plan: _Plan, preds: list[Prediction], scored: dict[str, Prediction]
+    ) -> tuple[Prediction, list[tuple[Sentence, Prediction, float]]]:
+        """A message's whole reading, or the roll-up of its sentences (see :meth:`_reading`)."""
         if plan.whole is not None:
             whole = scored[plan.whole.text]
             if not self._shares_misreading(plan, plan.whole.text, whole):
                 emotions = strongest([whole.emotions, *(p.emotions for p in preds)])
                 reading = Prediction(whole.probs, whole.score, emotions)
                 return reading, [(plan.whole, whole, 1.0)]
-        indices = list(range(len(preds)))
-        if plan.is_call:
-            side = set(customer_side(plan.doc.segments))
-            indices = [i for i in indices if plan.segment_of[i] in side]
+        return self._rollup(plan, preds, range(len(preds)))
+
+    @staticmethod
+    def _rollup(
+        plan: _Plan, preds: list[Prediction], indices: Iterable[int]
+    ) -> tuple[Prediction, list[tuple[Sentence, Prediction, float]]]:
+        """The roll-up of the sentences at ``indices`` and each one's share of it."""
         weights = {i: weight(plan.words[i], preds[i]) for i in indices}
         total = sum(weights.values())
-        sources = [(plan.sentences[i], preds[i], weights[i] / total) for i in indices]
-        return aggregate([(plan.words[i], preds[i]) for i in indices]), sources
+        sources = [(plan.sentences[i], preds[i], w / total) for i, w in weights.items()]
+        return aggregate([(plan.words[i], preds[i]) for i in weights]), sources
 
     def _shares_misreading(self, plan: _Plan, text: str, whole: Prediction) -> bool:
         """Whether a sentence of ``plan`` was corrected away from the label that the whole

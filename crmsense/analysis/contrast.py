@@ -22,6 +22,14 @@ clause reads −0.17 against +0.81), and a neutral or negative reading is never 
 The text may be a sentence or a short message read whole ("Thanks for the update.
 However, we're still unable to log in."); either way its clause is read like any text.
 
+Courtesies around a complaint (:func:`complaint_part`): an e-mail often wraps its
+problem in greetings, thanks and a sign-off, with no contrast word at all ("Hi team, hope
+you're well. We're still seeing the sync fail every night. Please advise. Thanks, Raj").
+``model.v1`` reads such a message whole as positive (+0.57): the thanks are its loudest
+words. When a message of several sentences has courtesies that report no problem
+themselves (:func:`~crmsense.analysis.routine.is_courtesy`) and its other sentences,
+rolled up, read negative, the analyzer reads the message from those sentences.
+
 >>> contrast_clause("Thanks for the update, but we're still unable to log in.")
 Clause(start=27, text="we're still unable to log in.")
 >>> contrast_clause("Great onboarding, but the reporting module keeps crashing.").text
@@ -34,14 +42,16 @@ True
 
 from __future__ import annotations
 
-__all__ = ["Clause", "contrast_clause", "contrasted"]
+__all__ = ["Clause", "complaint_part", "contrast_clause", "contrasted"]
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
 from crmsense.analysis.aggregate import strongest
 from crmsense.analysis.negation import reports_problem
+from crmsense.analysis.routine import without_greeting
 from crmsense.analysis.types import Evidence, Prediction
 
 _A = r"(?:'|’)"  # an apostrophe, straight or curly
@@ -65,6 +75,26 @@ _COURTESY = re.compile(
     rf"|(?:i|we) don{_A}?t mean to\b|not to (?:complain|nag|be a pain)\b)",
     re.IGNORECASE,
 )
+_THANKS = r"(?:many |big )?(?:thanks|thank you)"
+_FORMALITY = re.compile(
+    r"^(?:"  # nothing left once a greeting is taken off ("Hi Sam,")
+    rf"|(?:i |we )?hope (?:you{_A}re|you are|you{_A}ve been|you have been|you had|all{_A}s"
+    r"|all is|this (?:e-?mail |message |note )?finds you|everyone(?:'s| is)|things are)\b[^.!?]*"
+    rf"|(?P<signoff>(?:{_THANKS}|(?:kind |best |warm )?regards|best|cheers|sincerely"
+    r"|best wishes|all the best),(?: [\w'’.-]+){1,3}\W*)"
+    rf"|{_THANKS} in advance\b.*"
+    rf"|{_THANKS} (?:again )?for (?:the|your) (?:quick |prompt |speedy |fast )?(?:update|call"
+    r"|reply|response|e-?mail|message|note|info|information|heads[- ]up)(?: (?:yesterday|today"
+    r"|earlier|this morning|on \w+))?\W*"
+    rf"|{_THANKS} for getting back to (?:me|us)\W*"
+    r"|(?:i|we) (?:really |truly )?appreciate (?:it|that|your (?:help|time|patience))\W*"
+    r"|have a (?:great|good|nice|lovely|wonderful) (?:day|weekend|week|evening)\W*"
+    rf"|(?:i{_A}m |we{_A}re )?looking forward to (?:hearing from you|your (?:reply|response))\W*"
+    r")\W*$"
+)
+"""A sentence that is only a formality, for lower-cased text without its greeting:
+"Hope you're well.", "Thanks for the update.", "Thanks in advance.", "Best, Jo". Not
+thanks for something done ("Thanks for fixing it so fast!"), which is sentiment."""
 _MIN_HEAD_WORDS = 1
 _MIN_CLAUSE_WORDS = 3
 
@@ -117,3 +147,36 @@ def contrasted(prediction: Prediction, clause: Clause, reading: Prediction) -> P
         prediction, probs=reading.probs, score=reading.score,
         emotions=strongest([prediction.emotions, reading.emotions]), evidence=evidence,
     )  # fmt: skip
+
+
+def complaint_part(sentences: Sequence[str]) -> list[int] | None:
+    """The indices of ``sentences`` that are not formalities, when some are (a sign-off
+    only as the last sentence) and the others report a problem
+    (:func:`~crmsense.analysis.negation.reports_problem`); None otherwise. Formalities are
+    greetings, well-wishing, thanks for a reply or a call, thanks in advance and sign-offs
+    ("Hi Sam,", "Hope you're well.", "Thanks for the update.", "Best, Jo"), not thanks for
+    something done ("Thanks for fixing it so fast!"), which is sentiment. The caller reads
+    the message from these sentences when they read negative.
+
+    >>> complaint_part(["Hi team, hope you're well.", "The sync still fails.", "Thanks, Raj"])
+    [1]
+    >>> complaint_part(["Thanks for fixing the export!", "The import still fails."]) is None
+    True
+    """
+    last = len(sentences) - 1
+    rest = [i for i, sentence in enumerate(sentences) if not _formality(sentence, i == last)]
+    if not 0 < len(rest) < len(sentences):
+        return None
+    if not reports_problem(" ".join(sentences[i] for i in rest).lower()):
+        return None
+    return rest
+
+
+def _formality(sentence: str, last: bool) -> bool:
+    """Whether ``sentence`` is a formality (a sign-off only when ``last``); emoji alone
+    are not."""
+    lowered = sentence.lower()
+    found = _FORMALITY.match(without_greeting(lowered))
+    return bool(
+        found and (last or not found.group("signoff")) and any(c.isalpha() for c in lowered)
+    )

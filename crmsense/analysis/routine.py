@@ -13,7 +13,8 @@ every engine (see :func:`routine_reading`):
 
 - **rescheduling**: moving, shifting, bumping, pushing, postponing, rescheduling or bringing
   forward a meeting ("can we push tomorrow's training to Friday?", "bump our demo to
-  Thursday"), or running late to one;
+  Thursday"), running late to one, or not making it ("Unfortunately I won't be able to
+  make Thursday's session.": its "unfortunately" and "can't" report no problem);
 - **account administration**: adding, removing, granting, revoking, reducing, increasing or
   transferring users, seats, licences, access or permissions ("please grant read-only access
   to our auditor", "reduce our seat count to 28");
@@ -78,7 +79,18 @@ _RESCHEDULE = re.compile(
     rf"(?:[\w'’-]+ )?{_MEETING}\b"
     r"|^re-?scheduling\b|\b(?:need|have|want) to re-?schedule\b|\b(?:can|could) we re-?schedule\b"
     r"|\bcan we (?:start|begin|meet|do it) (?:at|on|later|earlier)\b"
+    r"|\b(?:can|could) we (?:move|push|shift|bump) (?:it|this|that)\b"
 )
+_REGRET = re.compile(
+    # not making it to a meeting, regretfully ("Unfortunately I won't be able to make
+    # Thursday's session", "I'm afraid we can't make it tomorrow")
+    r"\b(?:(?:unfortunately|sadly|regrettably|i(?:'|’)m afraid),? )?(?:i|we)(?: now| just)? "
+    r"(?:won(?:'|’)?t|will not|can(?:'|’)?t|cannot|(?:would|will) not|wouldn(?:'|’)?t) "
+    r"(?:be able to |manage to )?(?:make|attend|join|be (?:at|on|in)) (?:it\b|(?:the|our|this|"
+    r"that|today(?:'|’)s|tomorrow(?:'|’)s|\w+day(?:'|’)s|next week(?:'|’)s|this week(?:'|’)s) "
+    rf"(?:[\w'’:-]+ ){{0,2}}?{_MEETING}\b)"
+)
+"""Regret at missing a meeting: its "unfortunately" and "can't" are no problem."""
 _REQUEST = (
     r"(?:please|pls|kindly|can (?:you|we|i)|could (?:you|we|i)|would you|(?:we|i)(?:'d| would) "
     r"like to|(?:we|i) want to|(?:we|i) need to|need to|confirming (?:that )?(?:we|i))"
@@ -150,11 +162,19 @@ _COURTESY = re.compile(
     r"|(?:sorry|apologies)(?: for (?:the|any) (?:short notice|late notice|inconvenience|"
     r"change|shuffle|hassle))?\W*"
     r"|(?:i )?hope (?:that|this)(?:'s| is)? (?:ok|okay|alright|fine|works)\b.*"
+    r"|(?:i |we )?hope (?:you(?:'|’)re|you are|you(?:'|’)ve been|you have been|you had"
+    r"|all(?:'s| is)|this (?:e-?mail |message |note )?finds you|everyone(?:'s| is)"
+    r"|things are)\b[^.!?]*\W*"
+    r"|(?:i|we) (?:really |truly )?appreciate (?:it|that|this|your (?:help|time|patience))\W*"
+    r"|(?:much )?appreciated\W*|have a (?:great|good|nice|lovely|wonderful) (?:day|weekend|week|"
+    r"evening|one)\b.*|(?:i(?:'|’)m |we(?:'|’)re )?looking forward to (?:hearing from you|your "
+    r"(?:reply|response|thoughts))\W*"
     r"|let me know\b.*|speak soon\b.*|(?:something|a conflict) (?:has )?(?:came|come) up\b.*"
     r")$"
 )
 """A sentence that is only politeness: "Thanks!", "Sorry for the short notice.", "Hope
-that's OK.", "Something came up on our side."."""
+that's OK.", "Hope you're well.", "I appreciate it.", "Have a great weekend!", "Something
+came up on our side."."""
 _HINTS = (
     "move", "moving", "shift", "bump", "push", "postpon", "schedul", "rearrang", "forward",
     "swap", "make", "late", "start", "begin", "meet", "do it", "add", "remov", "grant",
@@ -191,7 +211,9 @@ def is_routine(text: str) -> bool:
             found = how_to = True
             continue
         rest.append(sentence)
-        if any(p.search(sentence) for p in (_RESCHEDULE, _ACCOUNT_ADMIN, _NOTICE, _SLOW_REPLY)):
+        if any(
+            p.search(sentence) for p in (_RESCHEDULE, _REGRET, _ACCOUNT_ADMIN, _NOTICE, _SLOW_REPLY)
+        ):
             found = True
         elif not is_courtesy(sentence):
             return False
@@ -200,8 +222,10 @@ def is_routine(text: str) -> bool:
 
 
 def _problem(lowered: str) -> bool:
-    # "only" is a problem word; an apology for a slow reply names its delay
-    return reports_problem(_SLOW_REPLY.sub(" ", lowered.replace("read-only", "read_only")))
+    # "only" is a problem word; an apology for a slow reply names its delay, and regret at
+    # missing a meeting says "unfortunately" and "can't"
+    lowered = _REGRET.sub(" ", _SLOW_REPLY.sub(" ", lowered.replace("read-only", "read_only")))
+    return reports_problem(lowered)
 
 
 def is_courtesy(sentence: str) -> bool:

@@ -59,7 +59,10 @@ THREAT = re.compile(
     rf"\bescalat(?:e|ed|ing)\b(?: (?:this|it|the (?:issue|matter|ticket|case|complaint)))?"
     rf"(?: (?:further|formally|internally))? (?:to|with) (?:{_ABOVE})\b"
     rf"|\b(?:speak|talk|take (?:this|it)|go over your head) (?:to|with) (?:{_YOURS})\b"
-    rf"|\b(?:our|my) {_LAWYERS}\b[^.!?]{{0,40}}\b(?:will|be in touch|involved|contact)"
+    # "our lawyers will be in touch", not "our legal team is reviewing it and will get
+    # back to you by Friday"
+    rf"|\b(?:our|my) {_LAWYERS}\b[^.!?]{{0,40}}\b(?:be in touch|involved|contact\w*|pursu\w*"
+    r"|take (?:it|this|the matter) (?:from here|further|forward))"
     rf"|\b(?:involv(?:e|ing)|get(?:ting)?|contact(?:ing)?|consult(?:ing)?|refer(?:ring)? "
     rf"(?:this|it) to|speak(?:ing)? (?:to|with)) (?:our |my )?{_LAWYERS}"
     r"|\blegal action\b|\bsmall claims\b"
