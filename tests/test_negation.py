@@ -35,6 +35,10 @@ NEGATED = [
     "We couldn't be happier with the new reporting.",
     "I can't recommend Lena highly enough.",
     "Honestly, we can't live without it now.",
+    # a survey's answer to "what should we improve?" (2026-12-07)
+    "Nothing to improve",
+    "Nothing I'd change.",
+    "Honestly, I wouldn't change a thing.",
 ]
 NOT_NEGATED = [
     "The sync isn't working.",
@@ -50,6 +54,8 @@ NOT_NEGATED = [
     "We couldn't have finished without the workaround, the sync still fails daily.",
     "I cannot recommend this vendor.",
     "We can't work without the export, please fix it.",
+    "There is nothing to change in the config.",
+    "Nothing to improve in the UI, but the exports keep failing.",
 ]
 
 

@@ -32,8 +32,10 @@ a lot — with a cache kept across calls), and assembles the rest:
   :mod:`~crmsense.analysis.threat`). Last, a positive reading of a polite complaint
   ("Thanks for the update, but we're still unable to log in.") gives way to the reading
   of its clause after "but" (:mod:`~crmsense.analysis.contrast`).
-- ``unscored``: ``"empty"`` (nothing to read), ``"not_english"`` (language gate; the engine
-  is never asked), ``"too_uncertain"`` (confidence below ``min_confidence``) or
+- ``unscored``: ``"empty"`` (nothing to read), ``"no_content"`` (a non-answer such as
+  "Nothing to add." or "N/A", :mod:`~crmsense.analysis.nonanswer`; the engine is never
+  asked), ``"not_english"`` (language gate; the engine is never asked), ``"too_uncertain"``
+  (confidence below ``min_confidence``) or
   ``"auto_reply"`` (flagged or worded as an auto-reply, kind rule 1: an out-of-office
   note's "limited access" is nobody's mood). An unscored analysis is neutral with score
   0; its confidence is 0 when the engine never saw the text.
@@ -76,6 +78,7 @@ from crmsense.analysis.intent import has_objection, reply_intent
 from crmsense.analysis.kind import classify_kind, is_automatic
 from crmsense.analysis.language import Language, detect_language
 from crmsense.analysis.negation import unnegated
+from crmsense.analysis.nonanswer import is_non_answer
 from crmsense.analysis.praise import praise_reading
 from crmsense.analysis.referral import referral_reading
 from crmsense.analysis.resolution import resolution_reading
@@ -231,6 +234,8 @@ class Analyzer:
                      segment_of=segment_of, segment_spans=spans)  # fmt: skip
         if not sentences:
             plan.unscored = "empty"
+        elif not doc.segments and is_non_answer(text, doc.channel):
+            plan.unscored = "no_content"
         elif not language.english:
             plan.unscored = "not_english"
         else:

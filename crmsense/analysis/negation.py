@@ -43,6 +43,11 @@ _NEGATED_COMPLAINT = re.compile(
     r"|\bnot (?:too |that |so |half )?(?:bad|terrible|awful|disappointed|unhappy|a problem|"
     r"an issue|a concern)\b"
     r"|\bnothing (?:to complain about|bad to say|negative to say|to report on our side)\b"
+    # "nothing to improve", "nothing I'd change", "wouldn't change a thing" (a survey's
+    # answer to "what should we improve?"; model.v1: -0.81)
+    r"|\bnothing (?:(?:i|we)(?:'|’)?d |(?:i|we) would )(?:improve|change)\b"
+    r"|\bnothing (?:really |at all )?to improve\b"
+    r"|\b(?:wouldn(?:'|’)?t|would not) change a (?:single )?thing\b"
     r"|\b(?:can(?:'|’)?t|cannot|could ?n(?:'|’)?t) complain\b"
     r"|\b(?:haven(?:'|’)?t|have not|hasn(?:'|’)?t|has not) (?:had|seen|hit) (?:a|an|any)"
     rf"(?: single)? {_TROUBLE}\b"

@@ -231,8 +231,8 @@ class Analysis(BaseModel):
     """The analysis of one message, call or survey comment.
 
     ``score`` is intensity in [-1, 1]; ``confidence`` is the calibrated probability that
-    ``label`` is right. When ``unscored`` holds a reason (empty, not English, too
-    uncertain), ``label`` is neutral and the text must not drive signals or alerts.
+    ``label`` is right. When ``unscored`` holds a reason (empty, no content, not English,
+    too uncertain, auto-reply), ``label`` is neutral and the text must not drive signals or alerts.
     """
 
     label: Label
