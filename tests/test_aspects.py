@@ -91,6 +91,9 @@ def test_positive_pricing_negative_implementation_timeline(analyzer: Analyzer) -
          "implementation_onboarding"),
         ("The dashboard is intuitive but the API integration keeps failing.", "usability",
          "integrations"),
+        # topics listed with commas (2026-12-07: both aspects read the whole sentence)
+        ("Great product, terrible support.", "product_quality", "support"),
+        ("Love the product, hate the pricing.", "product_quality", "pricing"),
     ],
 )  # fmt: skip
 def test_opposite_aspects_in_one_sentence(
@@ -99,6 +102,40 @@ def test_opposite_aspects_in_one_sentence(
     aspects = aspects_of(analyzer, text)
     assert aspects[positive][0] == "positive", aspects
     assert aspects[negative][0] == "negative", aspects
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("Great product, terrible support.",
+         [("support", "terrible support."), ("product_quality", "Great product")]),
+        ("Support was quick, billing was a mess, the price is 1,200 a seat.",
+         [("pricing", "the price is 1,200 a seat."), ("billing", "billing was a mess"),
+          ("support", "Support was quick")]),
+        # a piece without a topic, or of one word: the topics share the clause
+        ("The support team, which was great, fixed the billing issue.",
+         [("billing", "The support team, which was great, fixed the billing issue."),
+          ("support", "The support team, which was great, fixed the billing issue.")]),
+        ("Pricing, billing and support are all great.",
+         [("pricing", "Pricing, billing and support are all great."),
+          ("billing", "Pricing, billing and support are all great."),
+          ("support", "Pricing, billing and support are all great.")]),
+    ],
+)  # fmt: skip
+def test_topics_listed_with_commas_each_get_their_piece(
+    text: str, pieces: list[tuple[str, str]]
+) -> None:
+    assert found(text) == pieces
+
+
+def test_listed_topics_read_apart_with_the_default_engine() -> None:
+    """model.v1 read both aspects from the whole sentence (+0.15: both positive) before
+    (2026-12-07)."""
+    [analysis] = Analyzer(load_engine("model.v1")).analyze(
+        [Document("Great product, terrible support.")]
+    )
+    labels = {a.aspect: a.label for a in analysis.aspects}
+    assert labels == {"product_quality": "positive", "support": "negative"}
 
 
 def test_competitor_and_user_topic_aspects(analyzer: Analyzer) -> None:

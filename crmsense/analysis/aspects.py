@@ -5,7 +5,10 @@ A topic is found by its keywords or phrases (case-insensitive, whole words, plur
 sentences are cut before ``but``, ``however``, ``yet``, ``;`` and before a ``, while`` /
 ``, although`` / ``, whereas`` clause, and a leading ``Although …,`` clause ends at its
 comma. So "The pricing is fair, but the implementation timeline keeps slipping" gives
-pricing one reading and implementation/timeline the other.
+pricing one reading and implementation/timeline the other. A clause that lists its topics
+one per comma-separated piece ("Great product, terrible support.", "Support was quick,
+billing was a mess.") is cut at its commas too, when every piece has two words or more and
+a topic; "The support team, which was great, fixed the billing issue." is not.
 
 >>> from crmsense.analysis.sentences import split_sentences
 >>> finder = AspectFinder(topics=["data residency"])
@@ -115,6 +118,7 @@ _STOP = frozenset({
 
 
 _TOKEN = re.compile(r"\w+")
+_COMMA = re.compile(r",(?!\d)\s*")  # not in "1,200"
 Tokens = list[tuple[str, int]]
 
 
@@ -259,15 +263,40 @@ class AspectFinder:
                 hits += _topic_index(topic).find(tokens)
         starts = [s.start for s in sentences]
         split: dict[int, list[Sentence]] = {}
-        found: dict[tuple[str, int], Mention] = {}
+        in_clause: dict[Sentence, list[tuple[str, int]]] = {}
         for aspect, offset in hits:
             index = bisect.bisect_right(starts, offset) - 1
             if index < 0 or offset >= sentences[index].end:
                 continue
             parts = split.setdefault(index, clauses(text, sentences[index]))
             clause = next((c for c in reversed(parts) if c.start <= offset), parts[0])
-            found.setdefault((aspect, clause.start), Mention(aspect, clause))
+            in_clause.setdefault(clause, []).append((aspect, offset))
+        found: dict[tuple[str, int], Mention] = {}
+        for clause, group in in_clause.items():
+            pieces = _listed(text, clause, [offset for _, offset in group])
+            for aspect, offset in group:
+                part = next((p for p in reversed(pieces) if p.start <= offset), pieces[0])
+                found.setdefault((aspect, part.start), Mention(aspect, part))
         return sorted(found.values(), key=lambda m: (order[m.aspect], m.clause.start))
+
+
+def _listed(text: str, clause: Sentence, offsets: Sequence[int]) -> list[Sentence]:
+    """``clause`` cut at its commas when it lists its topics one per piece ("Great product,
+    terrible support."): every piece has at least two words and a mention at ``offsets``,
+    and there are mentions in two pieces at least; otherwise ``[clause]``."""
+    if len(offsets) < 2 or "," not in clause.text:
+        return [clause]
+    pieces, lo = [], clause.start
+    for match in _COMMA.finditer(text, clause.start, clause.end):
+        pieces.append((lo, match.start()))
+        lo = match.end()
+    pieces.append((lo, clause.end))
+    if len(pieces) < 2 or any(
+        len(_TOKEN.findall(text, a, b)) < 2 or not any(a <= o < b for o in offsets)
+        for a, b in pieces
+    ):
+        return [clause]
+    return [Sentence(a, b, text[a:b]) for a, b in pieces]
 
 
 def summarize(
