@@ -29,6 +29,10 @@ SARCASTIC = [
     "Love having to explain the same issue to three different agents.",
     "I love that we still need to call support to change a user's email.",
     "Nice to see the price went up again without notice.",
+    # bare praise after trouble (2026-12-07)
+    "Your app has been down for 2 hours and nobody is answering support. Great job.",
+    "The sync failed again last night. Perfect.",
+    "Third invoice error this quarter. Well done, team!",
 ]
 SINCERE = [
     "Great job on the migration, everything went smoothly!",
@@ -47,6 +51,12 @@ SINCERE = [
     "I love how we get to try every feature before it ships.",
     "Love that you had the team ready on day one.",
     "Great to see prices unchanged for another year.",
+    "The outage was resolved quickly. Great job.",
+    "Migration done, zero errors. Great job.",
+    "We lost two hours of data yesterday. Great work on the recovery, team.",
+    "The export fails on row 2000. Thanks!",  # thanks in advance
+    "The flight was delayed, but tailwinds will make up for it. Good news!",
+    "Great job.",
 ]
 
 
@@ -86,6 +96,16 @@ def test_the_analysis_reads_sarcasm_as_negative_and_flags_the_sentence(engine: s
     assert sincere.label == "positive" and not sincere.sentences[0].sarcastic
     assert [s.sarcastic for s in message.sentences] == [False, True]
     assert message.sentences[-1].label == "negative"
+
+
+def test_bare_praise_after_trouble_reads_negative() -> None:
+    """model.v1 read these as +0.20 and +0.68 before (2026-12-07)."""
+    texts = [
+        "@acme your app has been down for 2 hours and nobody is answering support. Great job.",
+        "Third invoice error this quarter. Well done, team!",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["negative"] * 2
 
 
 def test_passive_aggressive_thanks_reads_negative() -> None:

@@ -16,12 +16,20 @@ positive reading of such a sentence into the mirror-image negative one (see
    reports a fix ("fixed", "resolved", "back up"), apologises or thanks for patience
    (a rep's wording), or concedes with "but"/"though" (a mixed message, not sarcasm).
 
+3. a last sentence that is bare praise ("Great job.", "Well done!", "Perfect.", "Nice
+   work.", "Brilliant service.") after a sentence that reports a bad event ("… has been
+   down for 2 hours and nobody is answering support. Great job."), with no fix, apology
+   or "but" anywhere. Thanks are not counted: "The export fails on row 2000. Thanks!"
+   thanks in advance.
+
 Deliberately narrow: a missed sarcastic sentence costs less than a compliment read as a
 complaint.
 
 >>> is_sarcastic("Great, another outage. Exactly what we needed.")
 True
 >>> is_sarcastic("Fantastic support, only took three weeks to get a reply.")
+True
+>>> is_sarcastic("The app has been down for two hours. Great job.")
 True
 >>> is_sarcastic("Great job on the migration, everything went smoothly!")
 False
@@ -76,6 +84,19 @@ BAD_EVENT = re.compile(
     r"wiped|deleted|disappeared|unusable|useless|without (?:any )?(?:notice|warning)|"
     r"(?:went|gone|goes|going) up again)\b"
 )
+_BARE_PRAISE = re.compile(
+    r"^\W*(?:(?:just|really|so|well|very|absolutely|truly) )?(?:great|wonderful|fantastic|perfect"
+    r"|brilliant|awesome|amazing|excellent|superb|nice|lovely|terrific|outstanding|stellar"
+    r"|good|well done|bravo|kudos|way to go|love it|impressive)(?: (?:job|work|one|stuff"
+    r"|service|support|team|effort|going|done|show))?(?:,? (?:guys|team|everyone|all"
+    r"|folks))?\W*$"
+)
+"""A sentence that is only praise ("Great job.", "Well done, team!"), for lower-cased text."""
+_TROUBLE = re.compile(
+    r"\b(?:(?:has|have|had|was|were|is|are|been) (?:been )?down|nobody|no one|no-one"
+    r"|(?:hours?|days?|weeks?) (?:now|later|and counting)|again)\b"
+)
+"""Trouble that :data:`BAD_EVENT` leaves out but a bare praise after it mocks."""
 _NOT_SARCASM = re.compile(
     r"\b(?:fixed|fixing|fixes|resolved|resolving|solved|restored|back up|working again|"
     r"sorted|recovered|workaround|quick(?:ly)?|fast(?:er)?|prompt(?:ly)?|apolog\w*|sorry|"
@@ -90,7 +111,8 @@ _HINTS = (
     "great", "wonder", "fantast", "perfect", "brillian", "awesome", "amazing", "excellent",
     "superb", "nice", "lovely", "terrific", "outstanding", "stellar", "love", "glad", "happy",
     "thrilled", "delighted", "thank", "impressive", "bravo", "kudos", "right", "joy", "goody",
-    "joke", "surprise", "canned", "such as", "appreciate", "nothing",
+    "joke", "surprise", "canned", "such as", "appreciate", "nothing", "good", "well done",
+    "way to go",
 )  # fmt: skip
 
 
@@ -105,11 +127,20 @@ def _sentence_is_sarcastic(lowered: str) -> bool:
 
 
 def is_sarcastic(text: str) -> bool:
-    """Whether any sentence of ``text`` is sarcastic praise."""
+    """Whether any sentence of ``text`` is sarcastic praise, or its last sentence is bare
+    praise after trouble (rule 3)."""
     lowered = text.lower()
     if not any(hint in lowered for hint in _HINTS):
         return False
-    return any(_sentence_is_sarcastic(s.lower()) for s in sentence_texts(text))
+    sentences = [s.lower() for s in sentence_texts(text)]
+    if any(_sentence_is_sarcastic(s) for s in sentences):
+        return True
+    return (
+        len(sentences) > 1
+        and bool(_BARE_PRAISE.match(sentences[-1]))
+        and any(BAD_EVENT.search(s) or _TROUBLE.search(s) for s in sentences[:-1])
+        and not _NOT_SARCASM.search(lowered)
+    )
 
 
 def unsarcastic(text: str, prediction: Prediction) -> Prediction:
