@@ -28,6 +28,12 @@ THREATS = [
     "Does anyone even read these emails?",
     "Will anyone ever get back to me?",
     "Hello? Anyone there?",
+    # ultimatums (2026-12-07)
+    "We need this resolved by Friday or we'll have to escalate internally and review the "
+    "contract.",
+    "Fix the sync this week or we will cancel.",
+    "If this continues we'll have to review our contract.",
+    "We may reconsider the renewal.",
 ]
 NOT_THREATS = [
     "We've escalated this to our engineering team and will update you today.",
@@ -45,6 +51,8 @@ NOT_THREATS = [
     "Does anyone know how to export the audit log?",
     "Is anyone there who can help with SSO setup tomorrow?",
     "Will someone get back to me about the quote?",
+    "We'll review the contract next week.",
+    "We'll review our options for the Q3 rollout.",
 ]
 
 
@@ -56,6 +64,17 @@ def test_threat(text: str) -> None:
 @pytest.mark.parametrize("text", NOT_THREATS)
 def test_not_threat(text: str) -> None:
     assert not is_threat(text)
+
+
+def test_an_ultimatum_reads_negative_and_conversational() -> None:
+    """model.v1 read it +0.14, neutral, and its kind head transactional, before
+    (2026-12-07)."""
+    text = (
+        "We need this resolved by Friday or we'll have to escalate internally and review "
+        "the contract."
+    )
+    [analysis] = Analyzer(load_engine("model.v1")).analyze([Document(text, channel="email")])
+    assert analysis.label == "negative" and analysis.kind == "conversational"
 
 
 def test_neutral_turns_negative_and_positive_is_mirrored() -> None:

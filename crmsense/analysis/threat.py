@@ -12,6 +12,9 @@ threatens when a sentence:
   "legal action", "small claims";
 - **chases again**: "the fourth time I am asking", "third time I've raised this",
   "I've reported this three times";
+- **sets an ultimatum**: "… by Friday or we'll have to escalate", "or we will cancel",
+  "we'll have to review our contract", "we may reconsider the renewal" (not "we'll review
+  the contract next week");
 - **asks whether anyone will ever answer** (a question, but not one to answer): "Is
   anyone actually going to respond to this ticket?", "Does anyone even read these
   emails?", "Hello? Anyone there?" (``model.v1``: −0.29, −0.31, +0.03, all neutral).
@@ -66,6 +69,14 @@ THREAT = re.compile(
     rf"|\b(?:involv(?:e|ing)|get(?:ting)?|contact(?:ing)?|consult(?:ing)?|refer(?:ring)? "
     rf"(?:this|it) to|speak(?:ing)? (?:to|with)) (?:our |my )?{_LAWYERS}"
     r"|\blegal action\b|\bsmall claims\b"
+    # ultimatums: "… by Friday or we'll have to escalate", "we'll have to review our
+    # contract", "we may need to reconsider the renewal"
+    rf"|\bor (?:we|i)(?:{_A}ll| will| shall)(?: (?:have|need) to| be forced to)? (?:escalate"
+    r"|cancel|terminate|walk away|take (?:our|my) business|look elsewhere|review (?:the|our)"
+    r" (?:contract|relationship|renewal|account|options)|withhold|stop pay)"
+    rf"|\b(?:we|i)(?:{_A}ll| will| may| might| would)(?:(?: (?:have|need) to| be forced to)"
+    r" (?:review|reconsider|rethink|re-?evaluate)| (?:reconsider|rethink|re-?evaluate))"
+    r" (?:the|our|this) (?:contract|relationship|partnership|renewal|subscription|investment)\b"
     rf"|\b(?:third|fourth|fifth|sixth|seventh|\d+(?:st|nd|rd|th)) time (?:that )?(?:i{_A}ve|"
     rf"i am|i{_A}m|i have|we{_A}ve|we are|we{_A}re|we have|i|we)? ?(?:asked|asking|raised|"
     r"raising|reported|reporting|written|writing|chased|chasing|called|calling|e-?mailed|"
