@@ -29,8 +29,7 @@ THREATS = [
     "Will anyone ever get back to me?",
     "Hello? Anyone there?",
     # ultimatums (2026-12-07)
-    "We need this resolved by Friday or we'll have to escalate internally and review the "
-    "contract.",
+    "We need this resolved by Friday or we'll have to escalate internally and review the contract.",
     "Fix the sync this week or we will cancel.",
     "If this continues we'll have to review our contract.",
     "We may reconsider the renewal.",
