@@ -11,6 +11,11 @@ from crmsense.analysis.praise import is_praise, praise_reading
 from crmsense.analysis.types import Document, Prediction
 
 PRAISE = [
+    # time saved (2026-12-07; model.v1 read the first +0.31)
+    "The new reporting module has saved my team hours every week. Our ops leads keep asking "
+    "how we managed before it.",
+    "It saves us so much time on month-end.",
+    "Solved on the first reply.",
     "Kudos to the onboarding team for a smooth week.",
     "Shout-out to Priya, she was brilliant on the call.",
     "The new forecasting view is a real game changer.",
@@ -25,6 +30,8 @@ PRAISE = [
     "Highly recommend the onboarding package.",
 ]
 NOT_PRAISE = [
+    "It used to save us hours, but the sync is broken now.",
+    "How did we manage before the outage?",
     "Hats off to support, but the export is still broken.",
     "Was the training spot on for your team?",
     "If the fix works, it'll be a game changer.",

@@ -47,6 +47,11 @@ ROUTINE = [
     "Who should we contact when the sync errors out overnight?",
     "What's the process if an invoice is disputed?",
     "how do i report a bug in the mobile app?",
+    # invoices and passwords (2026-12-07; model.v1: -0.43, -0.35)
+    "Please reissue invoice INV-2291 with our PO number 450012 on it; our system rejects "
+    "invoices without one.",
+    "Please reset the password for our new analyst, she never received the activation e-mail.",
+    "Hi, please find our purchase order attached. Thanks!",
     # not making it to a meeting (model.v1: -0.61), and well-wishing around a request
     "Unfortunately I won't be able to make Thursday's session. Could we move it to Friday?",
     "I'm afraid we can't make tomorrow's demo. Hope that's OK.",
@@ -82,6 +87,8 @@ NOT_ROUTINE = [
     "How do I roll back a failed import!",
     "How do I roll back a failed import? This is the third outage this month.",
     "We can't log in. How do we reset the admin password?",
+    "Please reissue invoice INV-2291, you charged us twice.",
+    "I'm locked out again. Could you reset my account?",
     # regret about a meeting does not excuse a problem beside it
     "Unfortunately we can't make Thursday's review because the sync is still down.",
     "Unfortunately I won't be able to make the renewal work at this price.",
@@ -153,7 +160,8 @@ def test_an_apology_for_a_slow_reply_does_not_sink_the_message() -> None:
 def test_how_to_questions_are_not_complaints() -> None:
     """model.v1 read these from -0.48 to -0.80: a customer asking how to handle a failure
     is not reporting one."""
-    texts = ROUTINE[-6:-1]
+    start = ROUTINE.index("How do I roll back a failed import?")
+    texts = ROUTINE[start : start + 5]
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
     assert [a.label for a in analyses] == ["neutral"] * len(texts)
 

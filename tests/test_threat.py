@@ -28,6 +28,9 @@ THREATS = [
     "Does anyone even read these emails?",
     "Will anyone ever get back to me?",
     "Hello? Anyone there?",
+    # pushing (2026-12-07)
+    "Still waiting. Please escalate if you can't help.",
+    "Still waiting for a reply on ticket 4411.",
     # ultimatums (2026-12-07)
     "We need this resolved by Friday or we'll have to escalate internally and review the contract.",
     "Fix the sync this week or we will cancel.",
@@ -51,6 +54,8 @@ NOT_THREATS = [
     "Is anyone there who can help with SSO setup tomorrow?",
     "Will someone get back to me about the quote?",
     "We'll review the contract next week.",
+    "We're still waiting on legal to sign the MSA.",
+    "Still waiting to hear from our CFO, will update you Friday.",
     "We'll review our options for the Q3 rollout.",
 ]
 

@@ -11,7 +11,8 @@ A text is praise when it holds one of these idioms ("above and beyond", "spot on
 off to", "a game changer", "made my week", "saved our quarter", "kudos to", "shout-out
 to", "a lifesaver", "nailed it", "top-notch", "worked like a charm", "exceeded our
 expectations", "a pleasure to work with", "second to none", "knocked it out of the
-park"), is not a question or a condition, and reports no problem
+park", "has saved my team hours every week", "how we managed before it", "solved on the first
+reply"), is not a question or a condition, and reports no problem
 (:func:`~crmsense.analysis.negation.reports_problem`). :func:`praise_reading` turns a
 neutral reading of praise positive (the neutral and positive probabilities swap) and
 mirrors a negative one. Sarcasm is checked after it, so "Great, another outage. Hats off."
@@ -44,6 +45,14 @@ PRAISE = re.compile(
     r"|\b(?:a|an absolute|a real) (?:pleasure|joy|delight) to (?:work|deal) with\b"
     r"|\bsecond to none\b|\bknocked it out of the park\b|\bhit the ground running\b"
     r"|\b(?:would|i(?:'|’)d|we(?:'|’)d|highly|definitely|strongly|thoroughly) recommend\b"
+    # time saved (2026-12-07): "has saved my team hours every week", "how we managed before
+    # it", "solved on the first reply"
+    r"|\b(?:saves?|saved|saving) (?:us|me|my team|our team|the team|our reps|our staff|everyone)"
+    r" (?:so much time|a lot of time|a ton of time|tons of time|(?:many |countless |several )?"
+    r"(?:hours|days|weeks))\b"
+    r"|\bhow we (?:ever )?(?:managed|lived|coped|worked|survived) (?:before|without)\b"
+    r"|\b(?:solved|fixed|resolved|sorted|answered) (?:on|in|at|with) (?:the|your) first "
+    r"(?:reply|response|call|contact|try|attempt)\b"
 )
 """Praise idioms, for lower-cased text."""
 _NOT_A_STATEMENT = re.compile(r"\b(?:if|unless|whether|hopefully)\b|\?")

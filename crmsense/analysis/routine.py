@@ -17,10 +17,13 @@ every engine (see :func:`routine_reading`):
   make Thursday's session.": its "unfortunately" and "can't" report no problem);
 - **account administration**: adding, removing, granting, revoking, reducing, increasing or
   transferring users, seats, licences, access or permissions ("please grant read-only access
-  to our auditor", "reduce our seat count to 28");
+  to our auditor", "reduce our seat count to 28"), resetting a password or an account, and
+  reissuing or resending an invoice or a receipt ("Please reissue invoice INV-2291 with our
+  PO number on it");
 - **account notices**: the boilerplate of security and account e-mails ("Your verification
   code is 482913. It expires in 10 minutes.", "If you didn't request this, ignore this
-  email.", "No action required.").
+  email.", "No action required.") and of documents sent along ("Please find our purchase
+  order attached.").
 - **slow-reply apologies**: "Sorry for the delay in getting back to you." (−0.91: the
   network reads "delay"), whose own delay is not a problem.
 - **how-to questions**: asking how to do something or what to do in a case ("How do I roll
@@ -99,10 +102,12 @@ _ACCOUNT_ADMIN = re.compile(
     # asked for ("please", "can you", "we'd like to"): statements about licences, access
     # and ownership are often news, not administration
     rf"\b{_REQUEST}\b[^.!?]{{0,30}}?\b(?:add|remove|grant|revoke|reduce|increase|transfer|"
-    r"deactivate|set up|provision|update|change)\b(?: [\w'’.,:-]+){0,6}? "
+    r"deactivate|set up|provision|update|change|reset|unlock|reactivate|re-?send|re-?issue)\b"
+    r"(?: [\w'’.,:-]+){0,6}? "
     r"(?:seats?|seat count|users?|licen[cs]es?|(?:read-only |admin |edit |view )?access|"
     r"permissions?|admin rights|logins?|leavers|new starters?|billing contact|"
-    r"(?:account |deal |record )?owner(?:ship)?)\b"
+    r"(?:account |deal |record )?owner(?:ship)?|passwords?|accounts?|activation (?:e-?mail|link)"
+    r"|invit(?:e|ation)s?|invoices?|receipts?|credit notes?|statements?|purchase orders?)\b"
 )
 _NOTICE = re.compile(
     # the boilerplate of account and security e-mails
@@ -114,6 +119,9 @@ _NOTICE = re.compile(
     r"|\b(?:reset|choose|set) (?:your|a new) password\b"
     r"|\b(?:use|click|follow|open) the (?:link|button) below\b"
     r"|\bno (?:further )?action (?:is )?(?:required|needed)\b"
+    # documents sent along: "Please find our purchase order attached."
+    r"|\bplease find\b[^.!?]{0,40}\b(?:attached|enclosed|below)\b|\b(?:attached|enclosed) "
+    r"(?:is|are|please find)\b"
 )
 _SLOW_REPLY = re.compile(
     # the writer apologising for their own slow reply
@@ -180,7 +188,8 @@ _HINTS = (
     "swap", "make", "late", "start", "begin", "meet", "do it", "add", "remov", "grant",
     "revok", "reduc", "increas", "transfer", "deactivat", "set up", "provision", "updat",
     "change", "request", "ignore", "disregard", "expire", "valid", "code", "password", "action",
-    "below", "sorry", "apolog", "forgive",
+    "below", "sorry", "apolog", "forgive", "reset", "unlock", "reactivat", "send", "issue",
+    "find", "attached", "enclosed",
 )  # fmt: skip
 _HOW_TO_HINTS = ("how", "what", "way", "who", "where")  # with a "?"
 

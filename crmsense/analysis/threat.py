@@ -12,6 +12,9 @@ threatens when a sentence:
   "legal action", "small claims";
 - **chases again**: "the fourth time I am asking", "third time I've raised this",
   "I've reported this three times";
+- **pushes**: asks to escalate ("Please escalate if you can't help.") or is still
+  waiting on you ("Still waiting.", "still waiting for a reply"; not "still waiting on
+  legal to sign");
 - **sets an ultimatum**: "… by Friday or we'll have to escalate", "or we will cancel",
   "we'll have to review our contract", "we may reconsider the renewal" (not "we'll review
   the contract next week");
@@ -69,6 +72,12 @@ THREAT = re.compile(
     rf"|\b(?:involv(?:e|ing)|get(?:ting)?|contact(?:ing)?|consult(?:ing)?|refer(?:ring)? "
     rf"(?:this|it) to|speak(?:ing)? (?:to|with)) (?:our |my )?{_LAWYERS}"
     r"|\blegal action\b|\bsmall claims\b"
+    # asking to escalate, and waiting on the vendor: "Still waiting. Please escalate.",
+    # "still waiting for a reply" (not "still waiting on legal to sign")
+    r"|\bplease escalate\b"
+    r"|\bstill waiting(?=\W*$|\s*[.!])"
+    r"|\bstill waiting (?:for|on) (?:a |an |your |any |the )?(?:reply|response|answer|update|fix"
+    r"|call ?back|refund|resolution|root[- ]cause)"
     # ultimatums: "… by Friday or we'll have to escalate", "we'll have to review our
     # contract", "we may need to reconsider the renewal"
     rf"|\bor (?:we|i)(?:{_A}ll| will| shall)(?: (?:have|need) to| be forced to)? (?:escalate"

@@ -72,8 +72,8 @@ INBOUND: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Rollout update",
         ),
         (
-            "Hi {rep},\n\nThe new {feature} has saved my team hours every week. Our ops leads keep "
-            "asking how we managed before it.\n\nThanks again,\n{first}",
+            "Hi {rep},\n\nThe latest update to {feature} has saved my team hours every week. "
+            "Our ops leads keep asking how we managed before it.\n\nThanks again,\n{first}",
             "Hi {rep},\n\nJust wanted to say thanks for the session on Tuesday. The team left "
             "with a clear plan and we've already rolled {feature} out to two more regions."
             "\n\nBest,\n{first}",
