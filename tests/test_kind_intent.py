@@ -261,6 +261,8 @@ INTENTS = {
         "We already use Gong and we're locked into a two-year contract.",
         "I need to run this by my CFO, it's not my decision.",
         "Bad timing - we are mid-migration and have no bandwidth until Q3.",
+        # the head said "other" (2026-12-07)
+        "Pricing is a bit steep for us. Is there any flexibility if we commit to two years?",
     ],
     "unsubscribe": [
         "Please remove me from your mailing list.",
@@ -279,6 +281,7 @@ INTENTS = {
         "Try our IT manager, Bo, he owns the tooling budget.",
     ],
     "other": [
+        "Prices are high everywhere this year, but we'll see.",
         "Got it.",
         "See you at the conference.",
     ],

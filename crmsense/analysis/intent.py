@@ -52,6 +52,10 @@ OBJECTION = _any(
     r"\btoo (?:expensive|pricey|costly|high)\b", r"\b(?:out of|over|beyond) (?:our |the )?budget\b",
     r"\bno budget\b", r"\bcan(?:'|’)?t afford\b", r"\bcannot afford\b",
     r"\b(?:price|pricing|cost)s? (?:is|are) (?:too high|a concern|an issue|a problem|steep)\b",
+    # "pricing is a bit steep for us", "the quote seems rather high" (2026-12-07)
+    r"\b(?:price|pricing|cost|quote)s? (?:is|are|seems?|looks?) (?:a (?:bit|little|tad) |rather "
+    r"|quite |pretty |very |really )?(?:steep|high|pricey|expensive|costly)(?= for (?:us|our|a|what"
+    r"|the)\b| compared\b| given\b|\s*[.!,;]|\s*$)",
     r"\b(?:already|currently) (?:use|using|have|work with|working with|signed with|invested in)\b",
     r"\bhappy with (?:our|the) (?:current|existing) (?:vendor|provider|solution|tool|setup)\b",
     r"\b(?:went|are going|decided to go|chose to go|signed) with\b",
