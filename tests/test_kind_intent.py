@@ -249,6 +249,10 @@ INTENTS = {
         "What would it cost for 50 seats?",
         "Do you integrate with NetSuite?",
         "Send me a case study and I'll share it with the team.",
+        # asking for proof, eager to start (2026-12-07; the head said other)
+        "Loved the case study. Can you share one for manufacturing?",
+        "Who else uses this in the logistics space?",
+        "Great session yesterday, the team is excited to get started.",
     ],
     "polite_disengagement": [
         "Not a priority for us right now. Let's circle back next quarter.",
@@ -281,6 +285,9 @@ INTENTS = {
         "Try our IT manager, Bo, he owns the tooling budget.",
     ],
     "other": [
+        # thanks for help (2026-12-07; the head said polite_disengagement)
+        "Thanks so much for your help, really appreciate it.",
+        "The meeting link in your invite doesn't work, can you send another?",
         "Prices are high everywhere this year, but we'll see.",
         "Got it.",
         "See you at the conference.",
@@ -308,6 +315,14 @@ def test_reply_intents(analyzer: Analyzer, intent: str, text: str) -> None:
 )
 def test_referral_look_alikes(text: str) -> None:
     assert reply_intent(text) != "referral"
+
+
+def test_thanks_for_help_is_no_sales_intent_for_the_default_engine() -> None:
+    """The intent head read it as polite disengagement (2026-12-07)."""
+    text = "Thanks so much for your help, really appreciate it."
+    assert reply_intent(text, {"polite_disengagement": 0.9}) == "other"
+    [analysis] = Analyzer(load_engine("model.v1")).analyze([Document(text, channel="email")])
+    assert analysis.reply_intent == "other"
 
 
 def test_renewing_with_someone_else_is_not_interest() -> None:

@@ -31,7 +31,8 @@ a lot — with a cache kept across calls), and assembles the rest:
   threats to escalate or chasing again ("I want to speak to your manager.",
   :mod:`~crmsense.analysis.threat`). Last, a positive reading of a polite complaint
   ("Thanks for the update, but we're still unable to log in.") gives way to the reading
-  of its clause after "but" (:mod:`~crmsense.analysis.contrast`).
+  of its clause after "but" (:mod:`~crmsense.analysis.contrast`), and a message whose
+  greetings, thanks and sign-off wrap a complaint is read from the complaint.
 - ``unscored``: ``"empty"`` (nothing to read), ``"no_content"`` (a non-answer such as
   "Nothing to add." or "N/A", :mod:`~crmsense.analysis.nonanswer`; the engine is never
   asked), ``"not_english"`` (language gate; the engine is never asked), ``"too_uncertain"``

@@ -14,7 +14,8 @@ interest). Combination with an engine that reports intent probabilities:
    nearly every match is right, but they miss wording they do not know); a reply that
    says it is leaving for or weighing a competitor (``leaving``, found by
    :mod:`~crmsense.analysis.defection`: "we're evaluating other vendors") is an
-   objection unless it unsubscribes or refers;
+   objection unless it unsubscribes or refers; a reply that only thanks for help ("Thanks
+   so much for your help, really appreciate it.") is ``other``;
 3. otherwise the engine's best guess when it reaches 0.4, else ``other``.
 
 >>> reply_intent("Please remove me from your mailing list.")
@@ -167,6 +168,20 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         r"users))\b(?![^.!?]{0,40}\bwith (?!you\b|your\b|us\b))",
         r"\brenew(?:ing)? (?:with you )?for (?:another|a further|one more) (?:year|term|\d+|two|"
         r"three|five)\b(?![^.!?]{0,40}\bwith (?!you\b|your\b|us\b))",
+        # asking for proof, and eager to start (2026-12-07): "Can you share one for
+        # manufacturing?", "who else uses this?", "the team is excited to get started"
+        r"\b(?:can|could) you (?:send|share) (?:me |us )?(?:(?:one|another) (?:for|from|in|like)"
+        r"|a similar one|an? example|examples|a reference|references|a customer story)\b",
+        r"\bwho else (?:uses|is using|works with|has (?:rolled|bought))\b",
+        r"\b(?:excited|eager|keen|can(?:'|’)?t wait) to (?:get(?:ting)? started|start|kick (?:it |"
+        r"this )?off|roll (?:it|this) out|see (?:the|a) (?:demo|proposal))\b",
+    )),
+    # a thank-you for help and nothing else answers no outreach (the head read "Thanks so
+    # much for your help, really appreciate it." as polite disengagement)
+    ("other", _any(
+        r"^\W*(?:thanks|thank you|many thanks)(?: so much| very much| a lot| again)?"
+        r"(?: for (?:all )?(?:your|the) (?:help|support|assistance))?\W*"
+        r"(?:(?:i |we )?(?:really |truly )?appreciate (?:it|that|your help)\W*)?$",
     )),
 )  # fmt: skip
 
