@@ -371,6 +371,9 @@ def test_objection_language() -> None:
     assert has_objection("The renewal quote is 20 percent higher and finance is pushing back.")
     assert has_objection("Procurement is pushing back on the quote.")
     assert not has_objection("The price is higher than I expected but worth it.")
+    # bill shock (2026-12-07)
+    assert has_objection("We were surprised by the invoice, it was higher than the quote.")
+    assert has_objection("The March invoice is 30% higher than what we were quoted.")
 
 
 @pytest.mark.parametrize(

@@ -154,6 +154,13 @@ def test_faded_praise_is_not_read_as_positive() -> None:
         ("I'd expect better from a company your size.", True),
         ("We were promised this feature in Q2 and it's now November.", True),
         ("Frankly, we had hoped for more.", True),
+        # bill shock (2026-12-07)
+        ("We were also surprised by the invoice, it was higher than the quote.", True),
+        ("We were shocked by the renewal invoice.", True),
+        ("The March invoice is 30% higher than what we were quoted.", True),
+        ("We were pleasantly surprised by the invoice.", False),
+        ("We were pleasantly surprised by the price.", False),
+        ("Why is the bill higher than the quote?", False),
         ("We expected more hassle with the migration, but it was smooth.", False),
         ("It's even better than we expected!", False),
         ("The delivery was exactly what we were promised.", False),
@@ -175,3 +182,16 @@ def test_unmet_expectations_are_read_as_negative() -> None:
     ]
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
     assert [a.label for a in analyses] == ["negative"] * 4
+
+
+def test_bill_shock_reads_negative_and_objects_in_a_call() -> None:
+    """model.v1 read the customer's segment +0.12, and no objection was raised
+    (2026-12-07)."""
+    text = "Okay. We were also surprised by the invoice, it was higher than the quote."
+    segments = (("Alex", "rep", "How did the first month go?"), ("Dana", "customer", text))
+    analyzer = Analyzer(load_engine("model.v1"))
+    [message, call] = analyzer.analyze(
+        [Document(text), Document("", channel="call", segments=segments)]
+    )
+    assert message.label == "negative"
+    assert call.call is not None and call.call.trajectory.objection_raised

@@ -76,7 +76,10 @@ OBJECTION = _any(
     r"would be) (?:the )?(?:price|pricing|cost|budget|quote)\b",
     r"\b(?:quote|price|pricing|cost|renewal) is (?:\d+ ?(?:%|percent) (?:higher|more)|(?:much |"
     r"way |significantly )?(?:higher|more expensive) than (?:last year|our budget|we (?:pay|paid|"
-    r"budgeted)))\b",
+    r"budgeted|were quoted)|the (?:quote|estimate)|what we were quoted))\b",
+    # bill shock (2026-12-07): "the invoice was higher than the quote"
+    r"\b(?:it|this|that|invoice|bill|charge)(?:(?:'|’)s| is| was) (?:\d+ ?(?:%|percent) |much |way "
+    r"|a lot )?higher than (?:the (?:quote|estimate)|what we were quoted|we were quoted)\b",
     r"\bpushing back (?:on|about|against) (?:the |your )?(?:price|pricing|cost|quote|renewal|"
     r"budget)\b",
     r"\b(?:finance|procurement|our cfo|the cfo|leadership|the board) (?:is|are|keeps?) "

@@ -130,17 +130,27 @@ _UNMET = re.compile(
     r"|downtime|difficult\w*|complicat\w*|headaches?|errors?|disruption|delays?|effort))"
     rf"|(?:^|[.!;,]\s*|\b(?:but|and|yet|because|since)\s+)(?:we were|i was|we(?:{_A}ve| have) "
     rf"been|i(?:{_A}ve| have) been) promised\b"
+    # bill shock (2026-12-07): "surprised by the invoice", "higher than the quote"
+    r"|(?<!pleasantly )(?<!happily )(?<!positively )\b(?:surprised|shocked|caught off guard"
+    r"|blindsided) (?:by|at|to see) (?:the|our|this|your|a|an) (?:[a-z]+ ){0,2}(?:invoice|bill"
+    r"|charges?|fees?|(?:price|cost) increase)\b"
+    r"|\b(?:higher|more|larger|bigger) than (?:the |your |our |what (?:we|you) )?(?:quote|quoted"
+    r"|estimate|estimated|agreed|were quoted|was quoted|were promised)\b"
 )
 
 #: Every alternative of ``_UNMET`` contains one of these: a cheap gate for most texts.
-_UNMET_HINTS = ("expect", "hope", "hoping", "anticipat", "promised")
+_UNMET_HINTS = (
+    "expect", "hope", "hoping", "anticipat", "promised", "surprised", "shocked", "caught off",
+    "blindsided", "quote", "estimate", "agreed",
+)  # fmt: skip
 
 
 def is_unmet_expectation(text: str) -> bool:
     """Whether ``text`` says, not asks, that expectations were not met: "We expected
     better.", "Honestly we expected more for what we pay." (``model.v1``: +0.47, +0.53),
     "We were hoping for a lot more from the upgrade.", "We were promised this feature in
-    Q2 and it's now November." Not "we expected more hassle" or a question.
+    Q2 and it's now November.", bill shock ("We were surprised by the invoice, it was higher
+    than the quote."). Not "we expected more hassle" or a question.
 
     >>> is_unmet_expectation("I'd expect better from a company your size.")
     True
