@@ -33,6 +33,10 @@ DECLINES = [
     "Now isn't a good time, maybe in the spring.",
     "We don't think it's the right fit, but thanks for your time.",
     "We've decided to hold off until next quarter.",
+    # scaling back (2026-12-07)
+    "We've decided to reduce our seats from 50 to 20 at renewal.",
+    "We'll be downgrading to the Starter plan next month.",
+    "Please cut our licence count to 15.",
 ]
 NOT_DECLINES = [
     "No thanks, everything works now!",  # closing a happy support chat
@@ -51,6 +55,9 @@ NOT_DECLINES = [
     "I think this is a great fit for us!",
     "Is now not a good time?",
     "Please hold off on sending the invoice until Monday.",
+    "We reduced the error rate by half with your help.",
+    "Your fix cut our load times in half.",
+    "Can we reduce our seats mid-term?",
 ]
 
 
@@ -92,6 +99,9 @@ def test_the_analyzer_reads_polite_declines_as_not_positive() -> None:
         "Hi Dana, thanks so much for the follow-up and the recording. We've talked it over "
         "and decided against it for now. Regards, Piotr",
         "Thanks, but we've decided to go in another direction.",
+        # a contraction read +0.71 (2026-12-07)
+        "Hi Sarah, thanks for the update. We've decided to reduce our seats from 50 to 20 at "
+        "renewal. Regards, Mike",
     ]
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
     for text, analysis in zip(texts, analyses, strict=True):

@@ -11,7 +11,9 @@ A text is a decline when it says so in words that mean no in any context: "decid
 against", "won't be pursuing / moving forward / proceeding", "we'll pass", "hard pass",
 "politely declining", "not interested", "not a priority", "put this on hold", "park this",
 "going in another direction", "not the right time", "isn't a good time for us", "not sure
-it's the right fit", "we'll hold off", "it's not for us", "fine as we are".
+it's the right fit", "we'll hold off", "it's not for us", "fine as we are", and scaling
+back: "we've decided to reduce our seats from 50 to 20", "we'll be downgrading to the
+Starter plan" (a contraction is a partial no; a thank-you around one read +0.71).
 Deliberately not: "no thanks" and "we're all set", which also close a happy support chat
 ("No thanks, everything works now!"). Questions and conditions ("if it's not a priority …") are not
 declines. :func:`decline_reading` turns a positive reading of a decline into a neutral one
@@ -71,6 +73,12 @@ DECLINE = re.compile(
             rf"\b(?:it|this|that)(?:{_A}s| is) (?:just |simply )?not (?:a (?:good |great )?fit )?"
             r"for us\b",
             r"\b(?:fine|happy|ok|okay) (?:as|where) we are\b",
+            # scaling back (2026-12-07): "we've decided to reduce our seats from 50 to 20",
+            # "we'll be downgrading to the Starter plan" (model.v1: +0.71 in a thank-you)
+            r"\b(?:reduc(?:e|ing)|cut(?:ting)?(?: back)?|scal(?:e|ing) (?:back|down)|downsiz(?:e|ing)"
+            r"|drop(?:ping)?) (?:our |the |my )?(?:number of |total )?(?:seats?|seat count|licen[cs]es?"
+            r"|licen[cs]e count|users?|subscription|spend|footprint)\b",
+            r"\bdowngrad(?:e|ing) (?:to|our|the|my)\b",
         )
     )
 )
