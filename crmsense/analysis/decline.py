@@ -75,9 +75,10 @@ DECLINE = re.compile(
             r"\b(?:fine|happy|ok|okay) (?:as|where) we are\b",
             # scaling back (2026-12-07): "we've decided to reduce our seats from 50 to 20",
             # "we'll be downgrading to the Starter plan" (model.v1: +0.71 in a thank-you)
-            r"\b(?:reduc(?:e|ing)|cut(?:ting)?(?: back)?|scal(?:e|ing) (?:back|down)|downsiz(?:e|ing)"
-            r"|drop(?:ping)?) (?:our |the |my )?(?:number of |total )?(?:seats?|seat count|licen[cs]es?"
-            r"|licen[cs]e count|users?|subscription|spend|footprint)\b",
+            r"\b(?:reduc(?:e|ing)|cut(?:ting)?(?: back)?|scal(?:e|ing) (?:back|down)"
+            r"|downsiz(?:e|ing)|drop(?:ping)?) (?:our |the |my )?(?:number of |total )?"
+            r"(?:seats?|seat count|licen[cs]es?|licen[cs]e count|users?|subscription|spend"
+            r"|footprint)\b",
             r"\bdowngrad(?:e|ing) (?:to|our|the|my)\b",
         )
     )
