@@ -401,14 +401,18 @@ class Analyzer:
     def _message_reading(
         self, plan: _Plan, preds: list[Prediction], scored: dict[str, Prediction]
     ) -> tuple[Prediction, list[tuple[Sentence, Prediction, float]]]:
-        """A message's whole reading, or the roll-up of its sentences (see :meth:`_reading`)."""
+        """A message's whole reading, or the roll-up of its sentences (see :meth:`_reading`).
+        A whole reading without word spans cites its sentences, not the whole message."""
+        everything = range(len(preds))
         if plan.whole is not None:
             whole = scored[plan.whole.text]
             if not self._shares_misreading(plan, plan.whole.text, whole):
                 emotions = strongest([whole.emotions, *(p.emotions for p in preds)])
                 reading = Prediction(whole.probs, whole.score, emotions)
-                return reading, [(plan.whole, whole, 1.0)]
-        return self._rollup(plan, preds, range(len(preds)))
+                if whole.evidence:
+                    return reading, [(plan.whole, whole, 1.0)]
+                return reading, self._rollup(plan, preds, everything)[1]
+        return self._rollup(plan, preds, everything)
 
     @staticmethod
     def _rollup(
