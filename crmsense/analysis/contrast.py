@@ -26,9 +26,11 @@ Courtesies around a complaint (:func:`complaint_part`): an e-mail often wraps it
 problem in greetings, thanks and a sign-off, with no contrast word at all ("Hi team, hope
 you're well. We're still seeing the sync fail every night. Please advise. Thanks, Raj").
 ``model.v1`` reads such a message whole as positive (+0.57): the thanks are its loudest
-words. When a message of several sentences has courtesies that report no problem
-themselves (:func:`~crmsense.analysis.routine.is_courtesy`) and its other sentences,
-rolled up, read negative, the analyzer reads the message from those sentences.
+words. When a message of several sentences has formalities (greetings, well-wishing,
+thanks for a reply or a call, thanks in advance, a closing sign-off) and its other
+sentences report a problem and, rolled up, read negative, the analyzer reads the message
+from those sentences. Thanks for something done and a bare "Thanks!" are not formalities:
+in the public sets they are sentiment.
 
 >>> contrast_clause("Thanks for the update, but we're still unable to log in.")
 Clause(start=27, text="we're still unable to log in.")
