@@ -28,6 +28,7 @@ THREATS = [
     "Does anyone even read these emails?",
     "Will anyone ever get back to me?",
     "Hello? Anyone there?",
+    "hello?? anyone?",
     # pushing (2026-12-07)
     "Still waiting. Please escalate if you can't help.",
     "Still waiting for a reply on ticket 4411.",
@@ -52,6 +53,7 @@ NOT_THREATS = [
     "Is anyone actually using the new API?",
     "Does anyone know how to export the audit log?",
     "Is anyone there who can help with SSO setup tomorrow?",
+    "Hi? Anyone know if the API supports webhooks?",
     "Will someone get back to me about the quote?",
     "We'll review the contract next week.",
     "We're still waiting on legal to sign the MSA.",

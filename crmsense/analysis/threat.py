@@ -102,8 +102,9 @@ _CHASE_QUESTION = re.compile(
     rf"\b(?:is|are|will|does|do|can|would) {_WHO}(?: (?:here|there|at [a-z]+(?: [a-z]+)?))?"
     r" (?:actually|ever|even|bother(?:ing)? to|at all)\b[^?]{0,30}\b(?:respond|reply|answer"
     r"|read|get back|call (?:me|us) back|look at (?:this|it|my|our)|care|help(?: me| us)?)\w*"
-    # "Hello? Anyone there?", "Is anybody there?"
+    # "Hello? Anyone there?", "Is anybody there?", "hello?? anyone?"
     r"|\b(?:is )?(?:anyone|anybody) (?:there|home|out there|listening|awake|reading this)\?"
+    r"|\b(?:hello|hi|hey)\s*\?+\s*(?:is )?(?:anyone|anybody)\s*\?"
 )
 """Rhetorical questions that chase, for lower-cased text: threats although asked."""
 #: Every alternative of ``_CHASE_QUESTION`` contains one of these.
