@@ -384,10 +384,18 @@ def test_objection_language() -> None:
      "What's the difference between an admin and an owner?",
      "Feature request: let us pin notes to the top of a record.",
      "Would be really useful if reports could be scheduled. Any plans to add that?",
-     "Hi, could you add support for Outlook calendars? Half our team uses it."],
+     "Hi, could you add support for Outlook calendars? Half our team uses it.",
+     # a project's timeline or status (2026-12-07)
+     "Could you let me know the timeline for the migration? Our board meets next Thursday.",
+     "Any update on the fix for the sync?"],
 )  # fmt: skip
 def test_a_product_question_is_not_made_transactional_by_the_head(text: str) -> None:
     assert classify_kind(Document(text), 1, 0.0, {"transactional": 0.85}) == "conversational"
+
+
+def test_an_order_status_question_stays_with_the_head() -> None:
+    doc = Document("What's the status of my order?")
+    assert classify_kind(doc, 1, 0.0, {"transactional": 0.9}) == "transactional"
 
 
 def test_the_product_question_rule_leaves_transactional_phrases_and_other_votes() -> None:

@@ -15,8 +15,9 @@ rules lean towards *conversational*:
    the model card). A question about using the product ("How do I add a user?", "Is
    there a way to bulk-edit tags?", "Where can I find the audit log?") and a feature
    request ("Feature request: …", "It would be great if the export supported XLSX",
-   "Could you add a dark mode?", "Any plans to support Outlook?") are conversational
-   whatever the head says: the head learnt short neutral requests as transactional and
+   "Could you add a dark mode?", "Any plans to support Outlook?") and a question about a
+   project's timeline or status ("Could you let me know the timeline for the
+   migration?", "Any update on the fix?") are conversational whatever the head says: the head learnt short neutral requests as transactional and
    read such questions so (0.81–0.85), and feature requests too.
 4. A clearly negative transactional message (score ≤ -0.35) is conversational when a
    person speaks in it: the first person ("I", "we", "our"), "!", or persistence
@@ -83,6 +84,11 @@ _PRODUCT_QUESTION = re.compile(
     r"|\bwe(?:'|’)?d love (?:to see|it if)\b"
     r"|\b(?:could|can) you (?:please )?(?:add|build|support) (?:a|an|support for|the ability|"
     r"the option)\b"
+    # the timeline or status of a project, not of an order (2026-12-07): "Could you let me
+    # know the timeline for the migration?"
+    r"|\b(?:timeline|status|progress|eta|update) (?:for|of|on) (?:the |our |my )?(?:migration"
+    r"|project|rollout|roll-out|implementation|onboarding|go-live|fix|bug|integration"
+    r"|feature|release)\b"
 )
 
 _A = r"(?:'|’)"
