@@ -13,12 +13,13 @@ rules lean towards *conversational*:
    head, ``llm.v1``) decides when its best kind reaches 0.6; without one, conversational.
    The rules are precise but miss new wording; the head generalises (held-out figures in
    the model card). A question about using the product ("How do I add a user?", "Is
-   there a way to bulk-edit tags?", "Where can I find the audit log?") and a feature
+   there a way to bulk-edit tags?", "Where can I find the audit log?"), a feature
    request ("Feature request: …", "It would be great if the export supported XLSX",
    "Could you add a dark mode?", "Any plans to support Outlook?") and a question about a
    project's timeline or status ("Could you let me know the timeline for the
-   migration?", "Any update on the fix?") are conversational whatever the head says: the head learnt short neutral requests as transactional and
-   read such questions so (0.81–0.85), and feature requests too.
+   migration?", "Any update on the fix?") are conversational whatever the head says:
+   the head learnt short neutral requests as transactional and read such questions so
+   (0.81–0.85), and feature requests too.
 4. A clearly negative transactional message (score ≤ -0.35) is conversational when a
    person speaks in it: the first person ("I", "we", "our"), "!", or persistence
    ("again", "still", "keeps", "third time"). "Your invoice is wrong, again" is a
