@@ -83,6 +83,15 @@ def test_an_ultimatum_reads_negative_and_conversational() -> None:
     assert analysis.label == "negative" and analysis.kind == "conversational"
 
 
+def test_a_threat_the_engine_was_unsure_about_is_not_unscored() -> None:
+    """model.v1 read it (0.22, 0.40, 0.38); the threat turned it (0.40, 0.22, 0.38), below
+    the 0.4 confidence floor, so it was unscored as too uncertain and could never alert
+    (2026-12-07). A label a correction decided is the rule's, not the engine's guess."""
+    text = "Still waiting. Please escalate if you can't help.\n\nJane"
+    [analysis] = Analyzer(load_engine("model.v1")).analyze([Document(text, channel="email")])
+    assert analysis.unscored is None and analysis.label == "negative"
+
+
 def test_neutral_turns_negative_and_positive_is_mirrored() -> None:
     neutral = Prediction(probs=(0.2, 0.7, 0.1), score=-0.1)
     assert threat_reading(THREATS[0], neutral).probs == (0.7, 0.2, 0.1)

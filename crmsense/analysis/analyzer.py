@@ -36,7 +36,7 @@ a lot — with a cache kept across calls), and assembles the rest:
 - ``unscored``: ``"empty"`` (nothing to read), ``"no_content"`` (a non-answer such as
   "Nothing to add." or "N/A", :mod:`~crmsense.analysis.nonanswer`; the engine is never
   asked), ``"not_english"`` (language gate; the engine is never asked), ``"too_uncertain"``
-  (confidence below ``min_confidence``) or
+  (confidence below ``min_confidence``, unless a correction decided the label) or
   ``"auto_reply"`` (flagged or worded as an auto-reply, kind rule 1: an out-of-office
   note's "limited access" is nobody's mood). An unscored analysis is neutral with score
   0; its confidence is 0 when the engine never saw the text.
@@ -343,7 +343,11 @@ class Analyzer:
             score, emotions, confidence = reading.score, reading.emotions, max(probs)
             evidence = _evidence(plan.text, sources, label_of(probs))
             aspects = summarize(plan.mentions, scored)
-            if confidence < self.min_confidence:
+            # a label a correction decided (a threat, a decline, sarcasm, …) is the rule's,
+            # not the engine's guess: "Still waiting. Please escalate if you can't help."
+            # read (0.22, 0.40, 0.38), and its threat turned it (0.40, 0.22, 0.38)
+            corrected = any(part.text in self._misread for part, _, _ in sources)
+            if confidence < self.min_confidence and not corrected:
                 plan.unscored = "too_uncertain"
         if plan.unscored is not None:
             score = 0.0
