@@ -166,6 +166,18 @@ def test_how_to_questions_are_not_complaints() -> None:
     assert [a.label for a in analyses] == ["neutral"] * len(texts)
 
 
+def test_a_follow_up_with_thanks_is_not_read_as_praise() -> None:
+    """model.v1 read the first +0.90 (2026-12-07): the thanks. A customer chasing is not a
+    happy one; a check-in that says something nice stays positive."""
+    texts = [
+        "Hi, just following up on my previous email. Thanks!",
+        "Just checking in to see if you had a chance to look at the proposal. Thanks!",
+        "Just checking in to say the team loves the new dashboards!",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["neutral", "neutral", "positive"]
+
+
 def test_a_problem_beside_the_request_keeps_its_negative_reading() -> None:
     text = "Can we move our call to Friday? The export is still broken and my team is stuck."
     [analysis] = Analyzer(load_engine("model.v1")).analyze([Document(text)])

@@ -258,15 +258,33 @@ def without_greeting(sentence: str) -> str:
     return _GREETING.sub("", sentence.strip(" ,;:-–—"))
 
 
+_CHASER = re.compile(
+    r"^\W*(?:(?:hi|hello|hey)\b[^.!?,]{0,25}[,.!]?\s*)?(?:just |a )?(?:following up|checking in"
+    r"|circling back|bumping this(?: up)?|(?:gentle|quick|friendly) reminder)\b"
+    r"(?: (?:on|about|re|regarding|with regard to|to see if|in case)\b[^.!?]{0,60})?"
+    r"[.!?]*\s*(?:(?:many )?thanks?(?: you)?(?: in advance)?\W*)?$"
+)
+"""A follow-up and nothing else ("Hi, just following up on my previous email. Thanks!"),
+for lower-cased text; not "just checking in to say the team loves it"."""
+
+
 def routine_reading(text: str, prediction: Prediction) -> Prediction:
     """``prediction`` of ``text`` with a misread routine request undone: when it is read as
     negative, its negative and neutral probabilities swap, so it reads as neutral with the
-    same confidence. Anything else is returned as is.
+    same confidence. A follow-up and nothing else read as positive ("Hi, just following
+    up on my previous email. Thanks!": +0.90 with ``model.v1``, the thanks) swaps its
+    positive and neutral probabilities: a customer chasing is not a happy one. Anything
+    else is returned as is.
 
     >>> p = Prediction(probs=(0.8, 0.15, 0.05), score=-0.75, emotions={})
     >>> routine_reading("Can we bump our demo to Thursday?", p).probs
     (0.15, 0.8, 0.05)
+    >>> p = Prediction(probs=(0.01, 0.08, 0.91), score=0.9, emotions={})
+    >>> routine_reading("Just following up on my last email. Thanks!", p).probs
+    (0.01, 0.91, 0.08)
     """
+    if prediction.reads("positive") and _CHASER.match(text.strip().lower()):
+        return prediction.swapped("positive", "neutral")
     if not prediction.reads("negative") or not is_routine(text):
         return prediction
     return prediction.swapped("negative", "neutral")
