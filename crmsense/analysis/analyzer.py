@@ -111,6 +111,8 @@ from crmsense.text.clean import text_hash
 Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
+Source = tuple[Sentence, Prediction, float]
+"""A part a reading comes from: the part, its prediction and its share of the reading."""
 
 ANALYZER_VERSION = 32
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
@@ -129,7 +131,10 @@ questions are routine. 25: polite complaints (contrast), loving a chore as sarca
 the kind head's auto-replies need an auto-reply cue and no chasing. 27: unmet
 expectations. 28: questions that chase ("Is anyone actually going to respond?"). 29:
 auto-replies are unscored. 30: tickets and notes have no reply intent. 31: renewing or
-growing with you is interest."""
+growing with you is interest. 32: courtesies around a complaint, non-answers unscored
+(``no_content``), comma-listed aspects, sentences as the evidence of a spanless whole
+reading, a corrected label never ``too_uncertain``, and more CRM shapes (ultimatums, bill
+shock, scaling back, follow-ups, bare praise after trouble)."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
@@ -341,7 +346,7 @@ class Analyzer:
             reading, sources = self._reading(plan, preds, scored)
             probs = self._calibrate(reading.probs)
             score, emotions, confidence = reading.score, reading.emotions, max(probs)
-            evidence = _evidence(plan.text, sources, label_of(probs))
+            evidence = _evidence(plan.text, self._cited(plan, preds, sources), label_of(probs))
             aspects = summarize(plan.mentions, scored)
             # a label a correction decided (a threat, a decline, sarcasm, …) is the rule's,
             # not the engine's guess: "Still waiting. Please escalate if you can't help."
@@ -378,7 +383,7 @@ class Analyzer:
 
     def _reading(
         self, plan: _Plan, preds: list[Prediction], scored: dict[str, Prediction]
-    ) -> tuple[Prediction, list[tuple[Sentence, Prediction, float]]]:
+    ) -> tuple[Prediction, list[Source]]:
         """The document-level prediction and the parts its evidence comes from: the whole
         message's reading, or the roll-up of its sentences (long texts, calls, and a message
         whose whole reading shares a misreading that a correction undid in one of its
@@ -404,24 +409,27 @@ class Analyzer:
 
     def _message_reading(
         self, plan: _Plan, preds: list[Prediction], scored: dict[str, Prediction]
-    ) -> tuple[Prediction, list[tuple[Sentence, Prediction, float]]]:
-        """A message's whole reading, or the roll-up of its sentences (see :meth:`_reading`).
-        A whole reading without word spans cites its sentences, not the whole message."""
-        everything = range(len(preds))
+    ) -> tuple[Prediction, list[Source]]:
+        """A message's whole reading, or the roll-up of its sentences (see :meth:`_reading`)."""
         if plan.whole is not None:
             whole = scored[plan.whole.text]
             if not self._shares_misreading(plan, plan.whole.text, whole):
                 emotions = strongest([whole.emotions, *(p.emotions for p in preds)])
                 reading = Prediction(whole.probs, whole.score, emotions)
-                if whole.evidence:
-                    return reading, [(plan.whole, whole, 1.0)]
-                return reading, self._rollup(plan, preds, everything)[1]
-        return self._rollup(plan, preds, everything)
+                return reading, [(plan.whole, whole, 1.0)]
+        return self._rollup(plan, preds, range(len(preds)))
+
+    def _cited(self, plan: _Plan, preds: list[Prediction], sources: list[Source]) -> list[Source]:
+        """The parts the evidence quotes: ``sources``, except that a whole reading without
+        word spans cites its sentences (by their roll-up share), not the whole message."""
+        if len(sources) == 1 and sources[0][0] is plan.whole and not sources[0][1].evidence:
+            return self._rollup(plan, preds, range(len(preds)))[1]
+        return sources
 
     @staticmethod
     def _rollup(
         plan: _Plan, preds: list[Prediction], indices: Iterable[int]
-    ) -> tuple[Prediction, list[tuple[Sentence, Prediction, float]]]:
+    ) -> tuple[Prediction, list[Source]]:
         """The roll-up of the sentences at ``indices`` and each one's share of it."""
         weights = {i: weight(plan.words[i], preds[i]) for i in indices}
         total = sum(weights.values())
@@ -525,9 +533,7 @@ def _head_votes(
     return kind, intent
 
 
-def _evidence(
-    text: str, sources: list[tuple[Sentence, Prediction, float]], label: Label
-) -> list[EvidenceSpan]:
+def _evidence(text: str, sources: list[Source], label: Label) -> list[EvidenceSpan]:
     """The strongest spans pushing towards ``label`` (any direction when neutral).
 
     ``sources`` are (part, its prediction, its share of the whole); an engine's spans are

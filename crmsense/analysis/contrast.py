@@ -53,7 +53,7 @@ from typing import NamedTuple
 
 from crmsense.analysis.aggregate import strongest
 from crmsense.analysis.negation import reports_problem
-from crmsense.analysis.routine import without_greeting
+from crmsense.analysis.routine import PLEASANTRY, without_greeting
 from crmsense.analysis.types import Evidence, Prediction
 
 _A = r"(?:'|’)"  # an apostrophe, straight or curly
@@ -80,8 +80,7 @@ _COURTESY = re.compile(
 _THANKS = r"(?:many |big )?(?:thanks|thank you)"
 _FORMALITY = re.compile(
     r"^(?:"  # nothing left once a greeting is taken off ("Hi Sam,")
-    rf"|(?:i |we )?hope (?:you{_A}re|you are|you{_A}ve been|you have been|you had|all{_A}s"
-    r"|all is|this (?:e-?mail |message |note )?finds you|everyone(?:'s| is)|things are)\b[^.!?]*"
+    rf"|{PLEASANTRY}"
     rf"|(?P<signoff>(?:{_THANKS}|(?:kind |best |warm )?regards|best|cheers|sincerely"
     r"|best wishes|all the best),(?: [\w'’.-]+){1,3}\W*)"
     rf"|{_THANKS} in advance\b.*"
@@ -89,9 +88,6 @@ _FORMALITY = re.compile(
     r"|reply|response|e-?mail|message|note|info|information|heads[- ]up)(?: (?:yesterday|today"
     r"|earlier|this morning|on \w+))?\W*"
     rf"|{_THANKS} for getting back to (?:me|us)\W*"
-    r"|(?:i|we) (?:really |truly )?appreciate (?:it|that|your (?:help|time|patience))\W*"
-    r"|have a (?:great|good|nice|lovely|wonderful) (?:day|weekend|week|evening)\W*"
-    rf"|(?:i{_A}m |we{_A}re )?looking forward to (?:hearing from you|your (?:reply|response))\W*"
     r")\W*$"
 )
 """A sentence that is only a formality, for lower-cased text without its greeting:

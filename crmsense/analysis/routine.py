@@ -52,7 +52,7 @@ False
 
 from __future__ import annotations
 
-__all__ = ["is_courtesy", "is_routine", "routine_reading", "without_greeting"]
+__all__ = ["PLEASANTRY", "is_courtesy", "is_routine", "routine_reading", "without_greeting"]
 
 import re
 
@@ -163,6 +163,20 @@ _HOW_TO_COMPLAINS = re.compile(
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|morning|good (?:morning|afternoon))\b[^,.!?]{0,25}[,!]?\s*"
 )
+_A = r"(?:'|’)"
+PLEASANTRY = (
+    rf"(?:i |we )?hope (?:you{_A}re|you are|you{_A}ve been|you have been|you had|all(?:{_A}s| is)"
+    r"|this (?:e-?mail |message |note )?finds you|everyone(?:'s| is)|things are)\b[^.!?]*\W*"
+    r"|(?:i|we) (?:really |truly )?appreciate (?:it|that|this|your (?:help|time|patience))\W*"
+    r"|have a (?:great|good|nice|lovely|wonderful) (?:day|weekend|week|evening|one)"
+    r"(?:,? [\w'’.-]+)?\W*"
+    rf"|(?:i{_A}m |we{_A}re )?looking forward to (?:hearing from you|your (?:reply|response"
+    r"|thoughts))\W*"
+)
+"""Well-wishing and closing politeness, for a whole lower-cased sentence (without its
+greeting): "Hope you're well.", "I appreciate it.", "Have a great weekend!", "Looking
+forward to hearing from you." A courtesy here, a formality around a complaint in
+:mod:`~crmsense.analysis.contrast`."""
 _COURTESY = re.compile(
     r"^(?:"  # nothing left once a greeting is taken off ("Hi Sam,") is a courtesy too
     r"|(?:many |huge )?thanks?(?: you)?\b.*|cheers\b.*|(?:kind |best )?regards\b.*"
@@ -170,13 +184,7 @@ _COURTESY = re.compile(
     r"|(?:sorry|apologies)(?: for (?:the|any) (?:short notice|late notice|inconvenience|"
     r"change|shuffle|hassle))?\W*"
     r"|(?:i )?hope (?:that|this)(?:'s| is)? (?:ok|okay|alright|fine|works)\b.*"
-    r"|(?:i |we )?hope (?:you(?:'|’)re|you are|you(?:'|’)ve been|you have been|you had"
-    r"|all(?:'s| is)|this (?:e-?mail |message |note )?finds you|everyone(?:'s| is)"
-    r"|things are)\b[^.!?]*\W*"
-    r"|(?:i|we) (?:really |truly )?appreciate (?:it|that|this|your (?:help|time|patience))\W*"
-    r"|(?:much )?appreciated\W*|have a (?:great|good|nice|lovely|wonderful) (?:day|weekend|week|"
-    r"evening|one)\b.*|(?:i(?:'|’)m |we(?:'|’)re )?looking forward to (?:hearing from you|your "
-    r"(?:reply|response|thoughts))\W*"
+    rf"|{PLEASANTRY}|(?:much )?appreciated\W*"
     r"|let me know\b.*|speak soon\b.*|(?:something|a conflict) (?:has )?(?:came|come) up\b.*"
     r")$"
 )
