@@ -33,6 +33,14 @@ SARCASTIC = [
     "Your app has been down for 2 hours and nobody is answering support. Great job.",
     "The sync failed again last night. Perfect.",
     "Third invoice error this quarter. Well done, team!",
+    # thanks for the harm itself (2026-12-07)
+    "Thanks for the useless answer.",
+    "Thank you for making this the worst renewal we've had.",
+    "Thanks for losing our data.",
+    "Thanks so much for charging us twice!",
+    "Thanks for the three-week wait.",
+    "Thanks for keeping me on hold for an hour.",
+    "thx for wasting another afternoon of my team's time",
 ]
 SINCERE = [
     "Great job on the migration, everything went smoothly!",
@@ -57,6 +65,12 @@ SINCERE = [
     "The export fails on row 2000. Thanks!",  # thanks in advance
     "The flight was delayed, but tailwinds will make up for it. Good news!",
     "Great job.",
+    "Thanks for fixing that awful bug.",
+    "Thanks for the update on the delayed shipment.",
+    "Thanks for not losing our data this time.",
+    "Thank you for your help with the terrible week we had.",
+    "Thanks for cancelling my subscription so quickly.",
+    "Thanks for the info about the outage.",
 ]
 
 
@@ -118,3 +132,16 @@ def test_passive_aggressive_thanks_reads_negative() -> None:
     ]
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
     assert [a.label for a in analyses] == ["negative"] * 4
+
+
+def test_thanks_for_a_harm_reads_negative_and_for_news_of_one_does_not() -> None:
+    """model.v1 read the first three as +0.93, +0.20 and +0.67, and the last (rule 2:
+    thanks around "delayed") as −0.68 before (2026-12-07)."""
+    texts = [
+        "Thanks for a subpar onboarding experience, and it's not even over yet.",
+        "Thank you for making this the worst renewal we've had.",
+        "Thanks for the vague canned response that doesn't address the issue!",
+        "Thanks for the update on the delayed shipment.",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["negative"] * 3 + ["positive"]

@@ -114,7 +114,7 @@ Calibrator = Callable[[Probs], Probs]
 Source = tuple[Sentence, Prediction, float]
 """A part a reading comes from: the part, its prediction and its share of the reading."""
 
-ANALYZER_VERSION = 32
+ANALYZER_VERSION = 33
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 and the corrections of :meth:`Analyzer._corrected`). Raise it when a change alters what
 stored analyses hold: every stored analysis by an older one is then recomputed
@@ -134,7 +134,8 @@ auto-replies are unscored. 30: tickets and notes have no reply intent. 31: renew
 growing with you is interest. 32: courtesies around a complaint, non-answers unscored
 (``no_content``), comma-listed aspects, sentences as the evidence of a spanless whole
 reading, a corrected label never ``too_uncertain``, and more CRM shapes (ultimatums, bill
-shock, scaling back, follow-ups, bare praise after trouble)."""
+shock, scaling back, follow-ups, bare praise after trouble). 33: thanks for a harm is
+sarcasm ("thanks for losing our data"), thanks for news about one is not."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

@@ -21,6 +21,11 @@ positive reading of such a sentence into the mirror-image negative one (see
    down for 2 hours and nobody is answering support. Great job."), with no fix, apology
    or "but" anywhere. Thanks are not counted: "The export fails on row 2000. Thanks!"
    thanks in advance.
+4. thanks for the harm itself: the thing thanked for is a judgement ("thanks for the
+   useless answer", "thank you for making this the worst renewal we've had") or a harm
+   done ("thanks for losing our data", "thanks for charging us twice", "thanks for the
+   three-week wait") — unless it is help, a fix or news about the harm ("thanks for
+   fixing that awful bug", "thanks for the update on the delayed shipment").
 
 Deliberately narrow: a missed sarcastic sentence costs less than a compliment read as a
 complaint.
@@ -97,11 +102,37 @@ _TROUBLE = re.compile(
     r"|(?:hours?|days?|weeks?) (?:now|later|and counting)|again)\b"
 )
 """Trouble that :data:`BAD_EVENT` leaves out but a bare praise after it mocks."""
+_THANKS_FOR = re.compile(
+    r"\b(?:thanks?|thank you|thx)(?: (?:so much|a lot|very much|again))? for "
+    r"(?!not\b|never\b)([^.!?,;:]{1,60})"
+)
+"""What a sentence thanks someone for, up to the next punctuation (rule 4)."""
+_HARM = re.compile(
+    r"\b(?:(?:the|a|an|such an?|your|this) (?:\w+ )?(?:worst|subpar|sub-par|terrible|awful|"
+    r"horrible|horrendous|useless|pointless|pathetic|vague|rude|unhelpful|lousy|crappy|"
+    r"miserable|disastrous)|worst|"
+    r"(?:losing|breaking|ruining|wasting|ignoring|delaying|"
+    r"overcharging|double[- ]charging) (?:my|our|the|all|it|me|us|another|a whole|an entire)|"
+    r"charging (?:me|us) twice|(?:keeping|leaving|putting) (?:me|us) (?:on hold|waiting|"
+    r"stranded|hanging|in the dark)|making (?:me|us) wait|"
+    r"(?:the|a|an|another) (?:\d+|one|two|three|four|five|six|several)[- ]"
+    r"(?:hours?|days?|weeks?|months?)[- ](?:wait|delay|hold|outage)|"
+    r"another (?:outage|delay|error|bug|failure|price (?:hike|increase)))\b"
+)
+"""A judgement or a harm done, as the object of thanks (rule 4)."""
+_HELP = re.compile(
+    r"\b(?:help\w*|fix\w*|resolv\w*|solv\w*|sort\w*|handl\w*|deal\w* with|look\w* into|"
+    r"investigat\w*|flag\w*|report\w*|letting|heads[- ]up|updat\w*|info\w*|explain\w*|"
+    r"patience|understanding|apolog\w*|refund\w*|compensat\w*|credit\w*|warn\w*|"
+    r"avoid\w*|prevent\w*|recover\w*|restor\w*)\b"
+)
+"""Help with, a fix of or news about a harm: sincere thanks (rule 4)."""
 _NOT_SARCASM = re.compile(
     r"\b(?:fixed|fixing|fixes|resolved|resolving|solved|restored|back up|working again|"
     r"sorted|recovered|workaround|quick(?:ly)?|fast(?:er)?|prompt(?:ly)?|apolog\w*|sorry|"
     r"patience|bearing with|"
     r"letting (?:us|me) know|flagging|heads[- ]up|reporting|report(?:ed)?|investigat\w*|"
+    r"updates?|updating|info|information|explanation|keeping (?:us|me) (?:posted|informed)|"
     r"looking into|no (?:bugs?|errors?|issues?|problems?|outages?|downtime|crash(?:es)?)|"
     r"(?:without|zero) (?:a )?(?:single )?(?:bugs?|errors?|issues?|hiccups?|downtime)|"
     r"but|though|although|however|except|even if|despite)\b"
@@ -112,12 +143,15 @@ _HINTS = (
     "superb", "nice", "lovely", "terrific", "outstanding", "stellar", "love", "glad", "happy",
     "thrilled", "delighted", "thank", "impressive", "bravo", "kudos", "right", "joy", "goody",
     "joke", "surprise", "canned", "such as", "appreciate", "nothing", "good", "well done",
-    "way to go",
+    "way to go", "thx",
 )  # fmt: skip
 
 
 def _sentence_is_sarcastic(lowered: str) -> bool:
     if _SET_PHRASES.search(lowered):
+        return True
+    thanked = _THANKS_FOR.search(lowered)
+    if thanked and _HARM.search(thanked[1]) and not _HELP.search(thanked[1]):
         return True
     return bool(
         _PRAISE_OPENING.search(lowered)
