@@ -5,6 +5,9 @@ Targets (issue 3): SST-2 dev acc ≥ 0.90, TweetEval-sentiment val macro-recall 
 :func:`crmsense.analysis.model.train.tweeteval_sentiment_split`), airline dev acc ≥ 0.83,
 GoEmotions dev macro-F1 (27 emotions) ≥ 0.46; ≥ 1,000 short messages/s on 2 cores;
 RSS ≤ 600 MB with the model loaded; 2,000-word e-mails unclipped.
+"int8 products" says which onnxruntime kernel the encoder runs on this CPU: uint8 × int8
+with VNNI, else uint8 × uint8, exact but 10–20 % slower than the saturating uint8 × int8
+kernel there (:mod:`crmsense.analysis.model.int8`).
 "short msgs/s" is the engine alone; "crmsense.analyze msgs/s" is the whole analysis (each
 sentence and, for short multi-sentence messages, the whole message are read by the model).
 "verbatims_acc" is the accuracy on 90 held-out survey and support verbatims written for
@@ -39,6 +42,7 @@ from benchmarks.bench_aspects import review_sentences
 from crmsense.analysis.analyzer import Analyzer
 from crmsense.analysis.evaluate import classification_metrics
 from crmsense.analysis.model.engine import EMOTION_MAP, GOEMOTIONS, ModelEngine
+from crmsense.analysis.model.int8 import saturating_cpu
 from crmsense.analysis.types import LABELS, Document
 
 SHORT_MESSAGES = 2000
@@ -305,6 +309,7 @@ def run() -> tuple[Row, list[Row], list[Row]]:
     baseline = _baseline_per_second(short[:300])
     speed: Row = {
         "engine": f"model.v1 speed ({engine.model_version})",
+        "int8 products": "u8×u8, no VNNI" if saturating_cpu() else "u8×s8",
         f"short msgs/s, median of {RUNS}": _spread(short_rates),
         "cached msgs/s": round(cached_rate),
         "2000-word emails/s": _spread(long_rates, 1),
