@@ -39,7 +39,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
 
 from crmsense.alerts.calendar import HOURS, parse_duration
-from crmsense.alerts.facts import AccountFacts, MessageFact, Ref, SurveyFact
+from crmsense.alerts.facts import AccountFacts, MessageFact, Ref, SurveyFact, excerpt
 from crmsense.registry import Registry
 
 MAX_EVIDENCE = 10
@@ -674,4 +674,37 @@ def social_negative(facts: AccountFacts, p: SocialParams, as_of: datetime) -> Ma
         tuple(m.ref() for m in found[-MAX_EVIDENCE:]), found[-1].t,
         round(_mean([m.confidence for m in found]), 3),
         values={"count": len(found), "excerpt": found[-1].excerpt},
+    )  # fmt: skip
+
+
+class CustomerRiskParams(Params):
+    within: Window = timedelta(days=7)
+    risks: tuple[Literal["leaving", "threat"], ...] = Field(("leaving",), min_length=1)
+    channels: tuple[str, ...] = ("email", "ticket", "chat")
+
+
+@condition("customer_risk.v1", CustomerRiskParams, provides=("risk", "excerpt", "count"))
+def customer_risk(facts: AccountFacts, p: CustomerRiskParams, as_of: datetime) -> Match | None:
+    """A customer's own words within ``within`` saying they are leaving (switching to a
+    competitor, not renewing, cancelling) or, with ``risks = ["leaving", "threat"]``,
+    threatening (escalating over your head, lawyers, ultimatums, chasing again): the
+    analysis's ``risks``. The evidence quotes the sentence; the match is as sure as a quote
+    is (confidence 1), whatever the message's overall label."""
+    wanted = set(p.risks)
+    found = [
+        (msg, kind, sentence)
+        for msg in facts.messages
+        if _in(msg.t, as_of, p.within) and (not p.channels or msg.channel in p.channels)
+        for kind, sentence in msg.risks
+        if kind in wanted
+    ]
+    if not found:
+        return None
+    msg, kind, sentence = found[-1]
+    quote = excerpt(sentence)
+    refs = {m.id: Ref(m.id, m.t, excerpt(s)) for m, _, s in found}
+    return Match(
+        tuple(f"{m.t:%Y-%m-%d}: {k} — “{excerpt(s)}”" for m, k, s in found[-MAX_EVIDENCE:]),
+        tuple(refs.values())[-MAX_EVIDENCE:], msg.t,
+        values={"risk": kind, "excerpt": quote, "count": len(found)},
     )  # fmt: skip

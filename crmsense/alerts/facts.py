@@ -91,6 +91,9 @@ class MessageFact:
     role: str | None = None
     deal: str | None = None
     thread: str | None = None
+    risks: tuple[tuple[str, str], ...] = ()
+    """``(kind, sentence)`` of each sentence that says the customer is leaving or threatens
+    (the analysis's ``risks``)."""
 
     def ref(self) -> Ref:
         return Ref(self.id, self.t, self.excerpt)
@@ -223,7 +226,7 @@ def _messages(
             msg.c.account_id, msg.c.external_id, msg.c.timestamp, msg.c.channel, ana.c.label,
             ana.c.score, ana.c.confidence, func.substr(msg.c.text, 1, 4 * EXCERPT_CHARS),
             con.c.external_id, con.c.role, deal.c.external_id, msg.c.thread_id,
-            msg.c.ticket_id,
+            msg.c.ticket_id, ana.c.payload["risks"],
         )
         .join(ana, scored)
         .outerjoin(con, con.c.id == msg.c.contact_id)
@@ -246,6 +249,7 @@ def _messages(
             confidence=row[6] or 0.0, excerpt=excerpt(row[7]), contact=row[8],
             role=(row[9] or "").strip().lower() or None, deal=row[10],
             thread=row[11] or row[12],
+            risks=tuple((r["kind"], r["text"]) for r in row[13] or ()),
         )  # fmt: skip
         facts[account].messages.append(fact)
         facts[account].refs[ext] = fact.ref()

@@ -86,7 +86,7 @@ from crmsense.analysis.resolution import resolution_reading
 from crmsense.analysis.routine import routine_reading
 from crmsense.analysis.sarcasm import is_sarcastic, unsarcastic
 from crmsense.analysis.sentences import Sentence, split_sentences
-from crmsense.analysis.threat import threat_reading
+from crmsense.analysis.threat import is_threat, threat_reading
 from crmsense.analysis.types import (
     EMOTIONS,
     INTENTS,
@@ -101,6 +101,8 @@ from crmsense.analysis.types import (
     Kind,
     Label,
     Prediction,
+    Risk,
+    RiskMention,
     SentenceSentiment,
     TopicSentiment,
 )
@@ -135,7 +137,9 @@ growing with you is interest. 32: courtesies around a complaint, non-answers uns
 (``no_content``), comma-listed aspects, sentences as the evidence of a spanless whole
 reading, a corrected label never ``too_uncertain``, and more CRM shapes (ultimatums, bill
 shock, scaling back, follow-ups, bare praise after trouble). 33: thanks for a harm is
-sarcasm ("thanks for losing our data"), thanks for news about one is not."""
+sarcasm ("thanks for losing our data"), thanks for news about one is not; ``risks`` (the
+sentences that say the customer is leaving or threaten), which make a message
+conversational; asking to cancel is leaving, a bare "we will cancel" an ultimatum."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
@@ -359,9 +363,12 @@ class Analyzer:
             score = 0.0
         kind_votes, intent_votes = _head_votes(plan, preds, scored) if preds else (None, None)
         upset = max(emotions.get("frustration", 0.0), emotions.get("anger", 0.0))
+        risks = self._risks(plan)
+        # a customer leaving or threatening is never paperwork: "We have decided not to
+        # renew … Please send the final invoice." had read transactional with rules.v1
         kind: Kind = (
             "conversational"
-            if plan.is_call
+            if plan.is_call or risks
             else classify_kind(doc, len(plan.sentences), score, kind_votes, upset=upset)
         )
         # an auto-reply says nothing of anyone's mood; not one the head only took for one,
@@ -376,11 +383,31 @@ class Analyzer:
             emotions={name: _r(v) for name, v in ({e: 0.0 for e in EMOTIONS} | emotions).items()},
             aspects=aspects,
             kind=kind, reply_intent=self._intent(plan, intent_votes, kind),
-            competitors=plan.competitors, evidence=evidence, call=call,
+            competitors=plan.competitors, risks=risks, evidence=evidence, call=call,
             topic_sentiment=_topic(doc, aspects, label, score),
             language=plan.language.code, engine=self.engine.name,
             model_version=self.engine.model_version,
         )  # fmt: skip
+
+    def _risks(self, plan: _Plan) -> list[RiskMention]:
+        """The sentences (of a call, the customer side's) that say the customer is leaving or
+        threaten; none in a text that is not scored (an auto-reply, a non-answer)."""
+        if plan.unscored is not None:
+            return []
+        side = set(customer_side(plan.doc.segments)) if plan.is_call else None
+        risks = []
+        for i, sentence in enumerate(plan.sentences):
+            if side is not None and plan.segment_of[i] not in side:
+                continue
+            text = sentence.text
+            risk: Risk | None = (
+                "leaving" if self.defection.stance(text) == "leaving"
+                else "threat" if is_threat(text) else None
+            )  # fmt: skip
+            if risk is not None:
+                risks.append(RiskMention(kind=risk, text=text, start=sentence.start,
+                                         end=sentence.end))  # fmt: skip
+        return risks
 
     def _reading(
         self, plan: _Plan, preds: list[Prediction], scored: dict[str, Prediction]

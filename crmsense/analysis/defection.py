@@ -13,7 +13,8 @@ shapes with patterns, sentence by sentence, and the analyzer corrects the readin
   around"; or a configured competitor praised against you ("HubSpot is cheaper").
   Competitors are the names you configure plus generic ones ("another provider", "a
   competitor", "alternatives"). Leaving without naming anyone counts too: not renewing
-  ("we're leaning towards not renewing"), planning to cancel the subscription,
+  ("we're leaning towards not renewing"), planning to cancel the subscription, asking to
+  cancel it ("please cancel our subscription", "can you cancel the auto-renewal?"),
   rethinking the renewal. A leaving sentence is never read as positive or neutral.
 - **staying**: the same statement negated ("not considering other vendors", "no plans to
   switch to another provider"). A *negative* reading of a one-sentence staying text is
@@ -89,6 +90,12 @@ _NOT_RENEWING = (
     r"(?:towards? |to )?(?:not (?:to )?renew(?:ing)?\b|churn(?:ing)?\b|(?:cancel(?:l?ing)?|"
     r"terminat(?:e|ing)|end(?:ing)?) (?:our|the|my) (?:contract|subscription|account|plan|"
     r"licen[cs]es?|agreement|service|renewal|partnership)\b)"
+    # asking to cancel, or saying they will: "please cancel our subscription", "we'll be
+    # cancelling the contract" (not "cancel the meeting", not "we cancelled our Zendesk
+    # subscription", not "cancel our contract with Zendesk")
+    r"|\b(?:cancel(?:l?ing)?|terminat(?:e|ing)) (?:our|my|the) (?:(?:current|existing|annual|"
+    r"monthly|entire|whole|company|team) )?(?:subscription|contract|account|plan|licen[cs]es?|"
+    r"membership|agreement|auto-?renewal|renewal)s?\b(?! (?:with|from|for) (?!you\b|your\b))"
     r"|\b(?:reconsider|rethink|re-?evaluat)(?:e|ing)? (?:our |the )?(?:renewal|contract|"
     r"subscription|partnership|relationship)\b"
     r"|\brenewal is (?:not a given|in doubt|at risk|uncertain|not guaranteed|on the line)\b"
@@ -113,6 +120,7 @@ _BETTER = (
 _NEGATED = re.compile(  # the negation governs the verb: only auxiliaries in between
     r"(?:\bnot|n(?:'|’)t|\bnever|\bno (?:plans?|intention|interest|reason|desire)"
     r"(?: (?:to|of|in))?)\W+(?:(?:be|been|currently|actively|seriously|really|even|going|"
+    r"want|wish|intend|plan|need|"
     r"planning|looking|to|at|this|that|point|the|moment|any|time|soon)\W+){0,4}$"
 )
 _PAST = re.compile(

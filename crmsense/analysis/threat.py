@@ -16,6 +16,7 @@ threatens when a sentence:
   waiting on you ("Still waiting.", "still waiting for a reply"; not "still waiting on
   legal to sign");
 - **sets an ultimatum**: "… by Friday or we'll have to escalate", "or we will cancel",
+  "if this isn't fixed by Monday we will cancel",
   "we'll have to review our contract", "we may reconsider the renewal" (not "we'll review
   the contract next week");
 - **asks whether anyone will ever answer** (a question, but not one to answer): "Is
@@ -83,6 +84,10 @@ THREAT = re.compile(
     rf"|\bor (?:we|i)(?:{_A}ll| will| shall)(?: (?:have|need) to| be forced to)? (?:escalate"
     r"|cancel|terminate|walk away|take (?:our|my) business|look elsewhere|review (?:the|our)"
     r" (?:contract|relationship|renewal|account|options)|withhold|stop pay)"
+    # "If this isn't fixed by Monday we will cancel." (not "we'll cancel the meeting"); the
+    # match starts at the verb, so a condition's "isn't" is not read as ruling it out
+    r"|(?:(?<=\bwe'll )|(?<=\bwe’ll )|(?<=\bwe will )|(?<=\bi'll )|(?<=\bi’ll )|(?<=\bi will ))"
+    r"(?:cancel|terminate|walk away)(?=\W*$|\s*[.!])"
     rf"|\b(?:we|i)(?:{_A}ll| will| may| might| would)(?:(?: (?:have|need) to| be forced to)"
     r" (?:review|reconsider|rethink|re-?evaluate)| (?:reconsider|rethink|re-?evaluate))"
     r" (?:the|our|this) (?:contract|relationship|partnership|renewal|subscription|investment)\b"

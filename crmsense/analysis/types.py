@@ -15,6 +15,8 @@ __all__ = [
     "Document",
     "Evidence",
     "Prediction",
+    "Risk",
+    "RiskMention",
     "SentenceSentiment",
     "SpeakerSentiment",
     "TopicSentiment",
@@ -29,6 +31,7 @@ from pydantic import BaseModel, Field
 Label = Literal["negative", "neutral", "positive"]
 Channel = Literal["email", "ticket", "chat", "social", "note", "survey"]
 Kind = Literal["conversational", "transactional", "auto_reply"]
+Risk = Literal["leaving", "threat"]
 Intent = Literal[
     "interest", "polite_disengagement", "objection", "out_of_office", "unsubscribe", "referral",
     "other",
@@ -221,6 +224,17 @@ class Trajectory(BaseModel):
     objection_resolved: bool | None
 
 
+class RiskMention(BaseModel):
+    """A sentence in which the customer says they are leaving (``leaving``: switching to a
+    competitor, not renewing, cancelling) or threatens (``threat``: escalating over your
+    head, lawyers, an ultimatum, chasing again)."""
+
+    kind: Risk
+    text: str
+    start: int
+    end: int
+
+
 class CallSummary(BaseModel):
     speakers: list[SpeakerSentiment]
     roles: dict[str, SpeakerSentiment]
@@ -246,6 +260,7 @@ class Analysis(BaseModel):
     kind: Kind
     reply_intent: Intent | None
     competitors: list[str]
+    risks: list[RiskMention] = Field(default_factory=list)
     evidence: list[EvidenceSpan]
     call: CallSummary | None = None
     topic_sentiment: TopicSentiment | None = None

@@ -60,7 +60,7 @@ def test_every_condition_of_the_issue_is_registered() -> None:
     assert {"threshold.v1", "count_in_window.v1", "trend.v1", "band_change.v1", "all_of.v1",
             "any_of.v1", "survey_score.v1", "escalation.v1", "unanswered_followup.v1",
             "negative_text.v1", "deal_risk.v1", "chat_deteriorating.v1", "social_negative.v1",
-            "account.v1"} <= set(CONDITIONS.names())  # fmt: skip
+            "account.v1", "customer_risk.v1"} <= set(CONDITIONS.names())  # fmt: skip
 
 
 def test_excerpts_are_at_most_200_characters() -> None:
@@ -209,6 +209,51 @@ def test_social_negative_reads_only_social_mentions() -> None:
     assert run({"type": "social_negative.v1"}, facts(messages=[post])) is not None
     email = msg("e1", 1, -0.8)
     assert run({"type": "social_negative.v1"}, facts(messages=[email])) is None
+
+
+def test_customer_risk_quotes_the_sentence_whatever_the_label() -> None:
+    """A leaving sentence alerts even when the message's label is unsure (a correction
+    decided it), and only the kinds asked for, in the window and channels, count."""
+    leaving = MessageFact(
+        "m1",
+        ago(2),
+        "email",
+        "negative",
+        -0.05,
+        0.41,
+        "Hi Jo, thanks …",
+        risks=(("leaving", "We have decided not to renew in March."),),
+    )
+    threat = MessageFact(
+        "m2",
+        ago(1),
+        "ticket",
+        "negative",
+        -0.7,
+        0.9,
+        "Third time …",
+        risks=(("threat", "This is the third time I've asked."),),
+    )
+    found = run({"type": "customer_risk.v1"}, facts(messages=[leaving, threat]))
+    assert found is not None and found.confidence == 1.0 and found.anchor == ago(2)
+    assert found.values == {
+        "risk": "leaving",
+        "excerpt": "We have decided not to renew in March.",
+        "count": 1,
+    }
+    assert [r.excerpt for r in found.evidence] == ["We have decided not to renew in March."]
+    both = run(
+        {"type": "customer_risk.v1", "risks": ["leaving", "threat"]},
+        facts(messages=[leaving, threat]),
+    )
+    assert both is not None and both.values["risk"] == "threat" and both.values["count"] == 2
+    assert run({"type": "customer_risk.v1", "within": "1d"}, facts(messages=[leaving])) is None
+    assert (
+        run({"type": "customer_risk.v1", "channels": ["chat"]}, facts(messages=[leaving])) is None
+    )
+    assert run({"type": "customer_risk.v1"}, facts(messages=[msg("m3", 1, -0.9)])) is None
+    with pytest.raises(ConditionProblem, match="risks"):
+        run({"type": "customer_risk.v1", "risks": ["angry"]}, facts())
 
 
 def test_compiler_reports_every_problem_with_its_path() -> None:

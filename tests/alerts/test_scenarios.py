@@ -294,6 +294,29 @@ def test_negative_social_mention_notifies_customer_success_and_marketing(db: Dat
     assert [e["message_id"] for e in alert["evidence"]] == [post]
 
 
+def test_a_customer_saying_they_are_leaving_gets_a_call_within_a_day(db: Database) -> None:
+    """One polite e-mail is enough when it says the customer is leaving; the same account's
+    routine mail, and another account weighing nothing, raise nothing."""
+    tl = Timeline()
+    for name in ("leaving", "staying"):
+        tl.account(name)
+        tl.healthy(name, at(0))
+    notice = tl.message("leaving", at(-1), "Hi Jo, thanks for all your help this year. We "
+                        "have decided not to renew our contract when it ends in March. "
+                        "Please send the final invoice.")  # fmt: skip
+    tl.message("staying", at(-1), "Hi Jo, we are not planning to cancel our subscription, we "
+               "just need the invoice address updated.")  # fmt: skip
+    replay = Replay(db, tl)
+    replay.step(at(0, 12))
+    assert fired(db) == {("leaving", "customer_leaving", "high")}
+    alert = _by_rule(db)[("leaving", "customer_leaving")]
+    assert set(alert["assignees"]) == {"csm", "account_executive"}
+    assert alert["due_at"] == at(1, 12)
+    assert [e["message_id"] for e in alert["evidence"]] == [notice]
+    assert "We have decided not to renew our contract when it ends in March." in alert["action"]
+    assert_rerun_changes_nothing(replay, at(0, 12))
+
+
 def test_text_alone_needs_clear_negativity_across_several_signals(db: Database) -> None:
     tl = Timeline()
     for name, days in (("three", (12, 7, 2)), ("two", (7, 2)), ("one-day", (2, 2.1, 2.2))):
