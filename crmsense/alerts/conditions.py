@@ -39,7 +39,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
 
 from crmsense.alerts.calendar import HOURS, parse_duration
-from crmsense.alerts.facts import AccountFacts, MessageFact, Ref, SurveyFact, excerpt
+from crmsense.alerts.facts import (
+    AccountFacts,
+    CallFact,
+    MessageFact,
+    Ref,
+    SurveyFact,
+    excerpt,
+)
 from crmsense.registry import Registry
 
 MAX_EVIDENCE = 10
@@ -680,31 +687,39 @@ def social_negative(facts: AccountFacts, p: SocialParams, as_of: datetime) -> Ma
 class CustomerRiskParams(Params):
     within: Window = timedelta(days=7)
     risks: tuple[Literal["leaving", "threat"], ...] = Field(("leaving",), min_length=1)
-    channels: tuple[str, ...] = ("email", "ticket", "chat")
+    channels: tuple[str, ...] = ("email", "ticket", "chat", "call")
+    """Message channels, and ``call`` for the customer side of call transcripts."""
 
 
 @condition("customer_risk.v1", CustomerRiskParams, provides=("risk", "excerpt", "count"))
 def customer_risk(facts: AccountFacts, p: CustomerRiskParams, as_of: datetime) -> Match | None:
-    """A customer's own words within ``within`` saying they are leaving (switching to a
-    competitor, not renewing, cancelling) or, with ``risks = ["leaving", "threat"]``,
-    threatening (escalating over your head, lawyers, ultimatums, chasing again): the
-    analysis's ``risks``. The evidence quotes the sentence; the match is as sure as a quote
-    is (confidence 1), whatever the message's overall label."""
+    """A customer's own words within ``within`` — in a message, or on the customer side of
+    a call — saying they are leaving (switching to a competitor, not renewing, cancelling)
+    or, with ``risks = ["leaving", "threat"]``, threatening (escalating over your head,
+    lawyers, ultimatums, chasing again): the analyses' ``risks``. The evidence quotes the
+    sentences; the match is as sure as a quote is (confidence 1), whatever the message's
+    overall label."""
     wanted = set(p.risks)
-    found = [
-        (msg, kind, sentence)
-        for msg in facts.messages
-        if _in(msg.t, as_of, p.within) and (not p.channels or msg.channel in p.channels)
-        for kind, sentence in msg.risks
-        if kind in wanted
+    sources: list[tuple[MessageFact | CallFact, str, tuple[tuple[str, str], ...], str]] = [
+        *((msg, msg.channel, msg.risks, "message") for msg in facts.messages),
+        *((call, "call", call.risks, "call") for call in facts.calls),
     ]
+    found = sorted(
+        (
+            (source.t, source.id, kind, sentence, ref_kind)
+            for source, channel, risks, ref_kind in sources
+            if _in(source.t, as_of, p.within) and (not p.channels or channel in p.channels)
+            for kind, sentence in risks
+            if kind in wanted
+        ),
+        key=lambda hit: hit[0],
+    )
     if not found:
         return None
-    msg, kind, sentence = found[-1]
-    quote = excerpt(sentence)
-    refs = {m.id: Ref(m.id, m.t, excerpt(s)) for m, _, s in found}
+    t, _, kind, sentence, _ = found[-1]
+    refs = {i: Ref(i, at, excerpt(s), ref_kind) for at, i, _, s, ref_kind in found}
     return Match(
-        tuple(f"{m.t:%Y-%m-%d}: {k} — “{excerpt(s)}”" for m, k, s in found[-MAX_EVIDENCE:]),
-        tuple(refs.values())[-MAX_EVIDENCE:], msg.t,
-        values={"risk": kind, "excerpt": quote, "count": len(found)},
+        tuple(f"{at:%Y-%m-%d}: {k} — “{excerpt(s)}”" for at, _, k, s, _ in found[-MAX_EVIDENCE:]),
+        tuple(refs.values())[-MAX_EVIDENCE:], t,
+        values={"risk": kind, "excerpt": excerpt(sentence), "count": len(found)},
     )  # fmt: skip

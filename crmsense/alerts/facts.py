@@ -100,6 +100,21 @@ class MessageFact:
 
 
 @dataclass(frozen=True, slots=True)
+class CallFact:
+    """An analysed call, with the customer side's risky sentences (the analysis's
+    ``risks``: ``(kind, sentence)``)."""
+
+    id: str
+    t: datetime
+    title: str
+    risks: tuple[tuple[str, str], ...] = ()
+    deal: str | None = None
+
+    def ref(self) -> Ref:
+        return Ref(self.id, self.t, excerpt(self.title), "call")
+
+
+@dataclass(frozen=True, slots=True)
 class SurveyFact:
     """One survey answer; ``verbatim_score`` is the comment's sentiment when analysed."""
 
@@ -169,6 +184,7 @@ class AccountFacts:
     high_value: bool = False
     messages: list[MessageFact] = field(default_factory=list)
     surveys: list[SurveyFact] = field(default_factory=list)
+    calls: list[CallFact] = field(default_factory=list)
     health: HealthFacts | None = None
     deals: list[DealFacts] = field(default_factory=list)
     refs: dict[str, Ref] = field(default_factory=dict)
@@ -292,6 +308,37 @@ def _surveys(
         facts[account].refs[ext] = fact.ref()
 
 
+def _calls(
+    conn: Connection, facts: dict[int, AccountFacts], since: datetime, as_of: datetime,
+    engine: str | None,
+) -> None:  # fmt: skip
+    """Analysed calls in the window (only their risks are read so far)."""
+    call, ana, deal = _t(m.Call), _t(m.Analysis), _t(m.Deal)
+    current = and_(
+        ana.c.subject_type == "call", ana.c.subject_id == call.c.id,
+        ana.c.text_hash == call.c.text_hash, ana.c.unscored.is_(None),
+        *([ana.c.engine == engine] if engine else []),
+    )  # fmt: skip
+    query = (
+        select(call.c.account_id, call.c.external_id, call.c.timestamp, call.c.title,
+               ana.c.payload["risks"], deal.c.external_id)
+        .join(ana, current)
+        .outerjoin(deal, deal.c.id == call.c.deal_id)
+        .where(call.c.account_id.in_(list(facts)), call.c.timestamp > since,
+               call.c.timestamp <= as_of)
+        .order_by(call.c.account_id, call.c.timestamp, call.c.id, ana.c.created_at)
+    )  # fmt: skip
+    seen: set[tuple[int, str]] = set()
+    for account, ext, t, title, risks, deal_id in conn.execute(query):
+        if (account, ext) in seen:  # analysed by several engines: the first one read
+            continue
+        seen.add((account, ext))
+        fact = CallFact(ext, t, title or "call", tuple((r["kind"], r["text"]) for r in risks or ()),
+                        deal_id)  # fmt: skip
+        facts[account].calls.append(fact)
+        facts[account].refs.setdefault(ext, fact.ref())
+
+
 def build_facts(
     conn: Connection, keys: Sequence[int], as_of: datetime, playbook: Playbook, *,
     thread: str | None = None,
@@ -310,6 +357,7 @@ def build_facts(
             continue
         _messages(conn, facts, since, as_of, engine, thread)
         _surveys(conn, facts, since, as_of, engine)
+        _calls(conn, facts, since, as_of, engine)
         _signals(conn, facts, as_of)
         out.extend(facts[k] for k in sorted(facts))
     return out
@@ -328,7 +376,9 @@ def _signals(conn: Connection, facts: dict[int, AccountFacts], as_of: datetime) 
 # -- what changed ----------------------------------------------------------------------
 
 #: Tables whose new rows (by id) mark their account as touched.
-_MARKED: dict[str, type[m.Base]] = {"messages": m.Message, "surveys": m.Survey, "deals": m.Deal}
+_MARKED: dict[str, type[m.Base]] = {
+    "messages": m.Message, "surveys": m.Survey, "deals": m.Deal, "calls": m.Call,
+}  # fmt: skip
 
 
 def watermarks(conn: Connection) -> dict[str, int]:
@@ -349,7 +399,10 @@ def touched_accounts(
 
     msg = _t(m.Message)
     parts: list[Any] = touched_account_selects(
-        marks, since, marked=_MARKED, analysed={"message": m.Message, "survey": m.Survey}
+        marks,
+        since,
+        marked=_MARKED,
+        analysed={"message": m.Message, "survey": m.Survey, "call": m.Call},
     )
     present = set(inspect(conn).get_table_names())
     for name, table in signalfacts.tables().items():

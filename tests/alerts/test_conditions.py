@@ -11,6 +11,7 @@ import pytest
 from crmsense.alerts.conditions import CONDITIONS, ConditionProblem, Match, compile_node
 from crmsense.alerts.facts import (
     AccountFacts,
+    CallFact,
     DealFacts,
     HealthFacts,
     MessageFact,
@@ -254,6 +255,15 @@ def test_customer_risk_quotes_the_sentence_whatever_the_label() -> None:
     assert run({"type": "customer_risk.v1"}, facts(messages=[msg("m3", 1, -0.9)])) is None
     with pytest.raises(ConditionProblem, match="risks"):
         run({"type": "customer_risk.v1", "risks": ["angry"]}, facts())
+
+
+def test_customer_risk_reads_the_customer_side_of_calls_too() -> None:
+    call = CallFact("c1", ago(3), "QBR", (("leaving", "We're going with another vendor."),))
+    found = run({"type": "customer_risk.v1"}, facts(calls=[call]))
+    assert found is not None and found.evidence == (
+        Ref("c1", ago(3), "We're going with another vendor.", "call"),
+    )
+    assert run({"type": "customer_risk.v1", "channels": ["email"]}, facts(calls=[call])) is None
 
 
 def test_compiler_reports_every_problem_with_its_path() -> None:

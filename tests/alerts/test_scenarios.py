@@ -317,6 +317,33 @@ def test_a_customer_saying_they_are_leaving_gets_a_call_within_a_day(db: Databas
     assert_rerun_changes_nothing(replay, at(0, 12))
 
 
+def test_a_customer_leaving_on_a_call_alerts_and_a_rep_saying_the_words_does_not(
+    db: Database,
+) -> None:
+    tl = Timeline()
+    for name in ("call", "rep"):
+        tl.account(name)
+        tl.healthy(name, at(0))
+    replay = Replay(db, tl)
+    replay.step(at(-3, 12))  # a first run: the call below arrives after it
+    call = tl.call("call", at(-1), "Quarterly review", [
+        ("Sam", "rep", "Thanks for joining. How is the rollout going?"),
+        ("Jane", "customer", "Honestly, we have signed a contract with another vendor."),
+        ("Sam", "rep", "I'm sorry to hear that. Can we talk about what went wrong?"),
+    ])  # fmt: skip
+    tl.call("rep", at(-1), "Renewal prep", [
+        ("Sam", "rep", "If you ever decide not to renew, just tell me early."),
+        ("Jane", "customer", "Will do, we're very happy so far."),
+    ])  # fmt: skip
+    replay.step(at(0, 12))  # incremental: a new call touches its account
+    assert fired(db) == {("call", "customer_leaving", "high")}
+    alert = _by_rule(db)[("call", "customer_leaving")]
+    assert alert["evidence"] == [{
+        "message_id": call, "kind": "call",
+        "excerpt": "Honestly, we have signed a contract with another vendor.",
+    }]  # fmt: skip
+
+
 def test_text_alone_needs_clear_negativity_across_several_signals(db: Database) -> None:
     tl = Timeline()
     for name, days in (("three", (12, 7, 2)), ("two", (7, 2)), ("one-day", (2, 2.1, 2.2))):

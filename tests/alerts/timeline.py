@@ -90,6 +90,17 @@ class Timeline:
         })  # fmt: skip
         return id
 
+    def call(self, account: str, at: datetime, title: str,
+             segments: list[tuple[str, str, str]]) -> str:  # fmt: skip
+        """A call transcript: ``(speaker, role, text)`` segments."""
+        id = self.next_id(f"{account}-call")
+        self.records.append({
+            "type": "call", "id": id, "account_id": account, "timestamp": iso(at),
+            "title": title,
+            "segments": [{"speaker": s, "role": r, "text": t} for s, r, t in segments],
+        })  # fmt: skip
+        return id
+
     def survey(self, account: str, at: datetime, kind: str, score: float,
                comment: str | None = None, contact: str | None = None) -> str:  # fmt: skip
         id = self.next_id(f"{account}-s")
