@@ -21,6 +21,7 @@ from child import run_python
 import crmsense
 from crmsense.analysis.analyzer import Analyzer
 from crmsense.analysis.api import analyze, load_engine
+from crmsense.analysis.calls import is_sympathy
 from crmsense.analysis.engines import ENGINES
 from crmsense.analysis.types import (
     EMOTIONS,
@@ -274,6 +275,41 @@ def test_call_objection_left_unresolved() -> None:
     assert call is not None
     assert not call.trajectory.objection_raised
     assert call.trajectory.objection_resolved is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sympathy"),
+    [
+        ("I'm so sorry to hear that.", True),
+        ("I apologise for the inconvenience.", True),
+        ("I completely understand your frustration.", True),
+        ("Oh no, that must be really frustrating.", True),
+        ("Sorry about that, let me check.", True),
+        ("Our apologies, the outage is still ongoing.", False),  # news: trouble goes on
+        ("I'm sorry but we can't offer a refund.", False),
+        ("The sync failed again, sorry to say.", False),
+    ],
+)
+def test_sympathy_is_recognised(sentence: str, sympathy: bool) -> None:
+    assert is_sympathy(sentence) is sympathy
+
+
+@pytest.mark.parametrize("engine", ["rules.v1", "model.v1"])
+def test_a_reps_sympathy_is_courtesy_not_the_reps_mood(engine: str) -> None:
+    """Every engine read the rep's "I'm so sorry to hear that. I completely understand
+    your frustration." as negative (model.v1: the rep's segment −0.7), so the empathetic rep
+    read as unhappy; a customer's own "sorry to hear" stays theirs."""
+    segments = (
+        ("Sam", "rep", "Thanks for calling Acme support, this is Sam."),
+        ("Jane", "customer", "Our invoices have been wrong for three months and I'm fed up."),
+        ("Sam", "rep", "I'm so sorry to hear that. I completely understand your frustration."),
+        ("Sam", "rep", "We apologise for the inconvenience."),
+        ("Jane", "customer", "I'm sorry to hear your team is so stretched, but this is bad."),
+    )  # fmt: skip
+    a = one(Analyzer(load_engine(engine)), "", segments=segments)
+    assert "negative" not in [s.label for s in a.sentences if s.role == "rep"]
+    assert a.sentences[-1].label == "negative"
+    assert a.call is not None and a.call.roles["rep"].label != "negative"
 
 
 def test_a_price_pushback_on_a_call_is_an_objection_resolved_by_the_end() -> None:

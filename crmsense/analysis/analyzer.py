@@ -69,7 +69,7 @@ from functools import cached_property
 
 from crmsense.analysis.aggregate import aggregate, label_of, strongest, weight, word_count
 from crmsense.analysis.aspects import AspectFinder, Mention, summarize
-from crmsense.analysis.calls import call_text, customer_side, summarize_call
+from crmsense.analysis.calls import call_text, customer_side, is_sympathy, summarize_call
 from crmsense.analysis.competitors import CompetitorFinder, normalized
 from crmsense.analysis.contrast import complaint_part, contrast_clause, contrasted
 from crmsense.analysis.decline import decline_reading
@@ -139,7 +139,8 @@ reading, a corrected label never ``too_uncertain``, and more CRM shapes (ultimat
 shock, scaling back, follow-ups, bare praise after trouble). 33: thanks for a harm is
 sarcasm ("thanks for losing our data"), thanks for news about one is not; ``risks`` (the
 sentences that say the customer is leaving or threaten), which make a message
-conversational; asking to cancel is leaving, a bare "we will cancel" an ultimatum."""
+conversational; asking to cancel is leaving, a bare "we will cancel" an ultimatum; a
+rep's sympathy in a call is neutral."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
@@ -490,8 +491,18 @@ class Analyzer:
         )
 
     def _segment_readings(self, plan: _Plan, preds: list[Prediction]) -> list[Prediction | None]:
+        """Each segment's reading: its sentences' roll-up, a rep's sympathy read as neutral
+        (:func:`~crmsense.analysis.calls.is_sympathy`)."""
         parts: dict[int, list[tuple[int, Prediction]]] = {}
-        for words, seg, p in zip(plan.words, plan.segment_of, preds, strict=True):
+        for sentence, words, seg, p in zip(
+            plan.sentences, plan.words, plan.segment_of, preds, strict=True
+        ):
+            if (
+                plan.doc.segments[seg][1] == "rep"
+                and p.reads("negative")
+                and is_sympathy(sentence.text)
+            ):
+                p = p.swapped("negative", "neutral")
             parts.setdefault(seg, []).append((words, p))
         return [aggregate(parts[i]) if i in parts else None
                 for i in range(len(plan.doc.segments))]  # fmt: skip

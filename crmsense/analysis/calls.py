@@ -13,13 +13,25 @@ is marked customer, every segment that is not the rep's.
   caller's ``objection`` (the Analyzer's adds a customer weighing a competitor,
   :mod:`~crmsense.analysis.defection`). ``objection_resolved`` (None when none was
   raised): the closing third reads neutral or positive and raises no objection itself.
+- A rep's sympathy ("I'm so sorry to hear that.", "I apologise for the inconvenience.",
+  "I completely understand your frustration.") is courtesy, not the rep's mood: every
+  engine reads it as negative (``model.v1``: −0.85, −0.82, −0.62), which made an
+  empathetic rep read as the unhappy one. The Analyzer reads such a rep sentence as
+  neutral (:func:`is_sympathy`). Only the rep's: a customer's "sorry to hear" is theirs,
+  and in tweets and reviews the same words quote a complaint.
+
+>>> is_sympathy("I'm so sorry to hear that, let me look into it.")
+True
+>>> is_sympathy("Sorry, the export is still broken on our side.")
+False
 """
 
 from __future__ import annotations
 
-__all__ = ["call_text", "customer_side", "summarize_call"]
+__all__ = ["call_text", "customer_side", "is_sympathy", "summarize_call"]
 
 import math
+import re
 from collections.abc import Callable, Sequence
 
 from crmsense.analysis.aggregate import aggregate, label_of, word_count
@@ -33,6 +45,31 @@ from crmsense.analysis.types import (
 )
 
 Segment = tuple[str, str, str]
+
+_SYMPATHY = re.compile(
+    r"^\W*(?:(?:oh no|oh dear|oh|ah|gosh|okay|ok|right|yes|yeah),? )?(?:"
+    r"(?:i(?:'|’)m|i am|we(?:'|’)re|we are) (?:so |very |really |truly |terribly )?sorry "
+    r"(?:to hear|about|for|that)|so sorry|sorry about that|sorry to hear"
+    r"|(?:i|we) (?:do |sincerely |really )?apologi[sz]e|(?:my|our) apologies|apologies for"
+    r"|(?:i|we) (?:completely |totally |fully |really )?understand (?:your|the|how) "
+    r"(?:frustrat|concern|annoy|disappoint|urgency|frustrating)"
+    r"|that (?:must|would|sounds like it would) be (?:so |really |very )?(?:frustrating|"
+    r"annoying|stressful|difficult)|that sounds (?:so |really |very )?(?:frustrating|"
+    r"annoying|stressful|difficult))"
+)
+"""The openings of sympathy and apology, for lower-cased sentences."""
+_OWN_TROUBLE = re.compile(
+    r"\bstill (?:broken|down|failing|not working|ongoing|happening|going on|an issue)\b"
+)
+"""Trouble still going on: an apology for it is news, not only courtesy."""
+
+
+def is_sympathy(sentence: str) -> bool:
+    """Whether ``sentence`` opens with sympathy or an apology ("I'm sorry to hear that",
+    "we apologise for the inconvenience", "I understand your frustration", "that must be
+    frustrating") and reports no trouble that is still going on."""
+    lowered = sentence.lower()
+    return bool(_SYMPATHY.search(lowered)) and not _OWN_TROUBLE.search(lowered)
 
 
 def call_text(segments: Sequence[Segment]) -> tuple[str, list[tuple[int, int]]]:
