@@ -31,6 +31,8 @@ WITH_CLAUSE = [
      "we've had four outages this quarter."),
     ("Support has been responsive, nevertheless the sync keeps failing every night.",
      "the sync keeps failing every night."),
+    ("We're happy with the product but the renewal price is too high.",
+     "the renewal price is too high."),
 ]  # fmt: skip
 WITHOUT_CLAUSE = [
     "Great onboarding, but the reports are a little plain.",  # no problem, no courtesy
@@ -74,6 +76,21 @@ def test_only_a_positive_reading_gives_way_to_a_stronger_negative_clause() -> No
     mild = Prediction((0.5, 0.2, 0.3), -0.2)  # reads negative, but less than the text's +0.6
     assert contrasted(POSITIVE, CLAUSE, mild) is POSITIVE
     assert contrasted(POSITIVE, CLAUSE, Prediction((0.2, 0.6, 0.2), 0.0)) is POSITIVE
+
+
+def test_praise_then_a_price_complaint_reads_negative() -> None:
+    """model.v1 read these as +0.50, +0.33 and +0.56 before (2026-12-07): a price that is
+    too high was not a problem the clause could report."""
+    texts = [
+        "We're happy with the product but the renewal price is too high.",
+        "The team is great but the pricing is too steep for a company our size.",
+        "Great product, though a bit too expensive for us.",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["negative"] * 3
+    assert [(s.aspect, s.label) for s in analyses[0].aspects if s.aspect == "pricing"] == [
+        ("pricing", "negative")
+    ]
 
 
 def test_the_analyzer_reads_polite_complaints_as_negative() -> None:

@@ -56,6 +56,10 @@ ROUTINE = [
     "Unfortunately I won't be able to make Thursday's session. Could we move it to Friday?",
     "I'm afraid we can't make tomorrow's demo. Hope that's OK.",
     "Hi Lena, hope you're well. Could we push tomorrow's training to Friday? Have a great day!",
+    # details that stay as they were (model.v1: the first -0.69, 2026-12-07)
+    "Please find our purchase order attached. Billing address unchanged.",
+    "Our bank details remain the same as before.",
+    "No change to our billing information this year.",
 ]
 NOT_ROUTINE = [
     # a problem anywhere
@@ -93,6 +97,7 @@ NOT_ROUTINE = [
     "Unfortunately we can't make Thursday's review because the sync is still down.",
     "Unfortunately I won't be able to make the renewal work at this price.",
     "How is this still broken?",
+    "The bug is the same as before, still broken.",
 ]
 
 

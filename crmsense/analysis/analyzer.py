@@ -140,7 +140,8 @@ shock, scaling back, follow-ups, bare praise after trouble). 33: thanks for a ha
 sarcasm ("thanks for losing our data"), thanks for news about one is not; ``risks`` (the
 sentences that say the customer is leaving or threaten), which make a message
 conversational; asking to cancel is leaving, a bare "we will cancel" an ultimatum; a
-rep's sympathy in a call is neutral."""
+rep's sympathy in a call is neutral; a price that is too high is a problem (contrast),
+unchanged details are routine."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

@@ -68,7 +68,9 @@ _REAL_PROBLEM = re.compile(
     r"\b(?:but|though|although|however|except|yet|unfortunately|sadly|still|only|"
     r"time[sd]? out|timing out|slow|down|broken|not working|(?:does|did|is|was)n(?:'|’)?t "
     r"work\w*|unable|can(?:'|’)?t|cannot|missing|wrong|terrible|awful|horrible|worst|"
-    r"frustrat\w*|annoy\w*|angry|disappoint\w*|unacceptable|cancel\w*|refund\w*)\b"
+    r"frustrat\w*|annoy\w*|angry|disappoint\w*|unacceptable|cancel\w*|refund\w*|"
+    # a price complaint: "the renewal price is too high", "hard to justify"
+    r"too (?:high|expensive|pricey|steep|costly)|overpriced|hard to justify)\b"
 )
 _HINTS = ("no", "not", "nothing", "never", "without", "complain", "n't", "n’t", "painless", "free")
 

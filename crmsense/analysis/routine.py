@@ -122,6 +122,13 @@ _NOTICE = re.compile(
     # documents sent along: "Please find our purchase order attached."
     r"|\bplease find\b[^.!?]{0,40}\b(?:attached|enclosed|below)\b|\b(?:attached|enclosed) "
     r"(?:is|are|please find)\b"
+    # details that stay as they were: "Billing address unchanged.", "PO number remains the
+    # same", "no change to our bank details"
+    r"|\b(?:address|details|contacts?|po number|purchase order number|vat number|tax id|"
+    r"payment method|bank details|billing info(?:rmation)?)(?: (?:is|are|remains?|stays?))? "
+    r"(?:unchanged|the same|as before)\b"
+    r"|\bno changes? (?:to|in) (?:the |our |my )?(?:[\w-]+ )?(?:address|details|contacts?|"
+    r"po number|vat number|payment method|bank details|billing info(?:rmation)?)\b"
 )
 _SLOW_REPLY = re.compile(
     # the writer apologising for their own slow reply
@@ -197,7 +204,7 @@ _HINTS = (
     "revok", "reduc", "increas", "transfer", "deactivat", "set up", "provision", "updat",
     "change", "request", "ignore", "disregard", "expire", "valid", "code", "password", "action",
     "below", "sorry", "apolog", "forgive", "reset", "unlock", "reactivat", "send", "issue",
-    "find", "attached", "enclosed",
+    "find", "attached", "enclosed", "unchanged", "the same", "as before",
 )  # fmt: skip
 _HOW_TO_HINTS = ("how", "what", "way", "who", "where")  # with a "?"
 
