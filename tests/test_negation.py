@@ -10,6 +10,7 @@ from crmsense.analysis.analyzer import Analyzer
 from crmsense.analysis.api import load_engine
 from crmsense.analysis.negation import (
     is_faded_praise,
+    is_lukewarm,
     is_negated_complaint,
     is_unmet_expectation,
     unnegated,
@@ -143,6 +144,30 @@ def test_faded_praise_is_not_read_as_positive() -> None:
         [Document("It used to be great, not anymore.")]
     )
     assert analysis.label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "lukewarm"),
+    [
+        ("Your product is okay, nothing special.", True),
+        ("It's fine I guess.", True),
+        ("Honestly the support is so-so.", True),
+        ("It does the job, nothing more.", True),
+        ("Nothing fancy, but really good food at a fair price.", False),  # praise after "but"
+        ("The rollout was fine and the team loved the training.", False),
+        ("It's fine. Nothing special. But the support team is wonderful.", False),  # 3 sentences
+    ],
+)
+def test_lukewarm_praise(text: str, lukewarm: bool) -> None:
+    assert is_lukewarm(text) is lukewarm
+
+
+def test_lukewarm_praise_is_not_read_as_positive() -> None:
+    """model.v1 read them +0.68, +0.71, +0.45 and +0.30 (2026-12-07)."""
+    texts = ["Your product is okay, nothing special.", "It's fine I guess.",
+             "Honestly the support is so-so.", "It does the job, nothing more."]  # fmt: skip
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["neutral"] * 4
 
 
 @pytest.mark.parametrize(

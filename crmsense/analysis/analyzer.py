@@ -141,7 +141,7 @@ sarcasm ("thanks for losing our data"), thanks for news about one is not; ``risk
 sentences that say the customer is leaving or threaten), which make a message
 conversational; asking to cancel is leaving, a bare "we will cancel" an ultimatum; a
 rep's sympathy in a call is neutral; a price that is too high is a problem (contrast),
-unchanged details are routine."""
+unchanged details are routine; lukewarm praise is neutral."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

@@ -21,7 +21,8 @@ False
 from __future__ import annotations
 
 __all__ = [
-    "is_faded_praise", "is_negated_complaint", "is_unmet_expectation", "reports_problem",
+    "is_faded_praise", "is_lukewarm", "is_negated_complaint", "is_unmet_expectation",
+    "reports_problem",
     "unnegated",
 ]  # fmt: skip
 
@@ -122,6 +123,36 @@ def is_faded_praise(text: str) -> bool:
     return bool(_FADED_PRAISE.search(lowered)) and not _STILL.search(lowered)
 
 
+_LUKEWARM = re.compile(
+    r"\bnothing (?:special|spectacular|exceptional|to write home about|amazing|great|fancy)\b"
+    r"|\b(?:it(?:'|’)s|it is|that(?:'|’)s|was|is) (?:just )?(?:okay|ok|alright|fine|average|"
+    r"passable|adequate) i (?:guess|suppose)\b|\b(?:so-so|meh)\b|\baverage at best\b"
+    r"|\b(?:does|did) the job,? (?:i guess|i suppose|nothing more|but not much more|no more)\b"
+)
+
+
+_CONTRAST = re.compile(r"\b(?:but|though|although|however|yet)\b")
+
+
+def is_lukewarm(text: str) -> bool:
+    """Whether ``text`` damns with faint praise: "Your product is okay, nothing special."
+    (``model.v1``: +0.68), "It's fine I guess.", "so-so", "it does the job, nothing more".
+
+    >>> is_lukewarm("Your product is okay, nothing special.")
+    True
+    >>> is_lukewarm("The rollout was fine and the team loved the training.")
+    False
+    >>> is_lukewarm("Nothing fancy, but really good food at a fair price.")
+    False
+    """
+    lowered = text.lower()
+    found = _LUKEWARM.search(lowered)
+    # one sentence, and no "but" after it: "Nothing fancy but really good food." is praise
+    if found is None:
+        return False
+    return len(sentence_texts(text)) == 1 and not _CONTRAST.search(lowered, found.end())
+
+
 _A = r"(?:'|’)"
 _UNMET = re.compile(
     rf"\b(?:we|i|you|they)(?:{_A}d| would)? (?:had |have |really |honestly |frankly |genuinely "
@@ -170,7 +201,8 @@ def is_unmet_expectation(text: str) -> bool:
 def unnegated(text: str, prediction: Prediction) -> Prediction:
     """``prediction`` of ``text`` with a misread negation undone: a negative reading of a
     plain negated complaint becomes its mirror image, and so does a positive reading of
-    faded praise; a reading of unmet expectations that is not negative turns negative
+    faded praise, and a positive reading of lukewarm praise turns neutral; a reading of
+    unmet expectations that is not negative turns negative
     (:meth:`~crmsense.analysis.types.Prediction.toward`); anything else is returned as
     is."""
     negative, _, positive = prediction.probs
@@ -178,6 +210,8 @@ def unnegated(text: str, prediction: Prediction) -> Prediction:
         return prediction.mirrored()
     if positive > negative and is_faded_praise(text):
         return prediction.mirrored()
+    if prediction.reads("positive") and is_lukewarm(text):
+        return prediction.swapped("positive", "neutral")
     if not prediction.reads("negative") and is_unmet_expectation(text):
         return prediction.toward("negative")
     return prediction
