@@ -387,7 +387,11 @@ def test_objection_language() -> None:
      "Hi, could you add support for Outlook calendars? Half our team uses it.",
      # a project's timeline or status (2026-12-07)
      "Could you let me know the timeline for the migration? Our board meets next Thursday.",
-     "Any update on the fix for the sync?"],
+     "Any update on the fix for the sync?",
+     # a ticket's status, asking for a fix (the head: transactional; fourth session)
+     "Is there any update on ticket #4821?",
+     "I need this fixed before our board meeting on Thursday.",
+     "Could you look into the sync errors? They started on Monday."],
 )  # fmt: skip
 def test_a_product_question_is_not_made_transactional_by_the_head(text: str) -> None:
     assert classify_kind(Document(text), 1, 0.0, {"transactional": 0.85}) == "conversational"
@@ -396,6 +400,8 @@ def test_a_product_question_is_not_made_transactional_by_the_head(text: str) -> 
 def test_an_order_status_question_stays_with_the_head() -> None:
     doc = Document("What's the status of my order?")
     assert classify_kind(doc, 1, 0.0, {"transactional": 0.9}) == "transactional"
+    fix = Document("Please fix the typo on invoice #332.")  # paperwork, by rule 2
+    assert classify_kind(fix, 1, 0.0, {"conversational": 0.9}) == "transactional"
 
 
 def test_the_product_question_rule_leaves_transactional_phrases_and_other_votes() -> None:

@@ -16,8 +16,11 @@ rules lean towards *conversational*:
    there a way to bulk-edit tags?", "Where can I find the audit log?"), a feature
    request ("Feature request: …", "It would be great if the export supported XLSX",
    "Could you add a dark mode?", "Any plans to support Outlook?") and a question about a
-   project's timeline or status ("Could you let me know the timeline for the
-   migration?", "Any update on the fix?") are conversational whatever the head says:
+   project's, ticket's or fix's timeline or status ("Could you let me know the timeline
+   for the migration?", "Any update on the fix?", "Is there any update on ticket
+   #4821?") and asking for a fix ("I need this fixed before our board meeting on
+   Thursday.", "Could you look into the sync errors?") are conversational whatever the
+   head says:
    the head learnt short neutral requests as transactional and read such questions so
    (0.81–0.85), and feature requests too.
 4. A clearly negative transactional message (score ≤ -0.35) is conversational when a
@@ -87,9 +90,14 @@ _PRODUCT_QUESTION = re.compile(
     r"the option)\b"
     # the timeline or status of a project, not of an order (2026-12-07): "Could you let me
     # know the timeline for the migration?"
-    r"|\b(?:timeline|status|progress|eta|update) (?:for|of|on) (?:the |our |my )?(?:migration"
+    r"|\b(?:timeline|status|progress|eta|update) (?:for|of|on) (?:the |our |my |this )?(?:migration"
     r"|project|rollout|roll-out|implementation|onboarding|go-live|fix|bug|integration"
-    r"|feature|release)\b"
+    r"|feature|release|ticket|case|issue|problem|outage|incident)\b"
+    # asking for a fix (fourth session, 2026-12-07): "I need this fixed before our board
+    # meeting on Thursday." (the head: transactional)
+    r"|\b(?:need|want|get|have) (?:this|it|that|these|the [\w-]+(?: [\w-]+)?) (?:fixed|resolved|"
+    r"sorted(?: out)?|looked at)\b|\b(?:please|can you|could you) (?:urgently )?(?:fix|resolve|"
+    r"look into|investigate)\b"
 )
 
 _A = r"(?:'|’)"
