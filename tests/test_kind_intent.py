@@ -253,6 +253,13 @@ INTENTS = {
         "Loved the case study. Can you share one for manufacturing?",
         "Who else uses this in the logistics space?",
         "Great session yesterday, the team is excited to get started.",
+        # asking to see or try it, what a plan includes, terms for committing (the head:
+        # other; fourth session, 2026-12-07)
+        "Any chance we could get a demo of the new analytics module?",
+        "We'd like a trial for our sales team.",
+        "Could you walk our team through it next week?",
+        "What does the enterprise plan include?",
+        "Can we get a discount if we sign for three years?",
     ],
     "polite_disengagement": [
         "Not a priority for us right now. Let's circle back next quarter.",

@@ -142,7 +142,7 @@ sentences that say the customer is leaving or threaten), which make a message
 conversational; asking to cancel is leaving, a bare "we will cancel" an ultimatum; a
 rep's sympathy in a call is neutral; a price that is too high is a problem (contrast),
 unchanged details are routine; lukewarm praise is neutral; a ticket's status
-and asking for a fix are conversational."""
+and asking for a fix are conversational; asking for a demo or trial is interest."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

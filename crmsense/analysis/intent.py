@@ -178,6 +178,17 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         r"\bwho else (?:uses|is using|works with|has (?:rolled|bought))\b",
         r"\b(?:excited|eager|keen|can(?:'|’)?t wait) to (?:get(?:ting)? started|start|kick (?:it |"
         r"this )?off|roll (?:it|this) out|see (?:the|a) (?:demo|proposal))\b",
+        # asking to see it or try it, what a plan includes, terms for committing (fourth
+        # session, 2026-12-07): "Any chance we could get a demo of the new analytics
+        # module?", "We'd like a trial for our sales team.", "What does the enterprise plan
+        # include?", "Can we get a discount if we sign for three years?" (the head: other)
+        r"\b(?:get|see|have|do|arrange|book|schedule|set up|like|want|need) (?:a |an |the )?"
+        r"(?:quick |short |live |proper |free )?(?:demo|trial|walk-?through|pilot|poc|proof of "
+        r"concept)\b(?! (?:is|was|has|expired|ended))",
+        r"\bwalk (?:us|me|our (?:team|people|staff)|the team) through\b",
+        r"\bwhat (?:does|do|would) (?:the|your) [\w-]+ (?:plan|tier|edition|package|licen[cs]e)s? "
+        r"(?:include|cost|come with)\b",
+        r"\b(?:discount|better (?:price|rate|deal)) if (?:we|i) (?:sign|commit|go|buy|pay)\b",
     )),
     # a thank-you for help and nothing else answers no outreach (the head read "Thanks so
     # much for your help, really appreciate it." as polite disengagement)
