@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, func, inspect, select, union
+from sqlalchemy import ColumnElement, Connection, Table, and_, func, inspect, select, union
 
 from crmsense.store import models as m
 from crmsense.store.models import table_of as _t
@@ -226,16 +226,26 @@ def _accounts(conn: Connection, keys: Sequence[int], playbook: Playbook) -> dict
     return out
 
 
+def _current(
+    ana: Table, subject_type: str, subject: Table, engine: str | None
+) -> ColumnElement[bool]:
+    """The join condition of ``subject``'s scored analyses of its current text (by
+    ``engine`` when given)."""
+    return and_(
+        ana.c.subject_type == subject_type, ana.c.subject_id == subject.c.id,
+        ana.c.text_hash == subject.c.text_hash, ana.c.unscored.is_(None),
+        *([ana.c.engine == engine] if engine else []),
+    )  # fmt: skip
+
+
 def _messages(
     conn: Connection, facts: dict[int, AccountFacts], since: datetime, as_of: datetime,
     engine: str | None, thread: str | None,
 ) -> None:  # fmt: skip
     msg, ana, con, deal = _t(m.Message), _t(m.Analysis), _t(m.Contact), _t(m.Deal)
     scored = and_(
-        ana.c.subject_type == "message", ana.c.subject_id == msg.c.id,
-        ana.c.text_hash == msg.c.text_hash, ana.c.unscored.is_(None),
-        ana.c.kind == "conversational", ana.c.label.isnot(None),
-        *([ana.c.engine == engine] if engine else []),
+        _current(ana, "message", msg, engine), ana.c.kind == "conversational",
+        ana.c.label.isnot(None),
     )  # fmt: skip
     query = (
         select(
@@ -276,11 +286,7 @@ def _surveys(
     engine: str | None,
 ) -> None:  # fmt: skip
     sur, ana, con = _t(m.Survey), _t(m.Analysis), _t(m.Contact)
-    verbatim = and_(
-        ana.c.subject_type == "survey", ana.c.subject_id == sur.c.id,
-        ana.c.text_hash == sur.c.text_hash, ana.c.unscored.is_(None),
-        *([ana.c.engine == engine] if engine else []),
-    )  # fmt: skip
+    verbatim = _current(ana, "survey", sur, engine)
     query = (
         select(
             sur.c.account_id, sur.c.external_id, sur.c.timestamp, sur.c.kind, sur.c.score,
@@ -314,11 +320,7 @@ def _calls(
 ) -> None:  # fmt: skip
     """Analysed calls in the window (only their risks are read so far)."""
     call, ana, deal = _t(m.Call), _t(m.Analysis), _t(m.Deal)
-    current = and_(
-        ana.c.subject_type == "call", ana.c.subject_id == call.c.id,
-        ana.c.text_hash == call.c.text_hash, ana.c.unscored.is_(None),
-        *([ana.c.engine == engine] if engine else []),
-    )  # fmt: skip
+    current = _current(ana, "call", call, engine)
     query = (
         select(call.c.account_id, call.c.external_id, call.c.timestamp, call.c.title,
                ana.c.payload["risks"], deal.c.external_id)
