@@ -199,7 +199,21 @@ def test_analyser_highlights_evidence(page: Any, server: Any, screenshot: Shot) 
     page.wait_for_selector("#analysis:not([hidden])")
     assert page.locator("#label").inner_text() == "negative"
     assert page.locator("#highlighted mark.neg").count() > 0
+    assert page.locator("#risks-section").is_hidden()
     screenshot(page, "analyze")
+
+
+def test_analyser_quotes_a_customer_leaving(page: Any, server: Any) -> None:
+    page.get_by_role("link", name="Analyser").click()
+    page.get_by_label("Message text").fill(
+        "Hi Jo, thanks for everything this year. We have decided not to renew our contract "
+        "when it ends in March. Please send the final invoice."
+    )
+    page.get_by_role("button", name="Analyse").click()
+    page.wait_for_selector("#risks-section:not([hidden])")
+    assert page.locator("#risks li").all_inner_texts() == [
+        "Leaving: “We have decided not to renew our contract when it ends in March.”"
+    ]
 
 
 def test_analyser_reads_an_email_for_its_new_text_and_marks_the_words_it_read(

@@ -52,6 +52,11 @@ async function analyse(event) {
   document.getElementById("kind").textContent = result.kind;
   document.getElementById("intent").textContent = result.reply_intent || "—";
   document.getElementById("unscored").textContent = result.unscored ? `Unscored: ${result.unscored}` : "";
+  const risks = document.getElementById("risks");
+  risks.textContent = "";
+  (result.risks || []).forEach((r) => risks.append(
+    el("li", { class: "negative" }, `${r.kind === "leaving" ? "Leaving" : "Threat"}: “${r.text}”`)));
+  document.getElementById("risks-section").hidden = risks.childElementCount === 0;
   highlight(document.getElementById("highlighted"), result.sentences, result.evidence);
   const sentences = document.getElementById("sentences");
   sentences.textContent = "";
