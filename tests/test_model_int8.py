@@ -85,6 +85,8 @@ def test_a_product_without_a_weight_zero_point_is_left_alone() -> None:
     model = _product(with_b_zero_point=False)
     assert unsigned_weights(model) is model
     assert unsigned_weights(b"") == b""
+    garbage = b"\x3a\xff\xff\xff\xff\x0f not a model"  # a length past the end, and more
+    assert unsigned_weights(garbage) is garbage
 
 
 def test_the_shipped_encoder_keeps_every_other_byte() -> None:

@@ -141,8 +141,16 @@ def unsigned_weights(model: bytes) -> bytes:
     integer products, and their zero points, stored as uint8 (``w + 128``): the same
     numbers. The model is returned unchanged unless every such weight is an int8
     initializer with an explicit zero point, used by integer products only. Only the
-    top-level graph is read (the shipped encoder has no subgraphs).
+    top-level graph is read (the shipped encoder has no subgraphs). Bytes this reader
+    cannot follow are returned as they are, for onnxruntime to report.
     """
+    try:
+        return _unsigned(model)
+    except (ValueError, IndexError, UnicodeDecodeError):
+        return model
+
+
+def _unsigned(model: bytes) -> bytes:
     graph = next(
         ((f, s, e) for n, w, f, s, e in _fields(model, 0, len(model)) if n == 7 and w == 2), None
     )
