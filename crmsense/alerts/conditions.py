@@ -687,22 +687,26 @@ def social_negative(facts: AccountFacts, p: SocialParams, as_of: datetime) -> Ma
 class CustomerRiskParams(Params):
     within: Window = timedelta(days=7)
     risks: tuple[Literal["leaving", "threat"], ...] = Field(("leaving",), min_length=1)
-    channels: tuple[str, ...] = ("email", "ticket", "chat", "call")
-    """Message channels, and ``call`` for the customer side of call transcripts."""
+    channels: tuple[str, ...] = ("email", "ticket", "chat", "call", "survey")
+    """Message channels, ``call`` for the customer side of call transcripts and ``survey``
+    for survey comments."""
 
 
 @condition("customer_risk.v1", CustomerRiskParams, provides=("risk", "excerpt", "count"))
 def customer_risk(facts: AccountFacts, p: CustomerRiskParams, as_of: datetime) -> Match | None:
-    """A customer's own words within ``within`` — in a message, or on the customer side of
-    a call — saying they are leaving (switching to a competitor, not renewing, cancelling)
-    or, with ``risks = ["leaving", "threat"]``, threatening (escalating over your head,
-    lawyers, ultimatums, chasing again): the analyses' ``risks``. The evidence quotes the
-    sentences; the match is as sure as a quote is (confidence 1), whatever the message's
-    overall label."""
+    """A customer's own words within ``within`` — in a message, a survey comment or on the
+    customer side of a call — saying they are leaving (switching to a competitor, not
+    renewing, cancelling) or, with ``risks = ["leaving", "threat"]``, threatening
+    (escalating over your head, lawyers, ultimatums, chasing again): the analyses'
+    ``risks``. The evidence quotes the sentences; the match is as sure as a quote is
+    (confidence 1), whatever the message's overall label."""
     wanted = set(p.risks)
-    sources: list[tuple[MessageFact | CallFact, str, tuple[tuple[str, str], ...], str]] = [
+    sources: list[
+        tuple[MessageFact | CallFact | SurveyFact, str, tuple[tuple[str, str], ...], str]
+    ] = [
         *((msg, msg.channel, msg.risks, "message") for msg in facts.messages),
         *((call, "call", call.risks, "call") for call in facts.calls),
+        *((answer, "survey", answer.risks, "survey") for answer in facts.surveys),
     ]
     found = sorted(
         (

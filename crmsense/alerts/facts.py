@@ -127,6 +127,8 @@ class SurveyFact:
     verbatim_label: str | None = None
     verbatim_score: float | None = None
     verbatim_confidence: float = 0.0
+    risks: tuple[tuple[str, str], ...] = ()
+    """``(kind, sentence)`` of the comment's risky sentences (the analysis's ``risks``)."""
 
     def ref(self) -> Ref:
         return Ref(self.id, self.t, self.comment or f"{self.kind.upper()} {self.score:g}", "survey")
@@ -226,6 +228,11 @@ def _accounts(conn: Connection, keys: Sequence[int], playbook: Playbook) -> dict
     return out
 
 
+def _risks(stored: list[dict[str, Any]] | None) -> tuple[tuple[str, str], ...]:
+    """``(kind, sentence)`` pairs of a stored analysis's ``risks`` (None before it had any)."""
+    return tuple((r["kind"], r["text"]) for r in stored or ())
+
+
 def _current(
     ana: Table, subject_type: str, subject: Table, engine: str | None
 ) -> ColumnElement[bool]:
@@ -275,7 +282,7 @@ def _messages(
             confidence=row[6] or 0.0, excerpt=excerpt(row[7]), contact=row[8],
             role=(row[9] or "").strip().lower() or None, deal=row[10],
             thread=row[11] or row[12],
-            risks=tuple((r["kind"], r["text"]) for r in row[13] or ()),
+            risks=_risks(row[13]),
         )  # fmt: skip
         facts[account].messages.append(fact)
         facts[account].refs[ext] = fact.ref()
@@ -291,7 +298,7 @@ def _surveys(
         select(
             sur.c.account_id, sur.c.external_id, sur.c.timestamp, sur.c.kind, sur.c.score,
             sur.c.comment, con.c.external_id, sur.c.respondent_email, ana.c.label, ana.c.score,
-            ana.c.confidence,
+            ana.c.confidence, ana.c.payload["risks"],
         )
         .outerjoin(ana, verbatim)
         .outerjoin(con, con.c.id == sur.c.contact_id)
@@ -308,7 +315,7 @@ def _surveys(
         fact = SurveyFact(
             id=ext, t=row[2], kind=row[3], score=row[4], comment=excerpt(row[5]),
             respondent=row[6] or row[7], verbatim_label=row[8], verbatim_score=row[9],
-            verbatim_confidence=row[10] or 0.0,
+            verbatim_confidence=row[10] or 0.0, risks=_risks(row[11]),
         )  # fmt: skip
         facts[account].surveys.append(fact)
         facts[account].refs[ext] = fact.ref()
@@ -335,8 +342,7 @@ def _calls(
         if (account, ext) in seen:  # analysed by several engines: the first one read
             continue
         seen.add((account, ext))
-        fact = CallFact(ext, t, title or "call", tuple((r["kind"], r["text"]) for r in risks or ()),
-                        deal_id)  # fmt: skip
+        fact = CallFact(ext, t, title or "call", _risks(risks), deal_id)
         facts[account].calls.append(fact)
         facts[account].refs.setdefault(ext, fact.ref())
 

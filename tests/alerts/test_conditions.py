@@ -264,6 +264,16 @@ def test_customer_risk_reads_the_customer_side_of_calls_too() -> None:
         Ref("c1", ago(3), "We're going with another vendor.", "call"),
     )
     assert run({"type": "customer_risk.v1", "channels": ["email"]}, facts(calls=[call])) is None
+    answer = SurveyFact(
+        "s1",
+        ago(1),
+        "nps",
+        8,
+        "Fine, but we are moving to Zendesk in March.",
+        risks=(("leaving", "Fine, but we are moving to Zendesk in March."),),
+    )
+    found = run({"type": "customer_risk.v1"}, facts(surveys=[answer]))
+    assert found is not None and found.evidence[0].kind == "survey"
 
 
 def test_compiler_reports_every_problem_with_its_path() -> None:

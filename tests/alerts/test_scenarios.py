@@ -317,6 +317,20 @@ def test_a_customer_saying_they_are_leaving_gets_a_call_within_a_day(db: Databas
     assert_rerun_changes_nothing(replay, at(0, 12))
 
 
+def test_a_survey_comment_that_says_the_customer_is_leaving_alerts(db: Database) -> None:
+    """A passive 8 would raise nothing else; the comment says the account is leaving."""
+    tl = Timeline()
+    tl.account("nps")
+    tl.healthy("nps", at(0))
+    answer = tl.survey("nps", at(-1), "nps", 8, "Product is fine, but we are moving to another "
+                       "vendor at the end of the contract.")  # fmt: skip
+    replay = Replay(db, tl)
+    replay.step(at(0, 12))
+    assert fired(db) == {("nps", "customer_leaving", "high")}
+    alert = _by_rule(db)[("nps", "customer_leaving")]
+    assert [(e["message_id"], e["kind"]) for e in alert["evidence"]] == [(answer, "survey")]
+
+
 def test_a_customer_leaving_on_a_call_alerts_and_a_rep_saying_the_words_does_not(
     db: Database,
 ) -> None:
