@@ -294,6 +294,18 @@ def test_sympathy_is_recognised(sentence: str, sympathy: bool) -> None:
     assert is_sympathy(sentence) is sympathy
 
 
+def test_a_survey_comment_is_never_paperwork() -> None:
+    """model.v1's kind head read these survey comments as transactional (fourth session,
+    2026-12-07)."""
+    texts = ["Would be 10 if the mobile app worked offline.",
+             "The integration with Salesforce saves us hours."]  # fmt: skip
+    analyses = Analyzer(load_engine("model.v1")).analyze(
+        [Document(t, channel="survey") for t in texts]
+    )
+    assert [a.kind for a in analyses] == ["conversational"] * 2
+    assert [a.reply_intent for a in analyses] == [None] * 2
+
+
 @pytest.mark.parametrize("engine", ["rules.v1", "model.v1"])
 def test_a_reps_sympathy_is_courtesy_not_the_reps_mood(engine: str) -> None:
     """Every engine read the rep's "I'm so sorry to hear that. I completely understand

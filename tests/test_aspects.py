@@ -94,6 +94,9 @@ def test_positive_pricing_negative_implementation_timeline(analyzer: Analyzer) -
         # topics listed with commas (2026-12-07: both aspects read the whole sentence)
         ("Great product, terrible support.", "product_quality", "support"),
         ("Love the product, hate the pricing.", "product_quality", "pricing"),
+        # customer success is support (fourth session: the piece had no topic)
+        ("Customer success manager is fantastic, product has bugs.", "support",
+         "product_quality"),
     ],
 )  # fmt: skip
 def test_opposite_aspects_in_one_sentence(

@@ -142,7 +142,8 @@ sentences that say the customer is leaving or threaten), which make a message
 conversational; asking to cancel is leaving, a bare "we will cancel" an ultimatum; a
 rep's sympathy in a call is neutral; a price that is too high is a problem (contrast),
 unchanged details are routine; lukewarm praise is neutral; a ticket's status
-and asking for a fix are conversational; asking for a demo or trial is interest."""
+and asking for a fix are conversational; asking for a demo or trial is interest; a survey comment is
+conversational; "customer success" is the support topic."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
@@ -368,10 +369,12 @@ class Analyzer:
         upset = max(emotions.get("frustration", 0.0), emotions.get("anger", 0.0))
         risks = self._risks(plan)
         # a customer leaving or threatening is never paperwork: "We have decided not to
-        # renew … Please send the final invoice." had read transactional with rules.v1
+        # renew … Please send the final invoice." had read transactional with rules.v1; nor
+        # is a survey comment ("Would be 10 if the mobile app worked offline.": the head
+        # said transactional)
         kind: Kind = (
             "conversational"
-            if plan.is_call or risks
+            if plan.is_call or risks or doc.channel == "survey"
             else classify_kind(doc, len(plan.sentences), score, kind_votes, upset=upset)
         )
         # an auto-reply says nothing of anyone's mood; not one the head only took for one,

@@ -65,8 +65,8 @@ TAXONOMY: dict[str, tuple[str, ...]] = {
     ),
     "support": (
         "support", "support team", "ticket", "helpdesk", "help desk", "customer service",
-        "response time", "csm", "account manager", "agent", "escalation", "escalate",
-        "escalated",
+        "response time", "csm", "customer success", "account manager", "agent", "escalation",
+        "escalate", "escalated",
     ),
     "product_quality": (
         "bug", "defect", "glitch", "broken", "crash", "crashed", "crashing", "error",
