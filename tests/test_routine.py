@@ -8,7 +8,7 @@ from child import run_python
 
 from crmsense.analysis.analyzer import Analyzer
 from crmsense.analysis.api import load_engine
-from crmsense.analysis.routine import is_routine, routine_reading
+from crmsense.analysis.routine import is_routine, is_suggestion, routine_reading
 from crmsense.analysis.types import Document, Evidence, Prediction
 
 ROUTINE = [
@@ -181,6 +181,34 @@ def test_a_follow_up_with_thanks_is_not_read_as_praise() -> None:
     ]
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
     assert [a.label for a in analyses] == ["neutral", "neutral", "positive"]
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [
+        ("Would be 10 if the mobile app worked offline.", True),
+        ("Only thing missing is a dark mode.", True),
+        ("I'd give it a 10 if reporting were more flexible.", True),
+        ("Thanks! It would be really helpful to have a Slack integration.", True),
+        ("Feature request: bulk edit for contacts.", True),
+        ("Would be great if the export didn't crash every day.", False),  # a problem
+        ("Great product! Would love to see better reporting.", False),  # praise beside it
+        ("The export is missing half the rows.", False),
+    ],
+)
+def test_suggestions(text: str, suggestion: bool) -> None:
+    assert is_suggestion(text) is suggestion
+
+
+def test_a_suggestion_is_not_read_as_a_complaint() -> None:
+    """model.v1 read these −0.65 and −0.68 (fourth session, 2026-12-07); a warm wish keeps
+    its positive reading, as the public sets label such wishes."""
+    texts = ["Would be 10 if the mobile app worked offline.",
+             "Only thing missing is a dark mode."]  # fmt: skip
+    analyses = Analyzer(load_engine("model.v1")).analyze(
+        [Document(t, channel="survey") for t in texts]
+    )
+    assert [a.label for a in analyses] == ["neutral"] * 2
 
 
 def test_a_problem_beside_the_request_keeps_its_negative_reading() -> None:

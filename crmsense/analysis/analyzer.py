@@ -143,7 +143,8 @@ conversational; asking to cancel is leaving, a bare "we will cancel" an ultimatu
 rep's sympathy in a call is neutral; a price that is too high is a problem (contrast),
 unchanged details are routine; lukewarm praise is neutral; a ticket's status
 and asking for a fix are conversational; asking for a demo or trial is interest; a survey comment is
-conversational; "customer success" is the support topic."""
+conversational; "customer success" is the support topic; a
+suggestion read as negative is neutral."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

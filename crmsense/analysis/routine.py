@@ -52,7 +52,10 @@ False
 
 from __future__ import annotations
 
-__all__ = ["PLEASANTRY", "is_courtesy", "is_routine", "routine_reading", "without_greeting"]
+__all__ = [
+    "PLEASANTRY", "is_courtesy", "is_routine", "is_suggestion", "routine_reading",
+    "without_greeting",
+]  # fmt: skip
 
 import re
 
@@ -283,13 +286,54 @@ _CHASER = re.compile(
 for lower-cased text; not "just checking in to say the team loves it"."""
 
 
+_SUGGESTION = re.compile(
+    r"\bfeature request\b|\bany plans to (?:add|support|offer|build|introduce)\b"
+    r"|\b(?:consider|suggest) adding\b"
+    r"|\bwould be (?:really |so |very |super )?(?:great|nice|helpful|useful|good|awesome|amazing|"
+    r"handy|cool) (?:if|to (?:have|see|get))\b|\bit would help (?:a lot |us )?if\b"
+    r"|\b(?:would|(?:'|’)d) (?:really )?love (?:to see|it if|a way to|an option to)\b"
+    r"|\b(?:would|(?:'|’)d) (?:be|give (?:it|you)|rate (?:it|you)) (?:a )?(?:10|ten|perfect|"
+    r"5 stars|five stars)(?:/10)? if\b"
+    r"|\b(?:the )?only thing (?:missing|lacking|i(?:'|’)d change|we(?:'|’)d change) (?:is|would"
+    r" be)\b"
+)
+"""A suggestion or feature request, for lower-cased sentences: "Would be 10 if the mobile
+app worked offline.", "It would be great if the export supported XLSX.", "Only thing
+missing is a dark mode."."""
+#: Every alternative of ``_SUGGESTION`` contains one of these.
+_SUGGESTION_HINTS = ("feature", "plans", "adding", "would", "'d", "’d", "only thing")
+
+
+def is_suggestion(text: str) -> bool:
+    """Whether ``text`` only suggests (every sentence a suggestion or a courtesy, at least
+    one suggestion) and reports no problem beside it.
+
+    >>> is_suggestion("Would be 10 if the mobile app worked offline.")
+    True
+    >>> is_suggestion("Would be great if the export didn't crash every day.")
+    False
+    """
+    lowered = text.lower()
+    if not any(hint in lowered for hint in _SUGGESTION_HINTS):
+        return False
+    sentences = [s.lower() for s in sentence_texts(text)]
+    found = [s for s in sentences if _SUGGESTION.search(s)]
+    if not found or any(s not in found and not is_courtesy(s) for s in sentences):
+        return False
+    # "the only thing missing" names a wish, not a fault
+    return not reports_problem(_SUGGESTION.sub(" ", " ".join(sentences)))
+
+
 def routine_reading(text: str, prediction: Prediction) -> Prediction:
     """``prediction`` of ``text`` with a misread routine request undone: when it is read as
     negative, its negative and neutral probabilities swap, so it reads as neutral with the
-    same confidence. A follow-up and nothing else read as positive ("Hi, just following
-    up on my previous email. Thanks!": +0.90 with ``model.v1``, the thanks) swaps its
-    positive and neutral probabilities: a customer chasing is not a happy one. Anything
-    else is returned as is.
+    same confidence; so does a suggestion read as negative ("Would be 10 if the mobile app
+    worked offline." −0.65, "Only thing missing is a dark mode." −0.68). A positive reading
+    of one stays: the public sets label wishes in warm words positive ("would be cool if
+    …", "Would love it if …"), and turning them neutral cost four rows. A follow-up and
+    nothing else read as positive ("Hi, just following up on my previous email. Thanks!":
+    +0.90 with ``model.v1``, the thanks) swaps its positive and neutral probabilities: a
+    customer chasing is not a happy one. Anything else is returned as is.
 
     >>> p = Prediction(probs=(0.8, 0.15, 0.05), score=-0.75, emotions={})
     >>> routine_reading("Can we bump our demo to Thursday?", p).probs
@@ -300,6 +344,6 @@ def routine_reading(text: str, prediction: Prediction) -> Prediction:
     """
     if prediction.reads("positive") and _CHASER.match(text.strip().lower()):
         return prediction.swapped("positive", "neutral")
-    if not prediction.reads("negative") or not is_routine(text):
+    if not prediction.reads("negative") or not (is_routine(text) or is_suggestion(text)):
         return prediction
     return prediction.swapped("negative", "neutral")
