@@ -191,6 +191,12 @@ def test_lukewarm_praise_is_not_read_as_positive() -> None:
         ("The delivery was exactly what we were promised.", False),
         ("Can you confirm the discount we were promised?", False),
         ("Did you expect more from the beta?", False),
+        # a complaint wished away (fourth session)
+        ("It would be nice if it actually worked.", True),
+        ("Would be great if the export didn't crash every day.", True),
+        ("Would be nice if someone actually replied to my emails for once.", True),
+        ("It would be great if the export supported XLSX.", False),
+        ("Would be great if you kept the old layout as an option.", False),
     ],
 )
 def test_unmet_expectations(text: str, unmet: bool) -> None:
@@ -207,6 +213,18 @@ def test_unmet_expectations_are_read_as_negative() -> None:
     ]
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
     assert [a.label for a in analyses] == ["negative"] * 4
+
+
+def test_a_complaint_wished_away_reads_negative() -> None:
+    """model.v1 read these +0.09, +0.58 and (too uncertain) +0.00 (fourth session,
+    2026-12-07); the suggestion rule must not take them for wishes."""
+    texts = [
+        "Would be great if the export didn't crash every day.",
+        "It would be nice if it actually worked.",
+        "Would be nice if someone actually replied to my emails for once.",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [(a.label, a.unscored) for a in analyses] == [("negative", None)] * 3
 
 
 def test_bill_shock_reads_negative_and_objects_in_a_call() -> None:

@@ -194,6 +194,7 @@ def test_a_follow_up_with_thanks_is_not_read_as_praise() -> None:
         ("Would be great if the export didn't crash every day.", False),  # a problem
         ("Great product! Would love to see better reporting.", False),  # praise beside it
         ("The export is missing half the rows.", False),
+        ("It would be nice if it actually worked.", False),  # a complaint wished away
     ],
 )
 def test_suggestions(text: str, suggestion: bool) -> None:

@@ -144,7 +144,8 @@ rep's sympathy in a call is neutral; a price that is too high is a problem (cont
 unchanged details are routine; lukewarm praise is neutral; a ticket's status
 and asking for a fix are conversational; asking for a demo or trial is interest; a survey comment is
 conversational; "customer success" is the support topic; a
-suggestion read as negative is neutral."""
+suggestion read as negative is neutral, a complaint wished away ("it would be nice if it
+actually worked") negative."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

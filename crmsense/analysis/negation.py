@@ -169,12 +169,17 @@ _UNMET = re.compile(
     r"|charges?|fees?|(?:price|cost) increase)\b"
     r"|\b(?:higher|more|larger|bigger) than (?:the |your |our |what (?:we|you) )?(?:quote|quoted"
     r"|estimate|estimated|agreed|were quoted|was quoted|were promised)\b"
+    # a complaint wished away (fourth session): "It would be nice if it actually worked.",
+    # "Would be great if the export didn't crash every day."
+    r"|\bwould be (?:really |so )?(?:great|nice|good|lovely|helpful|refreshing) if\b"
+    rf"[^.!?]{{0,50}}(?:\b(?:didn{_A}?t|did not|wasn{_A}?t|weren{_A}?t|stopped|for once)\b"
+    r"|\bactually (?:work|worked|working|respond|responded|replied|answered|fixed|read)\b)"
 )
 
 #: Every alternative of ``_UNMET`` contains one of these: a cheap gate for most texts.
 _UNMET_HINTS = (
     "expect", "hope", "hoping", "anticipat", "promised", "surprised", "shocked", "caught off",
-    "blindsided", "quote", "estimate", "agreed",
+    "blindsided", "quote", "estimate", "agreed", "would be",
 )  # fmt: skip
 
 

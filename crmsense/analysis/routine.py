@@ -59,7 +59,7 @@ __all__ = [
 
 import re
 
-from crmsense.analysis.negation import reports_problem
+from crmsense.analysis.negation import is_unmet_expectation, reports_problem
 from crmsense.analysis.sentences import sentence_texts
 from crmsense.analysis.types import Prediction
 
@@ -320,8 +320,10 @@ def is_suggestion(text: str) -> bool:
     found = [s for s in sentences if _SUGGESTION.search(s)]
     if not found or any(s not in found and not is_courtesy(s) for s in sentences):
         return False
-    # "the only thing missing" names a wish, not a fault
-    return not reports_problem(_SUGGESTION.sub(" ", " ".join(sentences)))
+    # "the only thing missing" names a wish, not a fault; "it would be nice if it actually
+    # worked" wishes a fault away
+    rest = _SUGGESTION.sub(" ", " ".join(sentences))
+    return not reports_problem(rest) and not is_unmet_expectation(text)
 
 
 def routine_reading(text: str, prediction: Prediction) -> Prediction:
