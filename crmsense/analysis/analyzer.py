@@ -139,13 +139,12 @@ reading, a corrected label never ``too_uncertain``, and more CRM shapes (ultimat
 shock, scaling back, follow-ups, bare praise after trouble). 33: thanks for a harm is
 sarcasm ("thanks for losing our data"), thanks for news about one is not; ``risks`` (the
 sentences that say the customer is leaving or threaten), which make a message
-conversational; asking to cancel is leaving, a bare "we will cancel" an ultimatum; a
-rep's sympathy in a call is neutral; a price that is too high is a problem (contrast),
-unchanged details are routine; lukewarm praise is neutral; a ticket's status
-and asking for a fix are conversational; asking for a demo or trial is interest; a survey comment is
-conversational; "customer success" is the support topic; a
-suggestion read as negative is neutral, a complaint wished away ("it would be nice if it
-actually worked") negative."""
+conversational; asking to cancel is leaving, a bare "we will cancel" an ultimatum; a rep's
+sympathy in a call is neutral; a price that is too high is a problem (contrast), unchanged
+details are routine; lukewarm praise is neutral; a ticket's status and asking for a fix are
+conversational; asking for a demo or trial is interest; a survey comment is conversational;
+"customer success" is the support topic; a suggestion read as negative is neutral, a
+complaint wished away ("it would be nice if it actually worked") negative."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
