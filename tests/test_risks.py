@@ -24,6 +24,9 @@ NOT_CANCELLING = [
     "How do I cancel a scheduled report?",
     "We'll cancel the call then.",
     "Cancel the order for the extra seats please.",
+    # a person leaving their company: offboarding a user, not the customer leaving
+    "Please cancel my account, I'm leaving the company.",
+    "I am leaving the company next month, please cancel my license.",
 ]
 
 

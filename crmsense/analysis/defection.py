@@ -21,7 +21,8 @@ shapes with patterns, sentence by sentence, and the analyzer corrects the readin
   mirrored, as :mod:`~crmsense.analysis.negation` does for "no complaints".
 
 Left alone: statements about the past that ended well ("we looked at Zendesk but stayed
-with you", "glad we switched from Zendesk", "we considered moving to Zendesk last year").
+with you", "glad we switched from Zendesk", "we considered moving to Zendesk last year"),
+and a person leaving their company ("Please cancel my account, I'm leaving the company.").
 
 >>> finder = Defection(["Zendesk"])
 >>> finder.stance("We are considering moving to Zendesk next year.")
@@ -131,6 +132,14 @@ _STAYED = re.compile(
     r"\b(?:stay(?:ed|ing)? with you|decided to stay|decided against|(?:came|coming|come) "
     r"back|glad (?:we|i)|happy (?:we|i)|no regrets|stick(?:ing)? with you)\b"
 )
+_PERSON_LEAVING = re.compile(
+    r"\b(?:i(?:'|’)m|i am|i(?:'|’)ll be|i will be|(?:s)?he(?:'|’)s|(?:s)?he is|they(?:'|’)re) "
+    r"(?:leaving|retiring from|moving on from) (?:the|this|our) (?:company|business|firm|"
+    r"organi[sz]ation)\b|\b(?:i|he|she|they) (?:have |has )?(?:left|retired from) (?:the|our) "
+    r"(?:company|business|firm|organi[sz]ation)\b"
+)
+"""A person leaving their company: "Please cancel my account, I'm leaving the company." is
+offboarding a user, not the customer leaving."""
 _WINDOW = 120  # characters before a match searched for negation or the past
 _HINTS = (
     "mov", "switch", "migrat", "port", "transition", "chang", "go", "went", "sign", "replac",
@@ -172,7 +181,7 @@ class Defection:
                 stance = stance or "staying"
             elif not _PAST.search(before):
                 if stayed is None:
-                    stayed = bool(_STAYED.search(lowered))
+                    stayed = bool(_STAYED.search(lowered) or _PERSON_LEAVING.search(lowered))
                 if not stayed:
                     return "leaving"
         return stance
