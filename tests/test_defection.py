@@ -38,6 +38,7 @@ LEAVING = [
     "Interesting, but we just signed a 3-year deal with a competitor.",
     "We signed a new contract with Zendesk last week.",
     "If I don't hear back by Friday I will cancel our subscription.",
+    "We are evaluating other vendors for the renewal.",
 ]
 STAYING = [
     "We are not considering other vendors at this point.",
@@ -71,6 +72,13 @@ NEITHER = [
     "I am reviewing the subscriptions page in your app.",
     "We just signed a 3-year deal with you!",
     "I will cancel the meeting.",
+    # about something else, or the rest stays (fourth session; each read leaving before)
+    "We are evaluating other vendors for our payroll system.",
+    "Our marketing team is moving to HubSpot for email campaigns, but sales stays on your CRM.",
+    "We're talking to Zendesk about their help desk integration with you.",
+    "Zendesk is cheaper but your product is better.",
+    "We are not renewing our lease, so our address will change.",
+    "Please cancel my account, I'm leaving the company.",
 ]
 
 

@@ -131,7 +131,23 @@ _PAST = re.compile(
 _STAYED = re.compile(
     r"\b(?:stay(?:ed|ing)? with you|decided to stay|decided against|(?:came|coming|come) "
     r"back|glad (?:we|i)|happy (?:we|i)|no regrets|stick(?:ing)? with you)\b"
+    # part of the customer moving while the rest stays, or you compared favourably (fourth
+    # session): "…, but sales stays on your CRM", "Zendesk is cheaper but your product is
+    # better"
+    r"|\bstay(?:s|ed|ing)? (?:on|with) (?:you|your)\b"
+    r"|\b(?:but|though|yet) (?:you|your [\w-]+|you guys) (?:are|is) (?:still )?(?:better|worth it|"
+    r"the best)\b"
 )
+_ELSE = re.compile(
+    r"\s+(?:for|about) (?:our|the|a|an|their|my|his|her) (?!renewal|contract|subscription|next"
+    r"|upcoming|coming|crm\b|account\b)"
+    r"|\s+(?:our|the|my) (?:lease|office|insurance|domain|mortgage|loan|visa|passport|permit|"
+    r"gym|phone|mobile)\b"
+)
+"""Right after a match, what makes it about something else: weighing vendors *for* another
+purchase ("evaluating other vendors for our payroll system", "talking to Zendesk about
+their integration with you"), not renewing something that is not yours ("not renewing our
+lease")."""
 _PERSON_LEAVING = re.compile(
     r"\b(?:i(?:'|’)m|i am|i(?:'|’)ll be|i will be|(?:s)?he(?:'|’)s|(?:s)?he is|they(?:'|’)re) "
     r"(?:leaving|retiring from|moving on from) (?:the|this|our) (?:company|business|firm|"
@@ -179,6 +195,8 @@ class Defection:
             before = lowered[max(0, match.start() - _WINDOW) : match.start()]
             if _NEGATED.search(before):
                 stance = stance or "staying"
+            elif _ELSE.match(lowered, match.end()):
+                continue  # vendors for something else, a lease not renewed
             elif not _PAST.search(before):
                 if stayed is None:
                     stayed = bool(_STAYED.search(lowered) or _PERSON_LEAVING.search(lowered))
