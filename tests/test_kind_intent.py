@@ -404,6 +404,12 @@ def test_a_product_question_is_not_made_transactional_by_the_head(text: str) -> 
     assert classify_kind(Document(text), 1, 0.0, {"transactional": 0.85}) == "conversational"
 
 
+def test_a_survey_comment_is_conversational_whatever_the_head_says() -> None:
+    doc = Document("Would be 10 if the mobile app worked offline.", channel="survey")
+    assert classify_kind(doc, 1, -0.6, {"transactional": 0.9}) == "conversational"
+    assert classify_kind(Document(doc.text), 1, -0.6, {"transactional": 0.9}) == "transactional"
+
+
 def test_an_order_status_question_stays_with_the_head() -> None:
     doc = Document("What's the status of my order?")
     assert classify_kind(doc, 1, 0.0, {"transactional": 0.9}) == "transactional"

@@ -30,6 +30,8 @@ __all__ = [
     "parse_window",
 ]
 
+import dataclasses
+import itertools
 import operator
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -700,30 +702,28 @@ def customer_risk(facts: AccountFacts, p: CustomerRiskParams, as_of: datetime) -
     (escalating over your head, lawyers, ultimatums, chasing again): the analyses'
     ``risks``. The evidence quotes the sentences; the match is as sure as a quote is
     (confidence 1), whatever the message's overall label."""
-    wanted = set(p.risks)
-    sources: list[
-        tuple[MessageFact | CallFact | SurveyFact, str, tuple[tuple[str, str], ...], str]
-    ] = [
-        *((msg, msg.channel, msg.risks, "message") for msg in facts.messages),
-        *((call, "call", call.risks, "call") for call in facts.calls),
-        *((answer, "survey", answer.risks, "survey") for answer in facts.surveys),
-    ]
+    sources: Iterator[tuple[MessageFact | CallFact | SurveyFact, str]] = itertools.chain(
+        ((msg, msg.channel) for msg in facts.messages),
+        ((call, "call") for call in facts.calls),
+        ((answer, "survey") for answer in facts.surveys),
+    )
     found = sorted(
         (
-            (source.t, source.id, kind, sentence, ref_kind)
-            for source, channel, risks, ref_kind in sources
-            if _in(source.t, as_of, p.within) and (not p.channels or channel in p.channels)
-            for kind, sentence in risks
-            if kind in wanted
+            (fact, kind, sentence)
+            for fact, channel in sources
+            if _in(fact.t, as_of, p.within) and (not p.channels or channel in p.channels)
+            for kind, sentence in fact.risks
+            if kind in p.risks
         ),
-        key=lambda hit: hit[0],
+        key=lambda hit: hit[0].t,
     )
     if not found:
         return None
-    t, _, kind, sentence, _ = found[-1]
-    refs = {i: Ref(i, at, excerpt(s), ref_kind) for at, i, _, s, ref_kind in found}
+    last, kind, sentence = found[-1]
+    # each message, answer or call once, quoting its (last) risky sentence
+    refs = {f.id: dataclasses.replace(f.ref(), excerpt=excerpt(s)) for f, _, s in found}
     return Match(
-        tuple(f"{at:%Y-%m-%d}: {k} — “{excerpt(s)}”" for at, _, k, s, _ in found[-MAX_EVIDENCE:]),
-        tuple(refs.values())[-MAX_EVIDENCE:], t,
+        tuple(f"{f.t:%Y-%m-%d}: {k} — “{excerpt(s)}”" for f, k, s in found[-MAX_EVIDENCE:]),
+        tuple(refs.values())[-MAX_EVIDENCE:], last.t,
         values={"risk": kind, "excerpt": excerpt(sentence), "count": len(found)},
     )  # fmt: skip

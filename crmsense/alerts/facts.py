@@ -34,12 +34,12 @@ __all__ = [
 ]
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, func, inspect, select, union
+from sqlalchemy import ColumnElement, Connection, Row, Table, and_, func, inspect, select, union
 
 from crmsense.store import models as m
 from crmsense.store.models import table_of as _t
@@ -108,7 +108,6 @@ class CallFact:
     t: datetime
     title: str
     risks: tuple[tuple[str, str], ...] = ()
-    deal: str | None = None
 
     def ref(self) -> Ref:
         return Ref(self.id, self.t, excerpt(self.title), "call")
@@ -228,6 +227,16 @@ def _accounts(conn: Connection, keys: Sequence[int], playbook: Playbook) -> dict
     return out
 
 
+def _first_reads(rows: Iterable[Row[Any]]) -> Iterator[Row[Any]]:
+    """The rows whose subject — (account id, external id), the first two columns — is new:
+    a subject analysed by several engines is read once, by the first the query orders."""
+    seen: set[tuple[Any, Any]] = set()
+    for row in rows:
+        if (row[0], row[1]) not in seen:
+            seen.add((row[0], row[1]))
+            yield row
+
+
 def _risks(stored: list[dict[str, Any]] | None) -> tuple[tuple[str, str], ...]:
     """``(kind, sentence)`` pairs of a stored analysis's ``risks`` (None before it had any)."""
     return tuple((r["kind"], r["text"]) for r in stored or ())
@@ -271,12 +280,8 @@ def _messages(
         )
         .order_by(msg.c.account_id, msg.c.timestamp, msg.c.id, ana.c.created_at)
     )  # fmt: skip
-    seen: set[tuple[int, str]] = set()
-    for row in conn.execute(query):
+    for row in _first_reads(conn.execute(query)):
         account, ext = row[0], row[1]
-        if (account, ext) in seen:  # analysed by several engines: the first one read
-            continue
-        seen.add((account, ext))
         fact = MessageFact(
             id=ext, t=row[2], channel=row[3], label=row[4], score=row[5] or 0.0,
             confidence=row[6] or 0.0, excerpt=excerpt(row[7]), contact=row[8],
@@ -306,12 +311,8 @@ def _surveys(
                sur.c.timestamp <= as_of)
         .order_by(sur.c.account_id, sur.c.timestamp, sur.c.id)
     )  # fmt: skip
-    seen: set[tuple[int, str]] = set()
-    for row in conn.execute(query):
+    for row in _first_reads(conn.execute(query)):
         account, ext = row[0], row[1]
-        if (account, ext) in seen:
-            continue
-        seen.add((account, ext))
         fact = SurveyFact(
             id=ext, t=row[2], kind=row[3], score=row[4], comment=excerpt(row[5]),
             respondent=row[6] or row[7], verbatim_label=row[8], verbatim_score=row[9],
@@ -326,23 +327,17 @@ def _calls(
     engine: str | None,
 ) -> None:  # fmt: skip
     """Analysed calls in the window (only their risks are read so far)."""
-    call, ana, deal = _t(m.Call), _t(m.Analysis), _t(m.Deal)
-    current = _current(ana, "call", call, engine)
+    call, ana = _t(m.Call), _t(m.Analysis)
     query = (
         select(call.c.account_id, call.c.external_id, call.c.timestamp, call.c.title,
-               ana.c.payload["risks"], deal.c.external_id)
-        .join(ana, current)
-        .outerjoin(deal, deal.c.id == call.c.deal_id)
+               ana.c.payload["risks"])
+        .join(ana, _current(ana, "call", call, engine))
         .where(call.c.account_id.in_(list(facts)), call.c.timestamp > since,
                call.c.timestamp <= as_of)
         .order_by(call.c.account_id, call.c.timestamp, call.c.id, ana.c.created_at)
     )  # fmt: skip
-    seen: set[tuple[int, str]] = set()
-    for account, ext, t, title, risks, deal_id in conn.execute(query):
-        if (account, ext) in seen:  # analysed by several engines: the first one read
-            continue
-        seen.add((account, ext))
-        fact = CallFact(ext, t, title or "call", _risks(risks), deal_id)
+    for account, ext, t, title, risks in _first_reads(conn.execute(query)):
+        fact = CallFact(ext, t, title or "call", _risks(risks))
         facts[account].calls.append(fact)
         facts[account].refs.setdefault(ext, fact.ref())
 

@@ -370,12 +370,10 @@ class Analyzer:
         upset = max(emotions.get("frustration", 0.0), emotions.get("anger", 0.0))
         risks = self._risks(plan)
         # a customer leaving or threatening is never paperwork: "We have decided not to
-        # renew … Please send the final invoice." had read transactional with rules.v1; nor
-        # is a survey comment ("Would be 10 if the mobile app worked offline.": the head
-        # said transactional)
+        # renew … Please send the final invoice." had read transactional with rules.v1
         kind: Kind = (
             "conversational"
-            if plan.is_call or risks or doc.channel == "survey"
+            if plan.is_call or risks
             else classify_kind(doc, len(plan.sentences), score, kind_votes, upset=upset)
         )
         # an auto-reply says nothing of anyone's mood; not one the head only took for one,

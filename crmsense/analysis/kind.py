@@ -4,6 +4,8 @@ Transactional messages (invoice requests, receipts, scheduling, password resets,
 forms, shipping notices, calendar invites) and auto-replies never drive alerts, so the
 rules lean towards *conversational*:
 
+0. A survey comment is ``conversational``: nobody answers a survey with paperwork, and
+   the head read "Would be 10 if the mobile app worked offline." as transactional.
 1. ``auto_reply``: the record's auto-reply flag, or what
    :func:`crmsense.text.autoreply.is_auto_reply` recognises from subject and opening
    (out-of-office replies, auto-responders, ticket receipts, in several languages; bounces).
@@ -164,6 +166,8 @@ def classify_kind(
 ) -> Kind:  # fmt: skip
     """The kind of ``doc`` given its sentence count, sentiment score, engine's view and
     ``upset``: its strongest frustration or anger."""
+    if doc.channel == "survey":
+        return "conversational"
     if is_automatic(doc):
         return "auto_reply"
     kind: Kind
