@@ -12,9 +12,23 @@ from crmsense.analysis.types import Document, Evidence, Prediction
 
 COMPETITORS = ["Zendesk", "Freshdesk", "HubSpot"]
 
-LEAVING = [
-    "We are considering moving to Zendesk next year.",
+LEAVING = [  # decided (or an ultimatum)
     "We've decided to switch to Freshdesk when our contract ends.",
+    "If this isn't fixed we will go with a competitor.",
+    "Unless pricing improves, we're moving to Freshdesk.",
+    "We are switching to another tool in January.",
+    "We'll take our business elsewhere.",
+    # leaving without a competitor (2026-12-05)
+    "Happy to chat, but we're leaning towards not renewing.",
+    "We won't be renewing the analytics add-on.",
+    "We plan to cancel our subscription at the end of the term.",
+    "Interesting, but we just signed a 3-year deal with a competitor.",
+    "We signed a new contract with Zendesk last week.",
+    "If I don't hear back by Friday I will cancel our subscription.",
+    "In May we will move to Zendesk.",
+]
+WEIGHING = [  # evaluating, hedged, the renewal in doubt (2026-12-07, fifth session)
+    "We are considering moving to Zendesk next year.",
     "We're evaluating other vendors for the renewal.",
     "Our team has started a trial of Zendesk.",
     "Zendesk offered us a much better deal.",
@@ -22,23 +36,16 @@ LEAVING = [
     "We'll probably look elsewhere next year.",
     "Leadership wants us to look at alternatives before we renew.",
     "We're getting quotes from other providers.",
-    "If this isn't fixed we will go with a competitor.",
-    "Unless pricing improves, we're moving to Freshdesk.",
-    "We are switching to another tool in January.",
     "We are comparing you with Zendesk and Freshdesk.",
     "We are comparing you vs. Zendesk for the renewal.",
-    # leaving without a competitor (2026-12-05)
-    "Happy to chat, but we're leaning towards not renewing.",
-    "We won't be renewing the analytics add-on.",
-    "We plan to cancel our subscription at the end of the term.",
     "Finance has asked us to rethink the renewal.",
     "We'll need to see real improvement before we renew.",
     "We're reviewing all our vendors as part of a cost-cutting exercise.",
     "Finance is consolidating our SaaS tools this year.",
-    "Interesting, but we just signed a 3-year deal with a competitor.",
-    "We signed a new contract with Zendesk last week.",
-    "If I don't hear back by Friday I will cancel our subscription.",
     "We are evaluating other vendors for the renewal.",
+    "We might move to Freshdesk next year.",
+    "We're thinking about switching to another provider.",
+    "Should we cancel our subscription?",
 ]
 STAYING = [
     "We are not considering other vendors at this point.",
@@ -92,6 +99,17 @@ def test_leaving(finder: Defection, text: str) -> None:
     assert finder.stance(text) == "leaving"
 
 
+@pytest.mark.parametrize("text", WEIGHING)
+def test_weighing(finder: Defection, text: str) -> None:
+    assert finder.stance(text) == "weighing"
+
+
+def test_a_decided_sentence_outranks_a_weighing_one(finder: Defection) -> None:
+    text = "We looked at alternatives. We have decided to move to Zendesk."
+    assert finder.stance(text) == "leaving"
+    assert finder.stance("We might move to Zendesk. HubSpot is cheaper.") == "weighing"
+
+
 @pytest.mark.parametrize("text", STAYING)
 def test_staying(finder: Defection, text: str) -> None:
     assert finder.stance(text) == "staying"
@@ -104,7 +122,7 @@ def test_neither(finder: Defection, text: str) -> None:
 
 def test_praise_of_a_competitor_needs_its_name_configured() -> None:
     assert Defection().stance("HubSpot is cheaper.") is None
-    assert Defection(["hubspot"]).stance("HubSpot is cheaper.") == "leaving"
+    assert Defection(["hubspot"]).stance("HubSpot is cheaper.") == "weighing"
 
 
 def test_a_leaving_sentence_anywhere_makes_the_text_leaving_but_staying_needs_one_sentence(

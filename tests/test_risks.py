@@ -89,7 +89,7 @@ def test_in_a_call_only_the_customer_side_counts() -> None:
     )
     (analysis,) = Analyzer(load_engine("rules.v1")).analyze([call])
     assert [(r.kind, r.text) for r in analysis.risks] == [
-        ("leaving", "Honestly, we are evaluating other vendors right now.")
+        ("weighing", "Honestly, we are evaluating other vendors right now.")
     ]
 
 

@@ -49,6 +49,7 @@ from crmsense.alerts.facts import (
     SurveyFact,
     excerpt,
 )
+from crmsense.analysis.types import Risk
 from crmsense.registry import Registry
 
 MAX_EVIDENCE = 10
@@ -688,7 +689,7 @@ def social_negative(facts: AccountFacts, p: SocialParams, as_of: datetime) -> Ma
 
 class CustomerRiskParams(Params):
     within: Window = timedelta(days=7)
-    risks: tuple[Literal["leaving", "threat"], ...] = Field(("leaving",), min_length=1)
+    risks: tuple[Risk, ...] = Field(("leaving",), min_length=1)
     channels: tuple[str, ...] = ("email", "ticket", "chat", "call", "survey")
     """Message channels, ``call`` for the customer side of call transcripts and ``survey``
     for survey comments."""
@@ -697,8 +698,9 @@ class CustomerRiskParams(Params):
 @condition("customer_risk.v1", CustomerRiskParams, provides=("risk", "excerpt", "count"))
 def customer_risk(facts: AccountFacts, p: CustomerRiskParams, as_of: datetime) -> Match | None:
     """A customer's own words within ``within`` — in a message, a survey comment or on the
-    customer side of a call — saying they are leaving (switching to a competitor, not
-    renewing, cancelling) or, with ``risks = ["leaving", "threat"]``, threatening
+    customer side of a call — saying they are leaving (moving to a competitor, not
+    renewing, cancelling), with ``risks = ["weighing"]`` that they are weighing it
+    (evaluating a competitor, the renewal in doubt), or with ``"threat"`` threatening
     (escalating over your head, lawyers, ultimatums, chasing again): the analyses'
     ``risks``. The evidence quotes the sentences; the match is as sure as a quote is
     (confidence 1), whatever the message's overall label."""

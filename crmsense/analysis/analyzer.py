@@ -116,7 +116,7 @@ Calibrator = Callable[[Probs], Probs]
 Source = tuple[Sentence, Prediction, float]
 """A part a reading comes from: the part, its prediction and its share of the reading."""
 
-ANALYZER_VERSION = 33
+ANALYZER_VERSION = 34
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 and the corrections of :meth:`Analyzer._corrected`). Raise it when a change alters what
 stored analyses hold: every stored analysis by an older one is then recomputed
@@ -144,7 +144,9 @@ sympathy in a call is neutral; a price that is too high is a problem (contrast),
 details are routine; lukewarm praise is neutral; a ticket's status and asking for a fix are
 conversational; asking for a demo or trial is interest; a survey comment is conversational;
 "customer success" is the support topic; a suggestion read as negative is neutral, a
-complaint wished away ("it would be nice if it actually worked") negative."""
+complaint wished away ("it would be nice if it actually worked") negative. 34: a customer
+weighing alternatives (evaluating a competitor, a hedged move, the renewal in doubt) is a
+``weighing`` risk, no longer ``leaving``."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
@@ -405,10 +407,7 @@ class Analyzer:
             if side is not None and plan.segment_of[i] not in side:
                 continue
             text = sentence.text
-            risk: Risk | None = (
-                "leaving" if self.defection.stance(text) == "leaving"
-                else "threat" if is_threat(text) else None
-            )  # fmt: skip
+            risk: Risk | None = self.defection.risk(text) or ("threat" if is_threat(text) else None)
             if risk is not None:
                 risks.append(RiskMention(kind=risk, text=text, start=sentence.start,
                                          end=sentence.end))  # fmt: skip
@@ -524,14 +523,14 @@ class Analyzer:
 
     def _objection(self, text: str) -> bool:
         """Objection language in a call segment, a competitor threat included."""
-        return has_objection(text) or self.defection.stance(text) == "leaving"
+        return has_objection(text) or self.defection.departing(text)
 
     def _intent(self, plan: _Plan, votes: dict[str, float] | None, kind: Kind) -> Intent | None:
         doc = plan.doc
         if plan.is_call or doc.direction == "outbound" or doc.channel in _NOT_REPLIES:
             return None
         head = plan.text[:3000]
-        leaving = self.defection.stance(head) == "leaving"
+        leaving = self.defection.departing(head)
         automatic = kind == "auto_reply"
         undelivered = automatic and is_undelivered(doc.subject or "", head)
         return reply_intent(head, votes, auto_reply=automatic, undelivered=undelivered,

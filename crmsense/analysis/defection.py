@@ -7,15 +7,20 @@ opposite problem: "not" and "vendors" make it read as a complaint. crmsense find
 shapes with patterns, sentence by sentence, and the analyzer corrects the reading (see
 :meth:`Defection.correct`):
 
-- **leaving**: moving, switching or migrating to a competitor ("switch to Freshdesk",
-  "go with another vendor"); considering, evaluating, trialling or getting quotes from one
-  ("evaluating alternatives", "a trial of Zendesk"); "looking elsewhere", "shopping
-  around"; or a configured competitor praised against you ("HubSpot is cheaper").
-  Competitors are the names you configure plus generic ones ("another provider", "a
-  competitor", "alternatives"). Leaving without naming anyone counts too: not renewing
-  ("we're leaning towards not renewing"), planning to cancel the subscription, asking to
-  cancel it ("please cancel our subscription", "can you cancel the auto-renewal?"),
-  rethinking the renewal. A leaving sentence is never read as positive or neutral.
+- **leaving**, decided: moving, switching or migrating to a competitor ("switch to
+  Freshdesk", "go with another vendor", "signed a contract with Zendesk"), "taking our
+  business elsewhere"; leaving without naming anyone: not renewing ("we're leaning towards
+  not renewing"), planning to cancel the subscription, asking to cancel it ("please cancel
+  our subscription", "can you cancel the auto-renewal?").
+- **weighing**: considering, evaluating, trialling or getting quotes from a competitor
+  ("evaluating alternatives", "a trial of Zendesk"), "looking elsewhere", "shopping
+  around", a configured competitor praised against you ("HubSpot is cheaper"), a move
+  hedged ("we might switch to another provider"), the renewal in doubt ("rethinking the
+  renewal", "we need to see real improvement before we renew", "reviewing all our
+  vendors"). Competitors are the names you configure plus generic ones ("another
+  provider", "a competitor", "alternatives"). A leaving or weighing sentence is never read
+  as positive or neutral; the two differ in what they raise (:class:`Analysis.risks
+  <crmsense.analysis.types.Analysis>`, the alert rules).
 - **staying**: the same statement negated ("not considering other vendors", "no plans to
   switch to another provider"). A *negative* reading of a one-sentence staying text is
   mirrored, as :mod:`~crmsense.analysis.negation` does for "no complaints".
@@ -26,6 +31,8 @@ and a person leaving their company ("Please cancel my account, I'm leaving the c
 
 >>> finder = Defection(["Zendesk"])
 >>> finder.stance("We are considering moving to Zendesk next year.")
+'weighing'
+>>> finder.stance("We have signed with Zendesk, please cancel our subscription.")
 'leaving'
 >>> finder.stance("We are not considering other vendors at this point.")
 'staying'
@@ -35,7 +42,7 @@ True
 
 from __future__ import annotations
 
-__all__ = ["Defection", "Stance"]
+__all__ = ["DEPARTING", "Defection", "Stance"]
 
 import re
 from collections.abc import Iterable
@@ -45,7 +52,9 @@ from crmsense.analysis.competitors import normalized
 from crmsense.analysis.sentences import sentence_texts
 from crmsense.analysis.types import Prediction
 
-Stance = Literal["leaving", "staying"]
+Stance = Literal["leaving", "weighing", "staying"]
+DEPARTING: tuple[Stance, ...] = ("leaving", "weighing")
+"""The stances that read negative and are risks, the decided one first."""
 
 _VENDOR = (
     r"(?:another|a different|a cheaper|other|alternative|different|cheaper|competing) "
@@ -76,14 +85,13 @@ _WEIGH = (
     r"benchmark(?:s|ing)? (?:you )?against|comparing (?:you |your \w+ )?"
     r"(?:with|to|against|vs|versus))"
 )
-_ELSEWHERE = (
-    r"\b(?:look(?:s|ing)?|shop(?:s|ping)?) elsewhere\b"
-    r"|\b(?:we|i)\b[^.!?]{0,20}\bgo(?:ing)? elsewhere\b"  # not "the bag must go elsewhere"
+_GOING_ELSEWHERE = (
+    r"\b(?:we|i)\b[^.!?]{0,20}\bgo(?:ing)? elsewhere\b"  # not "the bag must go elsewhere"
     r"|\b(?:take|taking|move|moving) (?:our|my) (?:business|account|spend|money) elsewhere\b"
-    r"|\bshop(?:s|ping)? around\b"
 )
+_LOOKING_ELSEWHERE = r"\b(?:look(?:s|ing)?|shop(?:s|ping)?) elsewhere\b|\bshop(?:s|ping)? around\b"
 _NOT_RENEWING = (
-    # leaving without naming anyone: not renewing, cancelling, the renewal in doubt
+    # leaving without naming anyone: not renewing, cancelling
     r"\b(?:not|won(?:'|’)?t|will not|no longer) (?:be )?renew(?:ing)?\b"
     r"(?! (?:automatically|itself|on its own))"
     r"|\b(?:leaning|heading|likely|planning|going|decided|plan|intend|intending|about|will|"
@@ -97,7 +105,12 @@ _NOT_RENEWING = (
     r"|\b(?:cancel(?:l?ing)?|terminat(?:e|ing)) (?:our|my|the) (?:(?:current|existing|annual|"
     r"monthly|entire|whole|company|team) )?(?:subscription|contract|account|plan|licen[cs]es?|"
     r"membership|agreement|auto-?renewal|renewal)s?\b(?! (?:with|from|for) (?!you\b|your\b))"
-    r"|\b(?:reconsider|rethink|re-?evaluat)(?:e|ing)? (?:our |the )?(?:renewal|contract|"
+)
+"""Leaving without a competitor: "we're leaning towards not renewing", "we plan to cancel
+our subscription", "please cancel our subscription"."""
+_IN_DOUBT = (
+    # the renewal in doubt: "we'll need to see real improvement before the renewal"
+    r"\b(?:reconsider|rethink|re-?evaluat)(?:e|ing)? (?:our |the )?(?:renewal|contract|"
     r"subscription|partnership|relationship)\b"
     r"|\brenewal is (?:not a given|in doubt|at risk|uncertain|not guaranteed|on the line)\b"
     r"|\b(?:need|have|want) to see (?:real |some |significant |major |a lot of )?"
@@ -110,9 +123,8 @@ _NOT_RENEWING = (
     r"suppliers|tools|subscriptions|software (?:spend|vendors|stack|subscriptions)|saas "
     r"(?:spend|tools|subscriptions)|tech stack)\b"
 )
-"""Leaving without a competitor: "we're leaning towards not renewing", "we plan to cancel
-our subscription", "we'll need to see real improvement before the renewal", "we're
-reviewing all our vendors", "consolidating our tools"."""
+"""The renewal in doubt without a competitor: "we'll need to see real improvement before the
+renewal", "we're reviewing all our vendors", "consolidating our tools"."""
 _BETTER = (
     r"(?:cheaper|less expensive|better|faster|easier|nicer|simpler|more (?:affordable|"
     r"reliable|intuitive|responsive|flexible)|lower (?:price|cost)s?|a (?:much )?better "
@@ -156,6 +168,12 @@ _PERSON_LEAVING = re.compile(
 )
 """A person leaving their company: "Please cancel my account, I'm leaving the company." is
 offboarding a user, not the customer leaving."""
+_HEDGED = re.compile(
+    r"\b(?:might|(?<!\bin )may|could|maybe|perhaps|possibly|thinking (?:about|of)|"
+    r"wondering (?:about|whether|if)|open to|(?:do|should|would) we)\W+(?:\w+\W+){0,3}$"
+)
+"""Words just before a move that make it a possibility, not a decision: "we might move to
+Zendesk", "we're thinking about switching to another vendor"."""
 _WINDOW = 120  # characters before a match searched for negation or the past
 _HINTS = (
     "mov", "switch", "migrat", "port", "transition", "chang", "go", "went", "sign", "replac",
@@ -173,16 +191,22 @@ class Defection:
         names = sorted(normalized(competitors), key=len, reverse=True)
         named = "|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names)
         target = f"(?:{named}|{_VENDOR})" if named else f"(?:{_VENDOR})"
-        alternatives = [
-            rf"\b(?:{_LEAVE})\s+(?:the |a |an )?(?:{target}|{_PRODUCT})",
+        # each alternative a named group: the leftmost match says whether the customer has
+        # decided (leave_*) or is weighing (weigh_*)
+        alternatives = {
+            "leave_to": rf"\b(?:{_LEAVE})\s+(?:the |a |an )?(?:{target}|{_PRODUCT})",
             # within the sentence; "vs." does not end it ("comparing you vs. Zendesk")
-            rf"\b{_WEIGH}\b(?:[^.!?]|(?<=\bvs)\.){{0,30}}?{target}",
-            _ELSEWHERE,
-            _NOT_RENEWING,
-        ]
+            "weigh_vendor": rf"\b{_WEIGH}\b(?:[^.!?]|(?<=\bvs)\.){{0,30}}?{target}",
+            "leave_elsewhere": _GOING_ELSEWHERE,
+            "weigh_elsewhere": _LOOKING_ELSEWHERE,
+            "leave_cancel": _NOT_RENEWING,
+            "weigh_renewal": _IN_DOUBT,
+        }
         if named:  # a competitor praised against you: "HubSpot is cheaper"
-            alternatives.append(rf"(?:{named})(?:(?!\byou(?:r|rs)?\b)[^.!?]){{0,40}}?{_BETTER}")
-        self._pattern = re.compile("|".join(f"(?:{a})" for a in alternatives))
+            alternatives["weigh_better"] = (
+                rf"(?:{named})(?:(?!\byou(?:r|rs)?\b)[^.!?]){{0,40}}?{_BETTER}"
+            )
+        self._pattern = re.compile("|".join(f"(?P<{k}>{a})" for k, a in alternatives.items()))
         self._hints = (*_HINTS, *names)
 
     def _sentence(self, lowered: str) -> Stance | None:
@@ -200,32 +224,47 @@ class Defection:
             elif not _PAST.search(before):
                 if stayed is None:
                     stayed = bool(_STAYED.search(lowered) or _PERSON_LEAVING.search(lowered))
-                if not stayed:
+                if stayed:
+                    continue
+                decided = str(match.lastgroup).startswith("leave") and not _HEDGED.search(before)
+                if decided:
                     return "leaving"
+                stance = "weighing"
         return stance
 
     def stance(self, text: str) -> Stance | None:
-        """``"leaving"`` when any sentence of ``text`` says the customer is leaving or
-        weighing a competitor; ``"staying"`` when ``text`` is one sentence that says they
-        are not; else None."""
+        """``"leaving"`` when a sentence of ``text`` says the customer is leaving (moving to
+        a competitor, not renewing, cancelling); else ``"weighing"`` when one says they are
+        weighing it (evaluating a competitor, looking elsewhere, the renewal in doubt);
+        ``"staying"`` when ``text`` is one sentence that says they are not; else None."""
         lowered = text.lower()
         # nothing matches anywhere (most texts): no need to split into sentences
         if not any(hint in lowered for hint in self._hints) or not self._pattern.search(lowered):
             return None
         sentences = [s.lower() for s in sentence_texts(text)] or [lowered]
         stances = [self._sentence(s) for s in sentences]
-        if "leaving" in stances:
-            return "leaving"
+        for departing in DEPARTING:
+            if departing in stances:
+                return departing
         return "staying" if len(sentences) == 1 and stances[0] == "staying" else None
 
+    def departing(self, text: str) -> bool:
+        """Whether ``text`` says the customer is leaving or weighing it."""
+        return self.stance(text) in DEPARTING
+
+    def risk(self, text: str) -> Literal["leaving", "weighing"] | None:
+        """The risk ``text`` says: ``"leaving"``, ``"weighing"`` or None."""
+        stance = self.stance(text)
+        return None if stance is None or stance == "staying" else stance
+
     def correct(self, text: str, prediction: Prediction) -> Prediction:
-        """``prediction`` of ``text`` with its stance applied. A leaving text read as
-        positive is mirrored; one read as neutral swaps its neutral and negative
+        """``prediction`` of ``text`` with its stance applied. A leaving or weighing text
+        read as positive is mirrored; one read as neutral swaps its neutral and negative
         probabilities. Either way its word spans, which pushed the other way, are dropped,
         so the sentence itself is the evidence. A staying text read as negative is
         mirrored. Anything else is returned as is."""
         stance = self.stance(text)
-        if stance == "leaving":
+        if stance in DEPARTING:
             return prediction.toward("negative")
         negative, _, positive = prediction.probs
         if stance == "staying" and negative > positive:

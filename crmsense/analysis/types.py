@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field
 Label = Literal["negative", "neutral", "positive"]
 Channel = Literal["email", "ticket", "chat", "social", "note", "survey"]
 Kind = Literal["conversational", "transactional", "auto_reply"]
-Risk = Literal["leaving", "threat"]
+Risk = Literal["leaving", "weighing", "threat"]
 Intent = Literal[
     "interest", "polite_disengagement", "objection", "out_of_office", "unsubscribe", "referral",
     "other",
@@ -225,9 +225,10 @@ class Trajectory(BaseModel):
 
 
 class RiskMention(BaseModel):
-    """A sentence in which the customer says they are leaving (``leaving``: switching to a
-    competitor, not renewing, cancelling) or threatens (``threat``: escalating over your
-    head, lawyers, an ultimatum, chasing again)."""
+    """A sentence in which the customer says they are leaving (``leaving``: moving to a
+    competitor, not renewing, cancelling), weighing it (``weighing``: evaluating a
+    competitor, looking elsewhere, the renewal in doubt) or threatens (``threat``:
+    escalating over your head, lawyers, an ultimatum, chasing again)."""
 
     kind: Risk
     text: str

@@ -29,7 +29,8 @@ def test_default_playbook_has_every_point_of_the_issue() -> None:
         "deal_risk_high": ("deal", "moderate", ("deal_owner",), "2wd"),
         "prospect_cooling": ("deal", "low", ("deal_owner",), "3wd"),
         "social_negative": ("social_negative", "moderate", ("csm", "marketing"), "24h"),
-        "customer_leaving": ("customer_leaving", "high", ("csm", "account_executive"), "24h"),
+        "customer_leaving": ("customer_risk", "high", ("csm", "account_executive"), "24h"),
+        "customer_weighing": ("customer_risk", "moderate", ("csm",), "2wd"),
     }
     assert playbook.rule("tier_high").plan  # a recovery plan follows the escalation
     assert playbook.rule("chat_deteriorating").realtime

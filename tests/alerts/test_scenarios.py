@@ -317,6 +317,32 @@ def test_a_customer_saying_they_are_leaving_gets_a_call_within_a_day(db: Databas
     assert_rerun_changes_nothing(replay, at(0, 12))
 
 
+def test_a_customer_weighing_alternatives_gets_the_csm_and_a_decision_outranks_it(
+    db: Database,
+) -> None:
+    """Evaluating a competitor is a moderate alert for the CSM alone, due in two working
+    days; an account that is weighing and has decided gets one alert, the high one."""
+    tl = Timeline()
+    for name in ("weighing", "decided"):
+        tl.account(name)
+        tl.healthy(name, at(0))
+    quote = "We are evaluating other vendors ahead of the renewal."
+    evaluating = tl.message("weighing", at(-1), f"Hi Jo, a heads-up: {quote} Can we talk "
+                            "about the roadmap next week?")  # fmt: skip
+    tl.message("decided", at(-3), "We're getting quotes from other providers.")
+    tl.message("decided", at(-1), "We have signed with another vendor, please cancel our "
+               "subscription at the end of the term.")  # fmt: skip
+    replay = Replay(db, tl)
+    replay.step(at(0, 12))
+    assert fired(db) == {("weighing", "customer_weighing", "moderate"),
+                         ("decided", "customer_leaving", "high")}  # fmt: skip
+    alert = _by_rule(db)[("weighing", "customer_weighing")]
+    assert set(alert["assignees"]) == {"csm"}
+    assert [e["message_id"] for e in alert["evidence"]] == [evaluating]
+    assert quote in alert["action"]
+    assert_rerun_changes_nothing(replay, at(0, 12))
+
+
 def test_a_survey_comment_that_says_the_customer_is_leaving_alerts(db: Database) -> None:
     """A passive 8 would raise nothing else; the comment says the account is leaving."""
     tl = Timeline()

@@ -206,13 +206,15 @@ def test_analyser_highlights_evidence(page: Any, server: Any, screenshot: Shot) 
 def test_analyser_quotes_a_customer_leaving(page: Any, server: Any) -> None:
     page.get_by_role("link", name="Analyser").click()
     page.get_by_label("Message text").fill(
-        "Hi Jo, thanks for everything this year. We have decided not to renew our contract "
-        "when it ends in March. Please send the final invoice."
+        "Hi Jo, thanks for everything this year. We have been evaluating other vendors. We "
+        "have decided not to renew our contract when it ends in March. Please send the final "
+        "invoice."
     )
     page.get_by_role("button", name="Analyse").click()
     page.wait_for_selector("#risks-section:not([hidden])")
     assert page.locator("#risks li").all_inner_texts() == [
-        "Leaving: “We have decided not to renew our contract when it ends in March.”"
+        "Weighing alternatives: “We have been evaluating other vendors.”",
+        "Leaving: “We have decided not to renew our contract when it ends in March.”",
     ]
 
 

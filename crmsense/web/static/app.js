@@ -28,6 +28,8 @@ function highlight(container, sentences, evidence) {
   });
 }
 
+const RISK_NAMES = { leaving: "Leaving", weighing: "Weighing alternatives", threat: "Threat" };
+
 async function analyse(event) {
   event.preventDefault();
   const text = document.getElementById("text").value;
@@ -55,7 +57,7 @@ async function analyse(event) {
   const risks = document.getElementById("risks");
   risks.textContent = "";
   (result.risks || []).forEach((r) => risks.append(
-    el("li", { class: "negative" }, `${r.kind === "leaving" ? "Leaving" : "Threat"}: “${r.text}”`)));
+    el("li", { class: "negative" }, `${RISK_NAMES[r.kind] || r.kind}: “${r.text}”`)));
   document.getElementById("risks-section").hidden = risks.childElementCount === 0;
   highlight(document.getElementById("highlighted"), result.sentences, result.evidence);
   const sentences = document.getElementById("sentences");
