@@ -33,6 +33,10 @@ WITH_CLAUSE = [
      "the sync keeps failing every night."),
     ("We're happy with the product but the renewal price is too high.",
      "the renewal price is too high."),
+    ("We love the product but the budget just isn't there this year.",
+     "the budget just isn't there this year."),
+    ("Great product, but we simply can't afford it after the budget cuts.",
+     "we simply can't afford it after the budget cuts."),
 ]  # fmt: skip
 WITHOUT_CLAUSE = [
     "Great onboarding, but the reports are a little plain.",  # no problem, no courtesy
@@ -91,6 +95,17 @@ def test_praise_then_a_price_complaint_reads_negative() -> None:
     assert [(s.aspect, s.label) for s in analyses[0].aspects if s.aspect == "pricing"] == [
         ("pricing", "negative")
     ]
+
+
+def test_praise_then_no_budget_reads_negative() -> None:
+    """model.v1 read the first as +0.41 before (fifth session, 2026-12-07): a budget that
+    is not there was not a problem the clause could report."""
+    texts = [
+        "We love the product but the budget just isn't there this year.",
+        "Great product, but we simply can't afford it after the budget cuts.",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["negative"] * 2
 
 
 def test_the_analyzer_reads_polite_complaints_as_negative() -> None:
@@ -164,6 +179,10 @@ def test_the_clause_is_read_once_and_cached() -> None:
         (["Good morning.", "The dashboard has been down since 8am.",
           "Thanks in advance for looking into it."], [1]),
         (["Thanks for getting back to me.", "The export is still timing out."], [1]),
+        (["Thanks for jumping on the call.", "As discussed, we'll need the SSO fix by end of "
+          "month or we can't roll out to the wider team."], [1]),
+        (["Thanks for your time yesterday.", "The import is still failing."], [1]),
+        (["Thanks for meeting with us today.", "The import is still failing."], [1]),
     ],
 )  # fmt: skip
 def test_the_part_around_the_formalities(sentences: list[str], rest: list[int]) -> None:
@@ -197,6 +216,9 @@ def test_the_analyzer_reads_courtesies_around_a_complaint_as_negative() -> None:
     complaints = [
         "Thanks for the call. I appreciate it. Unfortunately the invoices are still wrong. "
         "Any ETA?",
+        # +0.80 before the fifth session of 2026-12-07
+        "Thanks for jumping on the call. As discussed, we'll need the SSO fix by end of month "
+        "or we can't roll out to the wider team.",
         "Hi team, hope you're well. We're still seeing the sync fail every night and our reps "
         "are entering data twice. Please advise. Thanks, Raj",
         "Good morning. I wanted to flag that the dashboard has been down since 8am. Thanks in "
@@ -208,11 +230,11 @@ def test_the_analyzer_reads_courtesies_around_a_complaint_as_negative() -> None:
     ]
     analyzer = Analyzer(load_engine("model.v1"))
     analyses = analyzer.analyze([Document(t, channel="email") for t in complaints + others])
-    assert [a.label for a in analyses] == ["negative"] * 3 + ["positive"] * 2
+    assert [a.label for a in analyses] == ["negative"] * 4 + ["positive"] * 2
     # the evidence comes from the complaint, not from the thanks
-    second = analyses[1]
-    assert second.evidence and all(e.start >= complaints[1].index("We're") for e in second.evidence)
-    assert all(complaints[1][e.start : e.end] == e.text for e in second.evidence)
+    third = analyses[2]
+    assert third.evidence and all(e.start >= complaints[2].index("We're") for e in third.evidence)
+    assert all(complaints[2][e.start : e.end] == e.text for e in third.evidence)
 
 
 def test_the_complaint_part_decides_with_any_engine() -> None:

@@ -46,6 +46,8 @@ WEIGHING = [  # evaluating, hedged, the renewal in doubt (2026-12-07, fifth sess
     "We might move to Freshdesk next year.",
     "We're thinking about switching to another provider.",
     "Should we cancel our subscription?",
+    "Honestly not sure the product is a fit for us anymore.",
+    "It's no longer a good fit for our team.",
 ]
 STAYING = [
     "We are not considering other vendors at this point.",
@@ -86,6 +88,8 @@ NEITHER = [
     "Zendesk is cheaper but your product is better.",
     "We are not renewing our lease, so our address will change.",
     "Please cancel my account, I'm leaving the company.",
+    "It's a great fit for us.",
+    "I'm not sure this is the right fit for us.",  # a prospect's decline: no customer to lose
 ]
 
 

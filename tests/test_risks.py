@@ -101,3 +101,13 @@ def test_an_auto_reply_has_no_risks() -> None:
     )
     (analysis,) = Analyzer(load_engine("rules.v1")).analyze([reply])
     assert analysis.unscored == "auto_reply" and analysis.risks == []
+
+
+def test_a_risk_is_kept_when_the_engine_is_unsure() -> None:
+    """model.v1 reads this (0.40, 0.27, 0.33): below the confidence floor, so it was
+    unscored as too uncertain and its risk lost (fifth session, 2026-12-07). A risk decides
+    the label, as a correction does."""
+    text = "Honestly not sure the product is a fit for us anymore."
+    (analysis,) = Analyzer(load_engine("model.v1")).analyze([Document(text, channel="email")])
+    assert analysis.unscored is None and analysis.label == "negative"
+    assert [(r.kind, r.text) for r in analysis.risks] == [("weighing", text)]

@@ -116,7 +116,7 @@ Calibrator = Callable[[Probs], Probs]
 Source = tuple[Sentence, Prediction, float]
 """A part a reading comes from: the part, its prediction and its share of the reading."""
 
-ANALYZER_VERSION = 34
+ANALYZER_VERSION = 35
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 and the corrections of :meth:`Analyzer._corrected`). Raise it when a change alters what
 stored analyses hold: every stored analysis by an older one is then recomputed
@@ -146,7 +146,9 @@ conversational; asking for a demo or trial is interest; a survey comment is conv
 "customer success" is the support topic; a suggestion read as negative is neutral, a
 complaint wished away ("it would be nice if it actually worked") negative. 34: a customer
 weighing alternatives (evaluating a competitor, a hedged move, the renewal in doubt) is a
-``weighing`` risk, no longer ``leaving``."""
+``weighing`` risk, no longer ``leaving``. 35: doubting the fit ("not a fit for us
+anymore") is weighing; a text with a risk is never ``too_uncertain``; no budget is a
+problem (contrast); thanks for someone's time is a formality."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
@@ -348,6 +350,7 @@ class Analyzer:
         call: CallSummary | None = None
         probs, score, confidence = _UNIFORM, 0.0, 0.0
         emotions: dict[str, float] = {}
+        risks = self._risks(plan)
         if preds:
             if plan.is_call:
                 readings = self._segment_readings(plan, preds)
@@ -362,15 +365,16 @@ class Analyzer:
             aspects = summarize(plan.mentions, scored)
             # a label a correction decided (a threat, a decline, sarcasm, …) is the rule's,
             # not the engine's guess: "Still waiting. Please escalate if you can't help."
-            # read (0.22, 0.40, 0.38), and its threat turned it (0.40, 0.22, 0.38)
-            corrected = any(part.text in self._misread for part, _, _ in sources)
+            # read (0.22, 0.40, 0.38), and its threat turned it (0.40, 0.22, 0.38); so is
+            # one a risk decides, whose quote must not be lost: "Honestly not sure the
+            # product is a fit for us anymore." read (0.40, 0.27, 0.33) as it was
+            corrected = bool(risks) or any(part.text in self._misread for part, _, _ in sources)
             if confidence < self.min_confidence and not corrected:
                 plan.unscored = "too_uncertain"
         if plan.unscored is not None:
             score = 0.0
         kind_votes, intent_votes = _head_votes(plan, preds, scored) if preds else (None, None)
         upset = max(emotions.get("frustration", 0.0), emotions.get("anger", 0.0))
-        risks = self._risks(plan)
         # a customer leaving or threatening is never paperwork: "We have decided not to
         # renew … Please send the final invoice." had read transactional with rules.v1
         kind: Kind = (

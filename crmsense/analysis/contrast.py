@@ -88,6 +88,13 @@ _FORMALITY = re.compile(
     r"|reply|response|e-?mail|message|note|info|information|heads[- ]up)(?: (?:yesterday|today"
     r"|earlier|this morning|on \w+))?\W*"
     rf"|{_THANKS} for getting back to (?:me|us)\W*"
+    # thanks for someone's time (fifth session): "Thanks for jumping on the call."
+    rf"|{_THANKS} (?:again )?for (?:jumping|hopping|getting) on (?:the|a|that) (?:quick )?call"
+    r"(?: (?:yesterday|today|earlier|this morning|on \w+))?\W*"
+    rf"|{_THANKS} (?:again )?for (?:your|the) time(?: (?:yesterday|today|earlier|this morning"
+    r"|on \w+))?\W*"
+    rf"|{_THANKS} (?:again )?for (?:taking the time to )?(?:meet|meeting|talk|speak|chat)"
+    r"(?:ing)? (?:with (?:me|us) )?(?:yesterday|today|earlier|this morning|on \w+)\W*"
     r")\W*$"
 )
 """A sentence that is only a formality, for lower-cased text without its greeting:

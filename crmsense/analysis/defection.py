@@ -113,6 +113,10 @@ _IN_DOUBT = (
     r"\b(?:reconsider|rethink|re-?evaluat)(?:e|ing)? (?:our |the )?(?:renewal|contract|"
     r"subscription|partnership|relationship)\b"
     r"|\brenewal is (?:not a given|in doubt|at risk|uncertain|not guaranteed|on the line)\b"
+    # doubting the fit (fifth session): "not sure the product is a fit for us anymore"
+    r"|\bfit for (?:us|our (?:team|company|business|needs)) (?:anymore|any more|any longer)\b"
+    r"|\bno longer (?:the right |a good |a )?fit(?: for (?:us|our (?:team|company|business|"
+    r"needs)))?\b"
     r"|\b(?:need|have|want) to see (?:real |some |significant |major |a lot of )?"
     r"(?:improvement|progress|changes?)\b[^.!?]{0,30}\bbefore (?:the |our |we )?renew"
     # a vendor review or tool consolidation puts every subscription at risk
@@ -124,7 +128,8 @@ _IN_DOUBT = (
     r"(?:spend|tools|subscriptions)|tech stack)\b"
 )
 """The renewal in doubt without a competitor: "we'll need to see real improvement before the
-renewal", "we're reviewing all our vendors", "consolidating our tools"."""
+renewal", "we're reviewing all our vendors", "consolidating our tools", "not sure it's a fit
+for us anymore"."""
 _BETTER = (
     r"(?:cheaper|less expensive|better|faster|easier|nicer|simpler|more (?:affordable|"
     r"reliable|intuitive|responsive|flexible)|lower (?:price|cost)s?|a (?:much )?better "
@@ -180,7 +185,7 @@ _HINTS = (
     "consider", "evaluat", "look", "explor", "assess", "trial", "pilot", "test", "talk",
     "speak", "meet", "quote", "benchmark", "compar", "elsewhere", "shop", "renew", "churn",
     "cancel", "terminat", "to end", "ending", "rethink", "reconsider", "evaluat", "review",
-    "audit", "cutting", "consolidat", "rationali", "trimming",
+    "audit", "cutting", "consolidat", "rationali", "trimming", "fit",
 )  # fmt: skip
 
 

@@ -71,7 +71,10 @@ _REAL_PROBLEM = re.compile(
     r"work\w*|unable|can(?:'|’)?t|cannot|missing|wrong|terrible|awful|horrible|worst|"
     r"frustrat\w*|annoy\w*|angry|disappoint\w*|unacceptable|cancel\w*|refund\w*|"
     # a price complaint: "the renewal price is too high", "hard to justify"
-    r"too (?:high|expensive|pricey|steep|costly)|overpriced|hard to justify)\b"
+    r"too (?:high|expensive|pricey|steep|costly)|overpriced|hard to justify|"
+    # no money for it (fifth session): "the budget just isn't there this year"
+    r"no budget|budget (?:just |simply )?(?:isn(?:'|’)?t|is not|wasn(?:'|’)?t|was not) there|"
+    r"budget (?:cuts?|freezes?|was cut|has been cut)|can(?:'|’)?t afford|cannot afford)\b"
 )
 _HINTS = ("no", "not", "nothing", "never", "without", "complain", "n't", "n’t", "painless", "free")
 
