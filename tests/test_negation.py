@@ -153,6 +153,10 @@ def test_faded_praise_is_not_read_as_positive() -> None:
         ("It's fine I guess.", True),
         ("Honestly the support is so-so.", True),
         ("It does the job, nothing more.", True),
+        ("It's okay.", True),  # only that (fifth session)
+        ("The product is average!", True),
+        ("It's okay, the team loves it.", False),
+        ("It's great.", False),
         ("Nothing fancy, but really good food at a fair price.", False),  # praise after "but"
         ("The rollout was fine and the team loved the training.", False),
         ("It's fine. Nothing special. But the support team is wonderful.", False),  # 3 sentences
@@ -163,11 +167,14 @@ def test_lukewarm_praise(text: str, lukewarm: bool) -> None:
 
 
 def test_lukewarm_praise_is_not_read_as_positive() -> None:
-    """model.v1 read them +0.68, +0.71, +0.45 and +0.30 (2026-12-07)."""
+    """model.v1 read them +0.68, +0.71, +0.45 and +0.30 (2026-12-07), and the survey
+    comment "It's okay." +0.62 (fifth session)."""
     texts = ["Your product is okay, nothing special.", "It's fine I guess.",
              "Honestly the support is so-so.", "It does the job, nothing more."]  # fmt: skip
-    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
-    assert [a.label for a in analyses] == ["neutral"] * 4
+    analyzer = Analyzer(load_engine("model.v1"))
+    analyses = analyzer.analyze([Document(t) for t in texts])
+    analyses += analyzer.analyze([Document("It's okay.", channel="survey")])
+    assert [a.label for a in analyses] == ["neutral"] * 5
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,9 @@ PRAISE = [
     "Your CSM is an absolute pleasure to work with.",
     "Would recommend to any agency our size.",
     "Highly recommend the onboarding package.",
+    # keeping its promise (fifth session)
+    "Does what it says on the tin.",
+    "It does exactly what it promises.",
 ]
 NOT_PRAISE = [
     "It used to save us hours, but the sync is broken now.",
@@ -40,6 +43,7 @@ NOT_PRAISE = [
     "Hopefully the new version is a game changer.",
     "I would not recommend the mobile app.",
     "Would you recommend us to a colleague?",
+    "Does it do what it says on the tin?",
 ]
 
 
@@ -64,15 +68,17 @@ def test_a_neutral_reading_turns_positive_and_a_negative_one_is_mirrored() -> No
 
 
 def test_the_analyzer_reads_praise_idioms_as_positive() -> None:
-    """model.v1 read these as neutral (−0.03, +0.05, +0.07, +0.11) before the correction."""
+    """model.v1 read these as neutral (−0.03, +0.05, +0.07, +0.11) before the correction,
+    and the last as negative (−0.59, fifth session of 2026-12-07)."""
     texts = [
         "Your team went above and beyond during the migration.",
         "Hats off to the implementation team.",
         "The new version is a game changer for our reps.",
         "The training session was spot on.",
+        "Does what it says on the tin.",
     ]
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
-    assert [a.label for a in analyses] == ["positive"] * 4
+    assert [a.label for a in analyses] == ["positive"] * 5
 
 
 def test_sarcasm_keeps_the_last_word() -> None:

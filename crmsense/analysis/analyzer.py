@@ -148,7 +148,8 @@ complaint wished away ("it would be nice if it actually worked") negative. 34: a
 weighing alternatives (evaluating a competitor, a hedged move, the renewal in doubt) is a
 ``weighing`` risk, no longer ``leaving``. 35: doubting the fit ("not a fit for us
 anymore") is weighing; a text with a risk is never ``too_uncertain``; no budget is a
-problem (contrast); thanks for someone's time is a formality."""
+problem (contrast); thanks for someone's time is a formality; "it's okay" alone is
+lukewarm, "does what it says on the tin" praise."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

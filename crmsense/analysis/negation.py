@@ -131,6 +131,10 @@ _LUKEWARM = re.compile(
     r"|\b(?:it(?:'|’)s|it is|that(?:'|’)s|was|is) (?:just )?(?:okay|ok|alright|fine|average|"
     r"passable|adequate) i (?:guess|suppose)\b|\b(?:so-so|meh)\b|\baverage at best\b"
     r"|\b(?:does|did) the job,? (?:i guess|i suppose|nothing more|but not much more|no more)\b"
+    # only that (fifth session): "It's okay." read +0.62 as a survey comment
+    r"|^\W*(?:it(?:'|’)s|it is|it was|that(?:'|’)s|(?:the )?(?:product|service|tool|app) "
+    r"(?:is|was)) (?:just |only |mostly )?(?:okay|ok|alright|all right|average|mediocre|"
+    r"passable|adequate)\W*$"
 )
 
 

@@ -53,6 +53,9 @@ PRAISE = re.compile(
     r"|\bhow we (?:ever )?(?:managed|lived|coped|worked|survived) (?:before|without)\b"
     r"|\b(?:solved|fixed|resolved|sorted|answered) (?:on|in|at|with) (?:the|your) first "
     r"(?:reply|response|call|contact|try|attempt)\b"
+    # keeping its promise (fifth session): "Does what it says on the tin." read −0.59
+    r"|\b(?:does|did) (?:exactly |just )?what it says on the tin\b"
+    r"|\b(?:does|did) exactly what (?:it|they|you) (?:says?|promis(?:es|ed)|claim(?:s|ed)?)\b"
 )
 """Praise idioms, for lower-cased text."""
 _NOT_A_STATEMENT = re.compile(r"\b(?:if|unless|whether|hopefully)\b|\?")
