@@ -37,6 +37,12 @@ THREATS = [
     "Fix the sync this week or we will cancel.",
     "If this continues we'll have to review our contract.",
     "We may reconsider the renewal.",
+    # waiting long (fifth session)
+    "Any update? It's been a week.",
+    "It's been three days and still no reply.",
+    "It's been four days and it's still broken.",
+    "I've been waiting two weeks for the refund.",
+    "It's been a couple of weeks without an update.",
 ]
 NOT_THREATS = [
     "We've escalated this to our engineering team and will update you today.",
@@ -59,6 +65,10 @@ NOT_THREATS = [
     "We're still waiting on legal to sign the MSA.",
     "Still waiting to hear from our CFO, will update you Friday.",
     "We'll review our options for the Q3 rollout.",
+    "It's been a week since go-live and the team loves it.",
+    "It's been a great week.",
+    "It's been a few weeks, hope all is well!",
+    "Has it been a week already?",
 ]
 
 
@@ -112,9 +122,10 @@ def test_the_analyzer_reads_threats_as_negative() -> None:
         "This is the fourth time I am asking.",
         "Is anyone actually going to respond to this ticket?",  # −0.29 before 2026-12-07
         "Hello? Anyone there?",  # +0.03
+        "Any update? It's been a week.",  # −0.21, neutral, before the fifth session
     ]
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
-    assert [a.label for a in analyses] == ["negative"] * 7
+    assert [a.label for a in analyses] == ["negative"] * 8
 
 
 def test_a_huge_text_is_read_in_linear_time() -> None:

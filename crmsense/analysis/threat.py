@@ -14,7 +14,9 @@ threatens when a sentence:
   "I've reported this three times";
 - **pushes**: asks to escalate ("Please escalate if you can't help.") or is still
   waiting on you ("Still waiting.", "still waiting for a reply"; not "still waiting on
-  legal to sign");
+  legal to sign"), or says how long ("Any update? It's been a week.", "It's been three
+  days and still no reply.", "I've been waiting two weeks for the refund."; not "It's
+  been a week since go-live");
 - **sets an ultimatum**: "… by Friday or we'll have to escalate", "or we will cancel",
   "if this isn't fixed by Monday we will cancel",
   "we'll have to review our contract", "we may reconsider the renewal" (not "we'll review
@@ -62,6 +64,11 @@ _ABOVE = (
 )
 """Where "escalate to" threatens (not "our engineering team")."""
 _LAWYERS = r"(?:lawyers?|attorneys?|solicitors?|legal (?:team|department|counsel))"
+_SPAN = (
+    r"(?:a|an|one|two|three|four|five|six|seven|ten|several|a few|a couple of|\d+) (?:full )?"
+    r"(?:days?|weeks?|months?)"
+)
+"""How long a customer has waited: "a week", "three days", "a couple of weeks"."""
 THREAT = re.compile(
     rf"\bescalat(?:e|ed|ing)\b(?: (?:this|it|the (?:issue|matter|ticket|case|complaint)))?"
     rf"(?: (?:further|formally|internally))? (?:to|with) (?:{_ABOVE})\b"
@@ -79,6 +86,15 @@ THREAT = re.compile(
     r"|\bstill waiting(?=\W*$|\s*[.!])"
     r"|\bstill waiting (?:for|on) (?:a |an |your |any |the )?(?:reply|response|answer|update|fix"
     r"|call ?back|refund|resolution|root[- ]cause)"
+    # waiting long (fifth session): "Any update? It's been a week.", "It's been three days
+    # and still no reply.", "I've been waiting two weeks for the refund." (not "It's been a
+    # week since go-live")
+    rf"|\bit(?:{_A}s| has) been (?:over |more than |almost |nearly )?{_SPAN}(?: now)?"
+    r"(?=\W*$|\s*[.!]|,? (?:and|with|without) (?:(?:it|we|i)(?:'|’)(?:s|re|m) )?"
+    r"(?:still\b|no\b|nothing|not\b|zero|a (?:reply|"
+    r"response|word)|an (?:update|answer)|any))"
+    rf"|\b(?:i|we)(?:{_A}ve| have) been waiting (?:for )?(?:over |more than |almost |nearly )?"
+    rf"{_SPAN}\b"
     # ultimatums: "… by Friday or we'll have to escalate", "we'll have to review our
     # contract", "we may need to reconsider the renewal"
     rf"|\bor (?:we|i)(?:{_A}ll| will| shall)(?: (?:have|need) to| be forced to)? (?:escalate"
