@@ -29,8 +29,10 @@ a lot — with a cache kept across calls), and assembles the rest:
   (:mod:`~crmsense.analysis.resolution`), and praise idioms ("went above and beyond",
   "hats off to") are not read as neutral (:mod:`~crmsense.analysis.praise`), nor are
   threats to escalate or chasing again ("I want to speak to your manager.",
-  :mod:`~crmsense.analysis.threat`). Last, a positive reading of a polite complaint
-  ("Thanks for the update, but we're still unable to log in.") gives way to the reading
+  :mod:`~crmsense.analysis.threat`); a price objection ("The price is higher than we
+  budgeted.") is never read as positive (:mod:`~crmsense.analysis.price`). Last, a
+  positive reading of a polite complaint ("Thanks for the update, but we're still unable
+  to log in.") gives way to the reading
   of its clause after "but" (:mod:`~crmsense.analysis.contrast`), and a message whose
   greetings, thanks and sign-off wrap a complaint is read from the complaint.
 - ``unscored``: ``"empty"`` (nothing to read), ``"no_content"`` (a non-answer such as
@@ -81,6 +83,7 @@ from crmsense.analysis.language import Language, detect_language
 from crmsense.analysis.negation import unnegated
 from crmsense.analysis.nonanswer import is_non_answer
 from crmsense.analysis.praise import praise_reading
+from crmsense.analysis.price import price_reading
 from crmsense.analysis.referral import referral_reading
 from crmsense.analysis.resolution import resolution_reading
 from crmsense.analysis.routine import routine_reading
@@ -150,7 +153,7 @@ weighing alternatives (evaluating a competitor, a hedged move, the renewal in do
 anymore") is weighing; a text with a risk is never ``too_uncertain``; no budget is a
 problem (contrast); thanks for someone's time is a formality; "it's okay" alone is
 lukewarm, "does what it says on the tin" praise; saying how long one has waited ("It's
-been a week.") is a threat."""
+been a week.") is a threat; a price objection never reads positive."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
@@ -304,15 +307,18 @@ class Analyzer:
     def _corrected(self, text: str, prediction: Prediction) -> Prediction:
         """The engine's reading of ``text`` with the misreadings every engine makes undone:
         negated complaints, praise idioms, sarcasm, resolved problems, routine requests and
-        notices, referrals, polite declines, threats, defection. Praise comes before
-        sarcasm, which has the last word on a positive reading. Sarcasm comes before
-        resolution: "Great, the outage is over!" has the shape of sarcastic praise, and its
-        resolution turns a mirrored reading back. A decline comes before threats and
-        defection, so "we decided to go with Zendesk, thanks" ends negative, not neutral."""
+        notices, referrals, polite declines, price objections, threats, defection. Praise
+        comes before sarcasm, which has the last word on a positive reading. Sarcasm comes
+        before resolution: "Great, the outage is over!" has the shape of sarcastic praise,
+        and its resolution turns a mirrored reading back. A decline comes before price
+        objections ("Thanks, but it's too expensive for us, we'll pass." is a polite no:
+        neutral), threats and defection, so "we decided to go with Zendesk, thanks" ends
+        negative, not neutral."""
         p = unsarcastic(text, praise_reading(text, unnegated(text, prediction)))
         p = resolution_reading(text, p)
         p = referral_reading(text, routine_reading(text, p))
-        return self.defection.correct(text, threat_reading(text, decline_reading(text, p)))
+        p = price_reading(text, decline_reading(text, p))
+        return self.defection.correct(text, threat_reading(text, p))
 
     def _contrast(self, readings: dict[str, Prediction], undone: dict[str, Label]) -> None:
         """Positive ``readings`` of texts whose contrast clause reads negative given way to

@@ -37,6 +37,7 @@ __all__ = ["OBJECTION", "REFERRAL", "RULES", "has_objection", "reply_intent"]
 import re
 
 from crmsense.analysis.decline import DECLINE
+from crmsense.analysis.price import PRICE_OBJECTION
 from crmsense.analysis.types import INTENTS, Intent
 
 PLAUSIBLE = 0.4
@@ -50,13 +51,7 @@ def _any(*patterns: str) -> re.Pattern[str]:
 #: Objection language (price, timing, competitor or status quo, authority, need); like
 #: every pattern here it is matched against lower-cased text.
 OBJECTION = _any(
-    r"\btoo (?:expensive|pricey|costly|high)\b", r"\b(?:out of|over|beyond) (?:our |the )?budget\b",
-    r"\bno budget\b", r"\bcan(?:'|’)?t afford\b", r"\bcannot afford\b",
-    r"\b(?:price|pricing|cost)s? (?:is|are) (?:too high|a concern|an issue|a problem|steep)\b",
-    # "pricing is a bit steep for us", "the quote seems rather high" (2026-12-07)
-    r"\b(?:price|pricing|cost|quote)s? (?:is|are|seems?|looks?) (?:a (?:bit|little|tad) |rather "
-    r"|quite |pretty |very |really )?(?:steep|high|pricey|expensive|costly)(?= for (?:us|our|a|what"
-    r"|the)\b| compared\b| given\b|\s*[.!,;]|\s*$)",
+    PRICE_OBJECTION.pattern,  # too expensive, over budget, the quote higher than …
     r"\b(?:already|currently) (?:use|using|have|work with|working with|signed with|invested in)\b",
     r"\bhappy with (?:our|the) (?:current|existing) (?:vendor|provider|solution|tool|setup)\b",
     r"\b(?:went|are going|decided to go|chose to go|signed) with\b",
@@ -71,21 +66,6 @@ OBJECTION = _any(
     r"\b(?:concerned|worried|skeptical|sceptical) (?:about|that)\b",
     r"\bdoes(?:n(?:'|’)?t| not) (?:fit|meet) our (?:needs|requirements|use case)\b",
     r"\bwe (?:don(?:'|’)?t|do not) (?:need|see the (?:need|value))\b",
-    # price pushback (2026-12-05): "our bigger worry is price", "the quote is 20% higher"
-    r"\b(?:worry|concern|issue|problem|sticking point|hesitation|blocker) (?:is|was|remains|"
-    r"would be) (?:the )?(?:price|pricing|cost|budget|quote)\b",
-    r"\b(?:quote|price|pricing|cost|renewal) is (?:\d+ ?(?:%|percent) (?:higher|more)|(?:much |"
-    r"way |significantly )?(?:higher|more expensive) than (?:last year|our budget|we (?:pay|paid|"
-    r"budgeted|were quoted)|the (?:quote|estimate)|what we were quoted))\b",
-    # bill shock (2026-12-07): "the invoice was higher than the quote"
-    r"\b(?:it|this|that|invoice|bill|charge)(?:(?:'|’)s| is| was) (?:\d+ ?(?:%|percent) |much |way "
-    r"|a lot )?higher than (?:the (?:quote|estimate)|what we were quoted|we were quoted)\b",
-    r"\bpushing back (?:on|about|against) (?:the |your )?(?:price|pricing|cost|quote|renewal|"
-    r"budget)\b",
-    r"\b(?:finance|procurement|our cfo|the cfo|leadership|the board) (?:is|are|keeps?) "
-    r"pushing back\b",
-    r"\bprice (?:increase|hike|rise) (?:is|was) (?:a|an) (?:problem|issue|concern|dealbreaker|"
-    r"non-starter)\b",
 )  # fmt: skip
 
 #: Referral language: the writer hands the conversation to someone else ("I'm not the

@@ -1,0 +1,103 @@
+"""Price objections: "The price is higher than we budgeted" is never good news.
+
+On a call, "The price is higher than we budgeted, to be honest." read +0.64 with
+``model.v1``: nothing in it sounds unhappy, and "to be honest" sounds friendly. A price
+objection is what a rep must answer and what a CSM must hear before a renewal, so the
+analyzer mirrors a *positive* reading of a sentence that objects to the price
+(:func:`price_reading`); a neutral one is left alone ("The quote is 20% higher than last
+year." may just state a fact).
+
+A sentence objects to the price with :data:`PRICE_OBJECTION`: too expensive, pricey or
+costly, out of or over budget, no budget, can't afford, the price a concern, pricing "a
+bit steep for us", the quote higher than the budget, last year or what was quoted, bill
+shock ("the invoice was higher than the quote"), pushing back on the price. Not when it is
+a question ("Is it over budget?"), ruled out ("not too expensive", "we can't say it's over
+budget"), or a contrast follows ("pricey, but worth every penny": the clause decides,
+:mod:`~crmsense.analysis.contrast`). The reply intent's ``objection`` rule uses the same
+patterns (:mod:`~crmsense.analysis.intent`).
+
+>>> is_price_objection("The price is higher than we budgeted, to be honest.")
+True
+>>> is_price_objection("It's not too expensive for what you get.")
+False
+>>> is_price_objection("A bit pricey, but worth every penny.")
+False
+"""
+
+from __future__ import annotations
+
+__all__ = ["PRICE_OBJECTION", "is_price_objection", "price_reading"]
+
+import re
+
+from crmsense.analysis.sentences import sentence_texts
+from crmsense.analysis.types import Prediction
+
+_A = r"(?:'|’)"
+PRICE_OBJECTION = re.compile(
+    "|".join(
+        f"(?:{p})"
+        for p in (
+            r"\btoo (?:expensive|pricey|costly|high)\b",
+            r"\b(?:out of|over|beyond) (?:our |the )?budget\b",
+            r"\bno budget\b",
+            rf"\bcan{_A}?t afford\b",
+            r"\bcannot afford\b",
+            r"\b(?:price|pricing|cost)s? (?:is|are) (?:too high|a concern|an issue|a problem|steep)"
+            r"\b",
+            # "pricing is a bit steep for us", "the quote seems rather high" (2026-12-07)
+            r"\b(?:price|pricing|cost|quote)s? (?:is|are|seems?|looks?) (?:a (?:bit|little|tad) "
+            r"|rather |quite |pretty |very |really )?(?:steep|high|pricey|expensive|costly)"
+            r"(?= for (?:us|our|a|what|the)\b| compared\b| given\b|\s*[.!,;]|\s*$)",
+            # price pushback (2026-12-05): "our bigger worry is price", "the quote is 20%
+            # higher"
+            r"\b(?:worry|concern|issue|problem|sticking point|hesitation|blocker) (?:is|was|"
+            r"remains|would be) (?:the )?(?:price|pricing|cost|budget|quote)\b",
+            r"\b(?:quote|price|pricing|cost|renewal) is (?:\d+ ?(?:%|percent) (?:higher|more)|"
+            r"(?:much |way |significantly )?(?:higher|more expensive) than (?:last year|our "
+            r"budget|we (?:pay|paid|budgeted|were quoted)|the (?:quote|estimate)|what we were "
+            r"quoted))\b",
+            # bill shock (2026-12-07): "the invoice was higher than the quote"
+            rf"\b(?:it|this|that|invoice|bill|charge)(?:{_A}s| is| was) (?:\d+ ?(?:%|percent) "
+            r"|much |way |a lot )?higher than (?:the (?:quote|estimate)|what we were quoted|we "
+            r"were quoted)\b",
+            r"\bpushing back (?:on|about|against) (?:the |your )?(?:price|pricing|cost|quote|"
+            r"renewal|budget)\b",
+            r"\b(?:finance|procurement|our cfo|the cfo|leadership|the board) (?:is|are|keeps?) "
+            r"pushing back\b",
+            r"\bprice (?:increase|hike|rise) (?:is|was) (?:a|an) (?:problem|issue|concern|"
+            r"dealbreaker|non-starter)\b",
+        )
+    )
+)
+"""Price objection language, for lower-cased text."""
+_RULED_OUT = re.compile(rf"(?:\bnot|n{_A}t|\bnever|\bhardly)\W+(?:\w+\W+){{0,2}}$")
+_CONTRAST = re.compile(r"\b(?:but|though|although|however|yet|worth)\b")
+_WINDOW = 40
+
+
+def is_price_objection(text: str) -> bool:
+    """Whether a sentence of ``text`` objects to the price (see the module docstring)."""
+    if not PRICE_OBJECTION.search(text.lower()):  # most texts: no need to split
+        return False
+    for sentence in (s.lower() for s in sentence_texts(text)):
+        if "?" in sentence:
+            continue
+        for match in PRICE_OBJECTION.finditer(sentence):
+            before = sentence[max(0, match.start() - _WINDOW) : match.start()]
+            if not _RULED_OUT.search(before) and not _CONTRAST.search(sentence, match.end()):
+                return True
+    return False
+
+
+def price_reading(text: str, prediction: Prediction) -> Prediction:
+    """``prediction`` of ``text``, mirrored when it reads positive and ``text`` objects to
+    the price; anything else as it is.
+
+    >>> p = Prediction(probs=(0.1, 0.08, 0.82), score=0.72, emotions={})
+    >>> price_reading("The price is higher than we budgeted.", p).probs
+    (0.82, 0.08, 0.1)
+    """
+    if not prediction.reads("positive") or not is_price_objection(text):
+        return prediction
+    return prediction.mirrored()
