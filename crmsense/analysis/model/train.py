@@ -104,6 +104,8 @@ class TrainConfig:
     head_lr: float = 2e-3
     emotion_weight: float = 4.0
     sst2_rows: int = 36000
+    sst2_min_words: int = 6
+    """SST-2 rows shorter than this are left out (its train split holds phrases too)."""
     authored_repeats: int = 4
     tweeteval_sentiment_repeats: int = 3
     val_fraction: float = 0.1
@@ -159,11 +161,11 @@ def _goemotions(datasets: Path) -> list[Example]:
     return examples
 
 
-def _sst2(datasets: Path, rows: int, rng: random.Random) -> list[Example]:
+def _sst2(datasets: Path, rows: int, rng: random.Random, min_words: int = 6) -> list[Example]:
     sentences = [
         Example(r["text"].strip(), LABELS.index(r["label"]), None, "sst2")
         for r in _csv_rows(datasets / "sst2" / "train.csv")
-        if len(r["text"].split()) >= 6
+        if len(r["text"].split()) >= min_words
     ]
     by_label = {label: [e for e in sentences if e.polarity == label] for label in (0, 2)}
     return [e for group in by_label.values() for e in rng.sample(group, rows // 2)]
@@ -211,7 +213,7 @@ def load_mix(config: TrainConfig) -> tuple[list[Example], list[Example]]:
     rng = random.Random(config.seed)
     sources = [
         (_goemotions(config.datasets), 1),
-        (_sst2(config.datasets, config.sst2_rows, rng), 1),
+        (_sst2(config.datasets, config.sst2_rows, rng, config.sst2_min_words), 1),
         (_tweeteval_emotion(config.datasets), 1),
         (tweeteval_sentiment_split(config.datasets)[0], config.tweeteval_sentiment_repeats),
         (_authored(), config.authored_repeats),
