@@ -28,6 +28,10 @@ RESOLVED = [
     "Login works again, thanks.",
     "The issue is fixed and the team is happy.",
     "Per Dr. Patel the outage is over.",  # one sentence despite "Dr."
+    # thanks for the fix (fifth session)
+    "Thanks for sorting out the billing error.",
+    "Huge shoutout to support for fixing our outage in 10 minutes!",
+    "Kudos to Priya for resolving the login issue.",
 ]
 NOT_RESOLVED = [
     # negated, stopped or unfinished
@@ -49,6 +53,8 @@ NOT_RESOLVED = [
     "The bug is gone but the export is still slow.",
     "It was fixed last week but broke again.",
     "The sync is broken again.",
+    "Thanks for fixing the sync bug, but it's back again today.",
+    "Thanks for fixing the bug? It's still there.",
     # not a problem that ended
     "Your app logged me out and now my points are gone.",
     "Just joined and was sorted into the wrong team.",
@@ -92,6 +98,18 @@ def test_no_engine_reads_a_resolution_as_negative(engine: str) -> None:
     assert [(a.aspect, a.label) for a in outage.aspects] == [
         ("reliability_performance", "positive")
     ]
+
+
+def test_thanks_for_a_fix_is_not_read_as_negative() -> None:
+    """model.v1 read these −0.42 and, as a social post, −0.27 (fifth session, 2026-12-07):
+    the problem words were the loudest."""
+    analyzer = Analyzer(load_engine("model.v1"))
+    analyses = analyzer.analyze([
+        Document("Thanks for sorting out the billing error.", channel="email"),
+        Document("Huge shoutout to @Acme support for fixing our outage in 10 minutes!",
+                 channel="social"),
+    ])  # fmt: skip
+    assert [a.label for a in analyses] == ["positive"] * 2
 
 
 def test_a_call_that_ends_with_the_problem_solved_closes_positive() -> None:

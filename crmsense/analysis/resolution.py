@@ -15,6 +15,8 @@ sentence qualifies when it states, as a fact, that:
 - there is "no more" of a problem: "no more errors since the patch";
 - it has been stable since: "it has been stable since the patch", "no failures since the
   fix";
+- someone is thanked for ending it: "Thanks for sorting out the billing error.", "kudos
+  to Priya for resolving the login issue";
 
 and nothing else in it reports a problem (:func:`~crmsense.analysis.negation.reports_problem`),
 negates or stops the resolution ("not working again", "stopped syncing again"), asks ("Is
@@ -63,6 +65,11 @@ _RESOLVED = re.compile(
     r"|\b(?:has|have|(?:'|’)s) been (?:rock[- ])?(?:stable|solid|fine|smooth|reliable|flawless)"
     r" (?:ever )?since\b"
     rf"|\bno (?:more )?{_PROBLEM} since (?:the|your|that|our|last)\b"
+    # thanks for the fix (fifth session): "Thanks for sorting out the billing error." read
+    # −0.42, "Huge shoutout to @Acme support for fixing our outage in 10 minutes!" −0.27
+    r"|\b(?:thanks?|thank you|kudos|shout[- ]?outs?|grateful|appreciate)\b[^.!?]{0,60}?\bfor "
+    r"(?:so )?(?:quickly |promptly )?(?:fixing|resolving|sorting(?: out)?|solving|clearing up|"
+    rf"patching) (?:(?:the|our|my|that|this|those|these|a|an) )?(?:[\w-]+ ){{0,3}}?{_PROBLEM}\b"
 )
 _UNDONE = re.compile(
     # right before the resolution: "not working again", "stopped syncing again"
@@ -76,7 +83,8 @@ _HEDGE = re.compile(
 )
 _HINTS = (
     "fixed", "resolved", "sorted", "solved", "gone", "over", "cleared", "patched",
-    "behind us", "again", "now", "back", "no more", "no further", "since",
+    "behind us", "again", "now", "back", "no more", "no further", "since", "fixing",
+    "resolving", "sorting", "solving", "clearing", "patching",
 )  # fmt: skip
 
 
