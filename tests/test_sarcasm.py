@@ -41,6 +41,9 @@ SARCASTIC = [
     "Thanks for the three-week wait.",
     "Thanks for keeping me on hold for an hour.",
     "thx for wasting another afternoon of my team's time",
+    # thanks for a fix that isn't (fifth session; model.v1 +0.69 and +0.91 before)
+    "Thanks for fixing the bug? It's still there.",
+    "Thanks for fixing the bug, now we have two more.",
 ]
 SINCERE = [
     "Great job on the migration, everything went smoothly!",
@@ -51,6 +54,7 @@ SINCERE = [
     "Thanks so much for the quick fix!",
     "Great, thanks, that works.",
     "Thanks for fixing the outage so quickly.",
+    "Thanks for fixing the export, now it works perfectly.",
     "Thank you for your patience while the service was down.",
     "Love the new reports, but the export failed twice this week.",
     "Thanks again for the help with the onboarding.",
@@ -145,3 +149,15 @@ def test_thanks_for_a_harm_reads_negative_and_for_news_of_one_does_not() -> None
     ]
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
     assert [a.label for a in analyses] == ["negative"] * 3 + ["positive"]
+
+
+def test_thanks_for_a_fix_that_isnt_reads_negative() -> None:
+    """model.v1 read the first two +0.69 and +0.91 (fifth session, 2026-12-07); the
+    second is also no resolution, which would have turned the mirrored reading back."""
+    texts = [
+        "Thanks for fixing the bug? It's still there.",
+        "Thanks for fixing the bug, now we have two more.",
+        "Thanks for fixing the export, now it works perfectly.",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["negative"] * 2 + ["positive"]

@@ -21,7 +21,9 @@ sentence qualifies when it states, as a fact, that:
 and nothing else in it reports a problem (:func:`~crmsense.analysis.negation.reports_problem`),
 negates or stops the resolution ("not working again", "stopped syncing again"), asks ("Is
 the outage over?") or hedges it ("if the bug is fixed", "hopefully the outage is over",
-"you keep saying it's fixed", "closed without a fix").
+"you keep saying it's fixed", "closed without a fix"), or thanks for a fix that isn't
+("thanks for fixing the bug, now we have two more":
+:data:`~crmsense.analysis.sarcasm.FIX_THAT_ISNT`).
 
 >>> is_resolution("The outage is over.")
 True
@@ -41,6 +43,7 @@ import re
 from dataclasses import replace
 
 from crmsense.analysis.negation import reports_problem
+from crmsense.analysis.sarcasm import FIX_THAT_ISNT
 from crmsense.analysis.sentences import sentence_texts
 from crmsense.analysis.types import Prediction
 
@@ -96,7 +99,7 @@ def is_resolution(text: str) -> bool:
     lowered = text.lower().strip()
     if not any(hint in lowered for hint in _HINTS) or len(sentence_texts(text)) > 1:
         return False
-    if "?" in lowered or _HEDGE.search(lowered):
+    if "?" in lowered or _HEDGE.search(lowered) or FIX_THAT_ISNT.search(lowered):
         return False
     found = False
     for match in _RESOLVED.finditer(lowered):

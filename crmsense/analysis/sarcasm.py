@@ -9,7 +9,9 @@ positive reading of such a sentence into the mirror-image negative one (see
 1. set phrases: "thanks for nothing", "yeah right", "oh great", "gotta love how", and
    passive-aggressive thanks ("thanks for finally getting back to me", "nice of you to
    reply", "appreciate the canned response", "good to know the SLA means nothing", "I'd
-   appreciate it if someone could actually read my emails", "such as it is");
+   appreciate it if someone could actually read my emails", "such as it is"), thanks for
+   a fix that isn't ("Thanks for fixing the bug? It's still there.", "thanks for fixing
+   the export, now we have two more bugs");
 2. a sentence that *opens* with praise ("Great,", "Wow, what a great…", "I love how…",
    "Fantastic support,", "Love waiting…") and also reports a bad event (broke, outage,
    failed, locked, on hold, "only took three weeks", "down again") — unless it also
@@ -44,7 +46,7 @@ False
 
 from __future__ import annotations
 
-__all__ = ["BAD_EVENT", "is_sarcastic", "unsarcastic"]
+__all__ = ["BAD_EVENT", "FIX_THAT_ISNT", "is_sarcastic", "unsarcastic"]
 
 import re
 from dataclasses import replace
@@ -70,6 +72,16 @@ _SET_PHRASES = re.compile(
     r"|\blove (?:how|that|it when) (?:i|we|you|they|my team|our team) (?:still |now |always )?"
     r"(?:have|had|has|need|needed) to\b|\blove (?:having|needing|being (?:forced|made)) to\b"
 )
+FIX_THAT_ISNT = re.compile(
+    r"^\W*(?:thanks?|thank you)(?: so much| a lot)? for (?:fixing|resolving|solving|sorting)"
+    r"\b[^.!?]{0,60}\?"
+    r"|\b(?:thanks?|thank you)(?: so much| a lot)? for (?:fixing|resolving|solving|sorting)\b"
+    r"[^.!?]{0,60}?,? (?:now|and now) (?:we (?:have|get|got)|there (?:are|is)|it(?:'|’)s|it is) "
+    r"(?:two|three|several|more|even more|another|a new|worse|even worse|broken)\b"
+)
+"""Thanks for a fix that isn't, for lower-cased text (rule 1; fifth session): "Thanks for
+fixing the bug?", "thanks for fixing the export, now we have two more bugs". Not a
+resolution either (:mod:`~crmsense.analysis.resolution`)."""
 _PRAISE_OPENING = re.compile(
     r"^\W*(?:(?:oh|wow|well|ah|so),?\s+)?(?:what an? )?(?:really |just |so |absolutely )?"
     r"(?:great|wonderful|fantastic|perfect|brilliant|awesome|amazing|excellent|superb|nice|"
@@ -148,7 +160,7 @@ _HINTS = (
 
 
 def _sentence_is_sarcastic(lowered: str) -> bool:
-    if _SET_PHRASES.search(lowered):
+    if _SET_PHRASES.search(lowered) or FIX_THAT_ISNT.search(lowered):
         return True
     thanked = _THANKS_FOR.search(lowered)
     if thanked and _HARM.search(thanked[1]) and not _HELP.search(thanked[1]):
