@@ -48,6 +48,9 @@ WEIGHING = [  # evaluating, hedged, the renewal in doubt (2026-12-07, fifth sess
     "Should we cancel our subscription?",
     "Honestly not sure the product is a fit for us anymore.",
     "It's no longer a good fit for our team.",
+    # a competitor's offer (fifth session)
+    "Your competitor offered us 40% off, can you match it?",
+    "Zendesk offered us 40% off.",
 ]
 STAYING = [
     "We are not considering other vendors at this point.",
@@ -89,6 +92,8 @@ NEITHER = [
     "We are not renewing our lease, so our address will change.",
     "Please cancel my account, I'm leaving the company.",
     "It's a great fit for us.",
+    "We're a competitor of yours, happy to chat about a partnership.",
+    "Our competitors use your product too.",
     "I'm not sure this is the right fit for us.",  # a prospect's decline: no customer to lose
 ]
 

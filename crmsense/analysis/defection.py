@@ -14,7 +14,8 @@ shapes with patterns, sentence by sentence, and the analyzer corrects the readin
   our subscription", "can you cancel the auto-renewal?").
 - **weighing**: considering, evaluating, trialling or getting quotes from a competitor
   ("evaluating alternatives", "a trial of Zendesk"), "looking elsewhere", "shopping
-  around", a configured competitor praised against you ("HubSpot is cheaper"), a move
+  around", a configured competitor praised against you ("HubSpot is cheaper", "Zendesk
+  offered us 40% off") or any competitor's offer ("your competitor offered us"), a move
   hedged ("we might switch to another provider"), the renewal in doubt ("rethinking the
   renewal", "we need to see real improvement before we renew", "reviewing all our
   vendors"). Competitors are the names you configure plus generic ones ("another
@@ -133,7 +134,7 @@ for us anymore"."""
 _BETTER = (
     r"(?:cheaper|less expensive|better|faster|easier|nicer|simpler|more (?:affordable|"
     r"reliable|intuitive|responsive|flexible)|lower (?:price|cost)s?|a (?:much )?better "
-    r"(?:deal|price|offer)|discount)"
+    r"(?:deal|price|offer)|discount|\d+ ?(?:%|percent) (?:off|cheaper|less|lower|discount))"
 )
 _NEGATED = re.compile(  # the negation governs the verb: only auxiliaries in between
     r"(?:\bnot|n(?:'|’)t|\bnever|\bno (?:plans?|intention|interest|reason|desire)"
@@ -185,7 +186,7 @@ _HINTS = (
     "consider", "evaluat", "look", "explor", "assess", "trial", "pilot", "test", "talk",
     "speak", "meet", "quote", "benchmark", "compar", "elsewhere", "shop", "renew", "churn",
     "cancel", "terminat", "to end", "ending", "rethink", "reconsider", "evaluat", "review",
-    "audit", "cutting", "consolidat", "rationali", "trimming", "fit",
+    "audit", "cutting", "consolidat", "rationali", "trimming", "fit", "competitor",
 )  # fmt: skip
 
 
@@ -206,6 +207,9 @@ class Defection:
             "weigh_elsewhere": _LOOKING_ELSEWHERE,
             "leave_cancel": _NOT_RENEWING,
             "weigh_renewal": _IN_DOUBT,
+            # a competitor's offer (fifth session): "Your competitor offered us 40% off"
+            "weigh_offer": r"\b(?:a|your|another|one of your) competitors? (?:has |have |just )?"
+            r"(?:offered|quoted|pitched|proposed|sent)(?: us)?\b",
         }
         if named:  # a competitor praised against you: "HubSpot is cheaper"
             alternatives["weigh_better"] = (
