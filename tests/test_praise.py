@@ -31,6 +31,10 @@ PRAISE = [
     # keeping its promise (fifth session)
     "Does what it says on the tin.",
     "It does exactly what it promises.",
+    # renewing with you (fifth session)
+    "We've decided to renew for another two years.",
+    "We are renewing for another year.",
+    "We have just renewed our contract.",
 ]
 NOT_PRAISE = [
     "It used to save us hours, but the sync is broken now.",
@@ -44,6 +48,10 @@ NOT_PRAISE = [
     "I would not recommend the mobile app.",
     "Would you recommend us to a colleague?",
     "Does it do what it says on the tin?",
+    "We won't renew for another year.",
+    "If the price stays the same we will renew for another year.",
+    "We're renewing for another year, but the price increase is a problem.",
+    "We've decided to renew our Zendesk contract for another year.",
 ]
 
 
@@ -76,9 +84,12 @@ def test_the_analyzer_reads_praise_idioms_as_positive() -> None:
         "The new version is a game changer for our reps.",
         "The training session was spot on.",
         "Does what it says on the tin.",
+        # −0.16 and −0.30 before the fifth session
+        "We've decided to renew for another two years. Please send over the paperwork.",
+        "We are renewing for another year.",
     ]
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
-    assert [a.label for a in analyses] == ["positive"] * 5
+    assert [a.label for a in analyses] == ["positive"] * 7
 
 
 def test_sarcasm_keeps_the_last_word() -> None:

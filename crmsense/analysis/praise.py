@@ -56,6 +56,14 @@ PRAISE = re.compile(
     # keeping its promise (fifth session): "Does what it says on the tin." read −0.59
     r"|\b(?:does|did) (?:exactly |just )?what it says on the tin\b"
     r"|\b(?:does|did) exactly what (?:it|they|you) (?:says?|promis(?:es|ed)|claim(?:s|ed)?)\b"
+    # renewing with you (fifth session): "We've decided to renew for another two years."
+    # read −0.01, "We are renewing for another year." −0.30
+    r"|\b(?:decided to|we(?:'|’)re|we are|we(?:'|’)ll|we will|happy to|going to|ready to|"
+    r"excited to|glad to|plan(?:ning)? to) (?:be )?renew(?:ing)? (?:with you |(?:our|the) "
+    r"(?:contract|subscription|agreement|plan|licen[cs]es) )?for (?:(?:another|a further|one more)"
+    r"(?: (?:\d+|two|three|four|five))?|\d+|two|three|four|five|a)(?: more)? (?:years?|terms?)\b"
+    r"|\bwe(?:(?:'|’)ve| have) (?:just |officially )?renewed (?:with you|(?:our|the) "
+    r"(?:contract|subscription|agreement))\b"
 )
 """Praise idioms, for lower-cased text."""
 _NOT_A_STATEMENT = re.compile(r"\b(?:if|unless|whether|hopefully)\b|\?")
