@@ -52,6 +52,12 @@ def test_clauses_split_on_contrast() -> None:
     text = "The app crashed while I was exporting the invoice."
     [sentence] = split_sentences(text)
     assert [c.text for c in clauses(text, sentence)] == [text]
+    # ", otherwise" (fifth session)
+    text = "The reports are slow to load, otherwise the UI is intuitive."
+    [sentence] = split_sentences(text)
+    assert [c.text for c in clauses(text, sentence)] == [
+        "The reports are slow to load,", "the UI is intuitive.",
+    ]  # fmt: skip
 
 
 def test_mentions_are_whole_words_with_plurals() -> None:
@@ -94,6 +100,9 @@ def test_positive_pricing_negative_implementation_timeline(analyzer: Analyzer) -
         # topics listed with commas (2026-12-07: both aspects read the whole sentence)
         ("Great product, terrible support.", "product_quality", "support"),
         ("Love the product, hate the pricing.", "product_quality", "pricing"),
+        # ", otherwise" (fifth session: usability read −0.38 from the whole sentence)
+        ("The reports are slow to load, otherwise the UI is intuitive.", "usability",
+         "reliability_performance"),
         # customer success is support (fourth session: the piece had no topic)
         ("Customer success manager is fantastic, product has bugs.", "support",
          "product_quality"),
@@ -139,6 +148,15 @@ def test_listed_topics_read_apart_with_the_default_engine() -> None:
     )
     labels = {a.aspect: a.label for a in analysis.aspects}
     assert labels == {"product_quality": "positive", "support": "negative"}
+
+
+def test_otherwise_splits_the_topics_with_the_default_engine() -> None:
+    """model.v1 read usability from the whole sentence (−0.38) before (fifth session)."""
+    [analysis] = Analyzer(load_engine("model.v1")).analyze(
+        [Document("The reports are slow to load, otherwise the UI is intuitive.")]
+    )
+    labels = {a.aspect: a.label for a in analysis.aspects}
+    assert labels == {"reliability_performance": "negative", "usability": "positive"}
 
 
 def test_competitor_and_user_topic_aspects(analyzer: Analyzer) -> None:

@@ -3,9 +3,10 @@
 A topic is found by its keywords or phrases (case-insensitive, whole words, plural
 ``s``/``es`` allowed). Each mention is scored on its *clause* rather than its sentence:
 sentences are cut before ``but``, ``however``, ``yet``, ``;`` and before a ``, while`` /
-``, although`` / ``, whereas`` clause, and a leading ``Although …,`` clause ends at its
-comma. So "The pricing is fair, but the implementation timeline keeps slipping" gives
-pricing one reading and implementation/timeline the other. A clause that lists its topics
+``, although`` / ``, whereas`` / ``, otherwise`` / ``, other than that`` clause, and a
+leading ``Although …,`` clause ends at its comma. So "The pricing is fair, but the
+implementation timeline keeps slipping" gives pricing one reading and
+implementation/timeline the other. A clause that lists its topics
 one per comma-separated piece ("Great product, terrible support.", "Support was quick,
 billing was a mess.") is cut at its commas too, when every piece has two words or more and
 a topic; "The support team, which was great, fixed the billing issue." is not.
@@ -96,7 +97,8 @@ TAXONOMY: dict[str, tuple[str, ...]] = {
 
 _CONTRAST = re.compile(
     r"\b(?:but|however|yet|nevertheless|nonetheless|on the other hand)\b"
-    r"|(?<=[,;])\s*\b(?:while|whereas|although|though|except)\b|;",
+    r"|(?<=[,;])\s*\b(?:while|whereas|although|though|except|otherwise|other than that|apart "
+    r"from that)\b|;",
     re.IGNORECASE,
 )
 _SUBORDINATE = re.compile(r"\s*(?:while|whereas|although|though|even though)\b", re.IGNORECASE)
@@ -108,7 +110,7 @@ _ASIDE = re.compile(
 )
 _LEADING = re.compile(
     r"(?:but|however|yet|nevertheless|nonetheless|on the other hand|while|whereas|although"
-    r"|even though|though|except)\b[\s,;:]*",
+    r"|even though|though|except|otherwise|other than that|apart from that)\b[\s,;:]*",
     re.IGNORECASE,
 )
 _STOP = frozenset({
