@@ -51,6 +51,10 @@ WEIGHING = [  # evaluating, hedged, the renewal in doubt (2026-12-07, fifth sess
     # a competitor's offer (fifth session)
     "Your competitor offered us 40% off, can you match it?",
     "Zendesk offered us 40% off.",
+    # undecided about the renewal (fifth session)
+    "Honestly I'm not sure we'll renew.",
+    "We're not sure whether we should renew this year.",
+    "We're on the fence about the renewal.",
 ]
 STAYING = [
     "We are not considering other vendors at this point.",
@@ -94,6 +98,7 @@ NEITHER = [
     "It's a great fit for us.",
     "We're a competitor of yours, happy to chat about a partnership.",
     "Our competitors use your product too.",
+    "We're sure we'll renew.",
     "I'm not sure this is the right fit for us.",  # a prospect's decline: no customer to lose
 ]
 

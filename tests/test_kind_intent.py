@@ -435,3 +435,13 @@ def test_the_default_engine_reads_how_to_questions_as_conversational() -> None:
              "Feature request: bulk edit for tags would save us hours every week."]  # fmt: skip
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
     assert [a.kind for a in analyses] == ["conversational"] * 4
+
+
+def test_doubting_the_renewal_is_an_objection_not_interest() -> None:
+    """The interest rule's "we'll renew" fired on "Honestly I'm not sure we'll renew."
+    (fifth session, 2026-12-07); the doubt is a weighing risk, so the reply objects."""
+    (analysis,) = Analyzer(load_engine("rules.v1")).analyze(
+        [Document("Honestly I'm not sure we'll renew.", channel="email")]
+    )
+    assert analysis.reply_intent == "objection"
+    assert [r.kind for r in analysis.risks] == ["weighing"]

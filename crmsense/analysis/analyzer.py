@@ -155,7 +155,8 @@ problem (contrast); thanks for someone's time is a formality; "it's okay" alone 
 lukewarm, "does what it says on the tin" praise; saying how long one has waited ("It's
 been a week.") is a threat; a price objection never reads positive; thanks for a fix is a
 resolution, thanks for a fix that isn't sarcasm; a competitor's offer is weighing;
-renewing with you is praise; ", otherwise" ends an aspect clause."""
+renewing with you is praise; ", otherwise" ends an aspect clause; undecided about the
+renewal is weighing."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

@@ -17,10 +17,11 @@ shapes with patterns, sentence by sentence, and the analyzer corrects the readin
   around", a configured competitor praised against you ("HubSpot is cheaper", "Zendesk
   offered us 40% off") or any competitor's offer ("your competitor offered us"), a move
   hedged ("we might switch to another provider"), the renewal in doubt ("rethinking the
-  renewal", "we need to see real improvement before we renew", "reviewing all our
-  vendors"). Competitors are the names you configure plus generic ones ("another
-  provider", "a competitor", "alternatives"). A leaving or weighing sentence is never read
-  as positive or neutral; the two differ in what they raise (:class:`Analysis.risks
+  renewal", "we need to see real improvement before we renew", "not sure we'll renew",
+  "on the fence about the renewal", "reviewing all our vendors"). Competitors are the
+  names you configure plus generic ones ("another provider", "a competitor",
+  "alternatives"). A leaving or weighing sentence is never read as positive or neutral;
+  the two differ in what they raise (:class:`Analysis.risks
   <crmsense.analysis.types.Analysis>`, the alert rules).
 - **staying**: the same statement negated ("not considering other vendors", "no plans to
   switch to another provider"). A *negative* reading of a one-sentence staying text is
@@ -114,6 +115,10 @@ _IN_DOUBT = (
     r"\b(?:reconsider|rethink|re-?evaluat)(?:e|ing)? (?:our |the )?(?:renewal|contract|"
     r"subscription|partnership|relationship)\b"
     r"|\brenewal is (?:not a given|in doubt|at risk|uncertain|not guaranteed|on the line)\b"
+    # undecided (fifth session): "not sure we'll renew", "on the fence about the renewal"
+    r"|\b(?:not sure|unsure|uncertain|undecided|on the fence)(?: (?:if|whether|that))? "
+    r"(?:we(?:'|’)ll|we will|we should|we(?:'|’)re going to|we can|to) renew\b"
+    r"|\b(?:undecided|on the fence|torn) (?:about|on|over) (?:the |our )?renew(?:al|ing)\b"
     # doubting the fit (fifth session): "not sure the product is a fit for us anymore"
     r"|\bfit for (?:us|our (?:team|company|business|needs)) (?:anymore|any more|any longer)\b"
     r"|\bno longer (?:the right |a good |a )?fit(?: for (?:us|our (?:team|company|business|"
