@@ -43,6 +43,9 @@ def test_only_a_positive_reading_is_mirrored() -> None:
     positive = Prediction(probs=(0.1, 0.08, 0.82), score=0.72)
     neutral = Prediction(probs=(0.2, 0.7, 0.1), score=-0.1)
     assert price_reading(OBJECTIONS[0], positive).probs == (0.82, 0.08, 0.1)
+    # the satisfaction of the positive reading does not survive its correction
+    glad = Prediction(probs=(0.1, 0.08, 0.82), score=0.72, emotions={"satisfaction": 0.77})
+    assert price_reading(OBJECTIONS[0], glad).emotions == {"satisfaction": 0.1}
     assert price_reading(OBJECTIONS[0], neutral) is neutral
     assert price_reading(NOT_OBJECTIONS[1], positive) is positive
 
@@ -79,3 +82,12 @@ def test_a_huge_text_is_read_in_linear_time() -> None:
         "      is_price_objection('too pricey. ' * 50000))\n"
     )
     assert run_python(code).split() == ["False", "True"]
+
+
+def test_a_corrected_reading_keeps_no_satisfaction() -> None:
+    """The objection read +0.64 with satisfaction 0.77 (fifth session, 2026-12-07)."""
+    (analysis,) = Analyzer(load_engine("model.v1")).analyze(
+        [Document("The price is higher than we budgeted, to be honest.", channel="email")]
+    )
+    assert analysis.label == "negative"
+    assert analysis.emotions["satisfaction"] < 0.3 and analysis.emotions["enthusiasm"] < 0.3

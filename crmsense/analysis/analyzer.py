@@ -156,7 +156,7 @@ lukewarm, "does what it says on the tin" praise; saying how long one has waited 
 been a week.") is a threat; a price objection never reads positive; thanks for a fix is a
 resolution, thanks for a fix that isn't sarcasm; a competitor's offer is weighing;
 renewing with you is praise; ", otherwise" ends an aspect clause; undecided about the
-renewal is weighing."""
+renewal is weighing; a corrected reading caps the emotions of the side it turned from."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

@@ -50,6 +50,10 @@ EMOTIONS: tuple[str, ...] = (
     "frustration", "anger", "disappointment", "confusion", "urgency", "enthusiasm",
     "satisfaction",
 )  # fmt: skip
+_PRAISE = frozenset({"enthusiasm", "satisfaction"})
+_DISPLEASURE = frozenset({"frustration", "anger", "disappointment"})
+"""The emotions that go with a positive and with a negative reading (for
+:meth:`Prediction.mirrored`)."""
 EMOTION_MAP: dict[str, tuple[str, ...]] = {
     "frustration": ("annoyance",),
     "anger": ("anger",),
@@ -117,8 +121,9 @@ class Prediction:
         return all(self.probs[i] > p for k, p in enumerate(self.probs) if k != i)
 
     def swapped(self, first: Label, second: Label) -> Prediction:
-        """The probabilities of two labels swapped, the score recomputed and the word spans
-        (which pushed the other way) dropped: a negative reading of paperwork turns neutral
+        """The probabilities of two labels swapped, the score recomputed, the emotions
+        capped as in :meth:`mirrored` and the word spans (which pushed the other way)
+        dropped: a negative reading of paperwork turns neutral
         (:mod:`~crmsense.analysis.routine`), a neutral reading of a customer leaving turns
         negative (:mod:`~crmsense.analysis.defection`), a positive reading of a polite "no"
         turns neutral (:mod:`~crmsense.analysis.decline`).
@@ -129,8 +134,9 @@ class Prediction:
         probs = list(self.probs)
         i, j = LABELS.index(first), LABELS.index(second)
         probs[i], probs[j] = probs[j], probs[i]
-        return replace(self, probs=(probs[0], probs[1], probs[2]), score=probs[2] - probs[0],
-                       evidence=[])  # fmt: skip
+        new = (probs[0], probs[1], probs[2])
+        return replace(self, probs=new, score=probs[2] - probs[0],
+                       emotions=_capped(self.emotions, new), evidence=[])  # fmt: skip
 
     def toward(self, label: Label) -> Prediction:
         """The reading turned to the polar ``label``: the opposite polar reading mirrored, a
@@ -157,14 +163,35 @@ class Prediction:
 
     def mirrored(self) -> Prediction:
         """The opposite reading: negative and positive probabilities swapped, score and
-        evidence weights negated (the rest as it is)."""
+        evidence weights negated, and the emotions of the side that now loses capped at its
+        new probability (:func:`_capped`: a price objection read +0.64 had kept satisfaction
+        0.77 when it was turned negative); the rest as it is.
+
+        >>> p = Prediction((0.1, 0.08, 0.82), 0.72, {"satisfaction": 0.77, "urgency": 0.3})
+        >>> p.mirrored().emotions
+        {'satisfaction': 0.1, 'urgency': 0.3}
+        """
         negative, neutral, positive = self.probs
+        probs = (positive, neutral, negative)
         return replace(
             self,
-            probs=(positive, neutral, negative),
+            probs=probs,
             score=-self.score,
+            emotions=_capped(self.emotions, probs),
             evidence=[Evidence(e.start, e.end, e.text, -e.weight) for e in self.evidence],
         )
+
+
+def _capped(emotions: dict[str, float], probs: tuple[float, float, float]) -> dict[str, float]:
+    """``emotions`` with those of the side that a corrected reading ``probs`` has turned
+    from capped at that side's probability: enthusiasm and satisfaction at p(positive) in a
+    reading that leans negative, frustration, anger and disappointment at p(negative) in
+    one that leans positive."""
+    negative, _, positive = probs
+    if negative == positive:
+        return emotions
+    losing, cap = (_PRAISE, positive) if negative > positive else (_DISPLEASURE, negative)
+    return {name: min(v, cap) if name in losing else v for name, v in emotions.items()}
 
 
 # -- the public analysis --------------------------------------------------------------------
