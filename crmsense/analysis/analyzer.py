@@ -404,7 +404,7 @@ class Analyzer:
             sentences=sentences,
             emotions={name: _r(v) for name, v in ({e: 0.0 for e in EMOTIONS} | emotions).items()},
             aspects=aspects,
-            kind=kind, reply_intent=self._intent(plan, intent_votes, kind),
+            kind=kind, reply_intent=self._intent(plan, intent_votes, kind, risks),
             competitors=plan.competitors, risks=risks, evidence=evidence, call=call,
             topic_sentiment=_topic(doc, aspects, label, score),
             language=plan.language.code, engine=self.engine.name,
@@ -538,14 +538,18 @@ class Analyzer:
 
     def _objection(self, text: str) -> bool:
         """Objection language in a call segment, a competitor threat included."""
-        return has_objection(text) or self.defection.departing(text)
+        return has_objection(text) or self.defection.risk(text) is not None
 
-    def _intent(self, plan: _Plan, votes: dict[str, float] | None, kind: Kind) -> Intent | None:
+    def _intent(
+        self, plan: _Plan, votes: dict[str, float] | None, kind: Kind, risks: list[RiskMention]
+    ) -> Intent | None:
+        """The reply intent of the message's first 3,000 characters; a leaving or weighing
+        risk there (already found for ``risks``, not searched for again) is an objection."""
         doc = plan.doc
         if plan.is_call or doc.direction == "outbound" or doc.channel in _NOT_REPLIES:
             return None
         head = plan.text[:3000]
-        leaving = self.defection.departing(head)
+        leaving = any(r.kind != "threat" and r.start < len(head) for r in risks)
         automatic = kind == "auto_reply"
         undelivered = automatic and is_undelivered(doc.subject or "", head)
         return reply_intent(head, votes, auto_reply=automatic, undelivered=undelivered,

@@ -262,12 +262,9 @@ class Defection:
                 return departing
         return "staying" if len(sentences) == 1 and stances[0] == "staying" else None
 
-    def departing(self, text: str) -> bool:
-        """Whether ``text`` says the customer is leaving or weighing it."""
-        return self.stance(text) in DEPARTING
-
     def risk(self, text: str) -> Literal["leaving", "weighing"] | None:
-        """The risk ``text`` says: ``"leaving"``, ``"weighing"`` or None."""
+        """The risk ``text`` says: ``"leaving"``, ``"weighing"`` or None (a departing
+        customer's stance, read as a risk by the analyzer and as an objection in replies)."""
         stance = self.stance(text)
         return None if stance is None or stance == "staying" else stance
 
