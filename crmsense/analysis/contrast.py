@@ -55,8 +55,8 @@ from crmsense.analysis.aggregate import strongest
 from crmsense.analysis.negation import reports_problem
 from crmsense.analysis.routine import PLEASANTRY, without_greeting
 from crmsense.analysis.types import Evidence, Prediction
+from crmsense.text.patterns import APOSTROPHE as _A
 
-_A = r"(?:'|’)"  # an apostrophe, straight or curly
 _MARKER = re.compile(
     r"\b(?:but(?! (?:also|even)\b)|however|(?:al)?though|except(?: that)?|unfortunately"
     r"|sadly|(?:that|having said that|that being|with that) said|nonetheless|nevertheless"

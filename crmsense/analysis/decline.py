@@ -37,8 +37,8 @@ import re
 
 from crmsense.analysis.sentences import sentence_texts
 from crmsense.analysis.types import Prediction
+from crmsense.text.patterns import APOSTROPHE as _A
 
-_A = r"(?:'|’)"  # an apostrophe, straight or curly
 DECLINE = re.compile(
     "|".join(
         (

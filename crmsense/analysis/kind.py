@@ -75,6 +75,7 @@ import re
 
 from crmsense.analysis.types import KINDS, Document, Kind
 from crmsense.text.autoreply import has_auto_reply_cue, is_auto_reply
+from crmsense.text.patterns import APOSTROPHE as _A
 
 CONFIDENT = 0.6
 NEGATIVE = -0.35
@@ -102,7 +103,6 @@ _PRODUCT_QUESTION = re.compile(
     r"look into|investigate)\b"
 )
 
-_A = r"(?:'|’)"
 #: A person speaking (rule 4), for lower-cased text.
 _PERSONAL = re.compile(
     rf"\b(?:i|i{_A}(?:m|ve|d|ll)|we|we{_A}(?:re|ve|d|ll)|my|our|me|us|again|still|keeps?|"

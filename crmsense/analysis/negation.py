@@ -31,6 +31,7 @@ import re
 from crmsense.analysis.sarcasm import BAD_EVENT
 from crmsense.analysis.sentences import sentence_texts
 from crmsense.analysis.types import Prediction
+from crmsense.text.patterns import APOSTROPHE as _A
 
 _TROUBLE = (
     r"(?:complaints?|issues?|problems?|concerns?|trouble|hiccups?|glitch(?:es)?|bugs?|"
@@ -160,7 +161,6 @@ def is_lukewarm(text: str) -> bool:
     return len(sentence_texts(text)) == 1 and not _CONTRAST.search(lowered, found.end())
 
 
-_A = r"(?:'|’)"
 _UNMET = re.compile(
     rf"\b(?:we|i|you|they)(?:{_A}d| would)? (?:had |have |really |honestly |frankly |genuinely "
     r"|truly )?(?:expected|expect|hoped for|were hoping for|was hoping for|had hoped for"

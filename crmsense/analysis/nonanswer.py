@@ -38,7 +38,8 @@ __all__ = ["is_non_answer"]
 
 import re
 
-_A = r"(?:'|’)"
+from crmsense.text.patterns import APOSTROPHE as _A
+
 _MORE = r"(?:else|more|further|additional|other|specific|in particular|really|at all)"
 _WHEN = r"(?: (?:at (?:this|the) (?:time|moment|stage|point)|for now|right now|today))?"
 _NOTES = r"(?:comments?|feedback|suggestions?|thoughts|remarks|notes|input|answer)"

@@ -32,8 +32,8 @@ import re
 
 from crmsense.analysis.sentences import sentence_texts
 from crmsense.analysis.types import Prediction
+from crmsense.text.patterns import APOSTROPHE as _A
 
-_A = r"(?:'|’)"
 PRICE_OBJECTION = re.compile(
     "|".join(
         f"(?:{p})"

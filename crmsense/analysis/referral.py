@@ -45,8 +45,8 @@ from crmsense.analysis.negation import reports_problem
 from crmsense.analysis.routine import is_courtesy, without_greeting
 from crmsense.analysis.sentences import sentence_texts
 from crmsense.analysis.types import Prediction
+from crmsense.text.patterns import APOSTROPHE as _A
 
-_A = r"(?:'|’)"
 _ROLE = (
     r"(?:manager|director|lead|head|owner|officer|coo|cfo|cto|ceo|cio|vp|gm|boss|buyer|"
     r"team|department|office|contact|person|admin|administrator|chair|partner)"

@@ -62,6 +62,7 @@ import re
 from crmsense.analysis.negation import is_unmet_expectation, reports_problem
 from crmsense.analysis.sentences import sentence_texts
 from crmsense.analysis.types import Prediction
+from crmsense.text.patterns import APOSTROPHE as _A
 
 _MEETING = (
     r"(?:calls?|meetings?|demos?|reviews?|workshops?|sessions?|trainings?|onboarding|"
@@ -173,7 +174,6 @@ _HOW_TO_COMPLAINS = re.compile(
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|morning|good (?:morning|afternoon))\b[^,.!?]{0,25}[,!]?\s*"
 )
-_A = r"(?:'|’)"
 PLEASANTRY = (
     rf"(?:i |we )?hope (?:you{_A}re|you are|you{_A}ve been|you have been|you had|all(?:{_A}s| is)"
     r"|this (?:e-?mail |message |note )?finds you|everyone(?:'s| is)|things are)\b[^.!?]*\W*"

@@ -49,8 +49,8 @@ import re
 
 from crmsense.analysis.sentences import sentence_texts
 from crmsense.analysis.types import Prediction
+from crmsense.text.patterns import APOSTROPHE as _A
 
-_A = r"(?:'|’)"
 _BOSS = (
     r"(?:[a-z]+ ){0,2}(?:manager|supervisor|boss|ceo|cfo|coo|cto|vp|vice president|director|"
     r"head|leadership|management|executives?|founders?)"
