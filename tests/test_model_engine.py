@@ -22,6 +22,7 @@ from crmsense.analysis.model.engine import (
     ModelEngine,
     _crm_emotions,
     default_model_dir,
+    without_laughter,
     write_config,
 )
 from crmsense.analysis.model.heads import ComplaintBias, softmax
@@ -101,6 +102,16 @@ def test_handles_and_links_do_not_change_the_reading(engine: ModelEngine) -> Non
         ["how do I change my booking?", "@AcmeAir how do I change my booking? https://t.co/a1"]
     )
     assert plain.probs == pytest.approx(addressed.probs, abs=1e-6)
+
+
+@needs_model
+def test_laughter_beside_a_complaint_is_not_read_as_praise(engine: ModelEngine) -> None:
+    said = engine.predict(["lol the dashboard is broken again", "haha the export crashed again",
+                           "the dashboard is broken again", "lol"])  # fmt: skip
+    assert [LABELS[int(np.argmax(p.probs))] for p in said[:2]] == ["negative", "negative"]
+    assert said[0].probs == pytest.approx(said[2].probs, abs=1e-6)
+    assert without_laughter("lol") == "lol"  # laughter alone is all there is to read
+    assert without_laughter("Lolly pops and hahn") == "Lolly pops and hahn"
 
 
 @needs_model

@@ -23,6 +23,7 @@ __all__ = [
     "OnnxEncoder",
     "default_model_dir",
     "strip_handles",
+    "without_laughter",
     "write_config",
 ]
 
@@ -91,6 +92,35 @@ def strip_handles(text: str) -> str:
     'my bag is lost - mail jo@example.com'
     """
     return " ".join(_HANDLES_AND_LINKS.sub(" ", text).split())
+
+
+_LAUGHTER = re.compile(
+    r"(?<![\w'’])(?:lol+|lmf?ao+|rofl|lulz?|(?:ha){2,}h?|(?:he){2,}|(?:ja){2,})(?![\w'’])",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_]{2}")
+
+
+def without_laughter(text: str) -> str:
+    """Drop chat laughter ("lol", "haha", "lmao") from a text that says something besides.
+
+    The network learnt laughter from tweets, where it mostly comes with good news, and
+    read it as praise even beside a complaint ("lol the dashboard is broken again" +0.49,
+    "haha the export crashed again" +0.44); in a complaint it is sardonic, in good news
+    the rest of the text says so. Laughter alone is kept. ``model.v1`` reads polarity and
+    emotions without it when scoring (the network was trained with it, and the kind and
+    intent heads, for which laughter marks a person writing informally, keep it). Measured
+    through the whole analysis (2026-12-07): airline dev 0.7502 → 0.7522, TweetEval's
+    held-out half 0.6702 → 0.6723; SST-2, reviews, verbatims and customer messages
+    unchanged.
+
+    >>> without_laughter("lol the dashboard is broken again")
+    'the dashboard is broken again'
+    >>> without_laughter("Haha")
+    'Haha'
+    """
+    rest = " ".join(_LAUGHTER.sub(" ", text).split())
+    return rest if _WORD.search(rest) else text
 
 
 def default_model_dir() -> Path:
@@ -351,13 +381,30 @@ class ModelEngine:
         """The 28 raw GoEmotions probabilities (columns in :data:`GOEMOTIONS` order)."""
         return sigmoid(self.heads.emotions.logits(embeddings))
 
+    def _without_laughter(
+        self, texts: Sequence[str], embeddings: NDArray[np.float32]
+    ) -> NDArray[np.float32]:
+        """``embeddings`` with those of texts that laugh beside other words replaced by the
+        embeddings of the texts without the laughter (:func:`without_laughter`), for the
+        polarity and emotion heads; the kind and intent heads keep the laughter, a sign of
+        a person writing informally, as they were fitted."""
+        handled = [strip_handles(text) for text in texts]
+        laughing = {i: plain for i, text in enumerate(handled)
+                    if (plain := without_laughter(text)) != text}  # fmt: skip
+        if not laughing:
+            return embeddings
+        read = embeddings.copy()
+        read[list(laughing)] = self.embed(list(laughing.values()))
+        return read
+
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         """One :class:`Prediction` per text, in order; deterministic."""
         if not texts:
             return []
         embeddings = self.embed(texts)
-        probs = self.polarity(embeddings)
-        emotions = _crm_emotions(self.goemotions(embeddings))
+        read = self._without_laughter(texts, embeddings)
+        probs = self.polarity(read)
+        emotions = _crm_emotions(self.goemotions(read))
         kinds = _task_probs(self.heads.kind, embeddings, KINDS)
         intents = _task_probs(self.heads.intent, embeddings, INTENTS)
         rules = self.rules
