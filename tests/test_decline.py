@@ -18,6 +18,14 @@ DECLINES = [
     "Appreciate the follow-up! We'll pass for now.",
     "Thanks Jo, but I'm going to pass on this one.",
     "Hard pass, but thanks for thinking of us.",
+    # keeping the status quo (2026-12-07)
+    "We decided to stay with our current provider for now. Thanks for your time.",
+    "Thanks for the demo! We'll stick with what we have for this year.",
+    # already covered (2026-12-07)
+    "Thanks for reaching out. We're locked into a contract with HubSpot until 2027.",
+    "We're under contract with Salesforce until June, thanks.",
+    "Thanks but we built this in-house.",
+    "We already use something similar, thanks.",
     "Politely declining - have a great weekend.",
     "Thank you for the kind offer; we must decline your proposal this year.",
     "Not interested at the moment, but thank you!",
@@ -58,6 +66,11 @@ NOT_DECLINES = [
     "We reduced the error rate by half with your help.",
     "Your fix cut our load times in half.",
     "Can we reduce our seats mid-term?",
+    "Happy to stay with you for another year!",
+    "Do we stay with our current plan or upgrade?",
+    "Great news, the team built the integration in-house in a week!",
+    "We're locked out of our account.",
+    "Do you already use something similar?",
 ]
 
 

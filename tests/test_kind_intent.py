@@ -351,6 +351,15 @@ def test_intent_engine_votes() -> None:
     assert reply_intent("Anything.", {"interest": 0.99}, auto_reply=True) == "out_of_office"
 
 
+def test_the_engines_out_of_office_needs_an_away_word() -> None:
+    """The head took someone back at work for an absent one (2026-12-07)."""
+    back = "Sorry for the delay, I was out sick. Let's reschedule for next week."
+    assert reply_intent(back, {"out_of_office": 0.7, "interest": 0.2}) == "other"
+    assert reply_intent(back, {"out_of_office": 0.5, "interest": 0.45}) == "interest"
+    away = "Hi, I'm on leave this week, back Monday."
+    assert reply_intent(away, {"out_of_office": 0.7}) == "out_of_office"
+
+
 def test_intent_only_for_inbound_replies(analyzer: Analyzer) -> None:
     text = "Thanks, but we'll pass for now."
     inbound, outbound, survey, call, ticket, note, mail, chat = analyzer.analyze([

@@ -40,6 +40,7 @@ NEGATED = [
     "Nothing to improve",
     "Nothing I'd change.",
     "Honestly, I wouldn't change a thing.",
+    "Don't change a thing.",  # 2026-12-07: −0.14 before
 ]
 NOT_NEGATED = [
     "The sync isn't working.",
@@ -57,6 +58,7 @@ NOT_NEGATED = [
     "We can't work without the export, please fix it.",
     "There is nothing to change in the config.",
     "Nothing to improve in the UI, but the exports keep failing.",
+    "Please don't change a thing in the contract without telling us.",
 ]
 
 
@@ -132,6 +134,10 @@ def test_praise_said_with_a_negation_is_not_read_as_negative() -> None:
         ("It used to be good and still is.", False),
         ("We used to be a small team.", False),
         ("It used to be slow, now it flies.", False),
+        ("Used to love it, not anymore.", True),  # 2026-12-07: +0.54 before
+        ("We used to recommend your support to everyone.", True),
+        ("We used to love it and we still do.", False),
+        ("I used to like Trello better.", False),
     ],
 )
 def test_faded_praise(text: str, faded: bool) -> None:
@@ -155,6 +161,8 @@ def test_faded_praise_is_not_read_as_positive() -> None:
         ("It does the job, nothing more.", True),
         ("It's okay.", True),  # only that (fifth session)
         ("The product is average!", True),
+        ("Could be better.", True),  # 2026-12-07: a survey comment read +0.18
+        ("It could be better, the sync fails daily.", False),  # a complaint, not faint praise
         ("It's okay, the team loves it.", False),
         ("It's great.", False),
         ("Nothing fancy, but really good food at a fair price.", False),  # praise after "but"

@@ -27,8 +27,10 @@ NON_ANSWERS = [
     "Can't think of anything else.",
     "I don't have any other comments.",
     "Nothing specific to report.",
+    "Honestly can't think of anything.",  # 2026-12-07: −0.73 before
 ]
-SURVEY_ONLY = ["No", "Nope.", "nah", "Not really.", "no thanks"]
+SURVEY_ONLY = ["No", "Nope.", "nah", "Not really.", "no thanks", "Hard to say.", "Not sure.",
+               "I don't know", "No opinion."]  # fmt: skip
 ANSWERS = [
     "Nothing to add, keep up the good work!",
     "Nothing works since the update.",
@@ -37,6 +39,8 @@ ANSWERS = [
     "Not at all happy with the renewal quote.",
     "No issues.",
     "Nothing to improve",
+    "Hard to say, the rollout was rough.",
+    "Not sure the export works.",
     "",
     "Nothing to add. " * 10,  # long: read as written
 ]

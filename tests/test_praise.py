@@ -35,6 +35,9 @@ PRAISE = [
     "We've decided to renew for another two years.",
     "We are renewing for another year.",
     "We have just renewed our contract.",
+    # keeping it up (2026-12-07)
+    "Keep up the great work!",
+    "Keep doing what you're doing.",
 ]
 NOT_PRAISE = [
     "It used to save us hours, but the sync is broken now.",

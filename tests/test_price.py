@@ -18,6 +18,7 @@ OBJECTIONS = [
     "Pricing is a bit steep for us.",
     "The renewal is 30% higher than last year.",
     "The invoice was way higher than the quote.",
+    "The renewal quote came in 40% higher than last year. Can we talk?",
     "Our CFO is pushing back on the price.",
 ]
 NOT_OBJECTIONS = [

@@ -44,6 +44,10 @@ SARCASTIC = [
     # thanks for a fix that isn't (fifth session; model.v1 +0.69 and +0.91 before)
     "Thanks for fixing the bug? It's still there.",
     "Thanks for fixing the bug, now we have two more.",
+    # a price rise, and star ratings of a harm (2026-12-07; model.v1 +0.61, +0.96 before)
+    "Fantastic, another price increase.",
+    "Great, you raised the prices again.",
+    "5 stars for the three-hour outage",
 ]
 SINCERE = [
     "Great job on the migration, everything went smoothly!",
@@ -75,6 +79,9 @@ SINCERE = [
     "Thank you for your help with the terrible week we had.",
     "Thanks for cancelling my subscription so quickly.",
     "Thanks for the info about the outage.",
+    "Great news: no price increase this year!",
+    "Great, you haven't raised the prices for once.",
+    "Five stars, the outage was fixed in minutes.",
 ]
 
 
@@ -114,6 +121,17 @@ def test_the_analysis_reads_sarcasm_as_negative_and_flags_the_sentence(engine: s
     assert sincere.label == "positive" and not sincere.sentences[0].sarcastic
     assert [s.sarcastic for s in message.sentences] == [False, True]
     assert message.sentences[-1].label == "negative"
+
+
+def test_sarcasm_read_negative_keeps_no_praise_emotion() -> None:
+    """model.v1 read "Thanks for nothing." −0.19 with satisfaction 0.96 (2026-12-07)."""
+    emotions = {"satisfaction": 0.96, "enthusiasm": 0.2, "frustration": 0.1}
+    said = Prediction(probs=(0.5, 0.2, 0.3), score=-0.2, emotions=emotions)
+    read = unsarcastic("Thanks for nothing.", said)
+    assert read.probs == said.probs
+    assert read.emotions["frustration"] == 0.96 and read.emotions["satisfaction"] == 0.1
+    plain = Prediction(probs=(0.5, 0.2, 0.3), score=-0.2, emotions={"satisfaction": 0.9})
+    assert unsarcastic("Thanks for the quick fix.", plain) is plain
 
 
 def test_bare_praise_after_trouble_reads_negative() -> None:

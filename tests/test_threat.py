@@ -37,12 +37,20 @@ THREATS = [
     "Fix the sync this week or we will cancel.",
     "If this continues we'll have to review our contract.",
     "We may reconsider the renewal.",
+    "Match their price and we'll talk. Otherwise we're done.",  # 2026-12-07, on a call
     # waiting long (fifth session)
     "Any update? It's been a week.",
     "It's been three days and still no reply.",
     "It's been four days and it's still broken.",
     "I've been waiting two weeks for the refund.",
     "It's been a couple of weeks without an update.",
+    # on hold for long (2026-12-07)
+    "Wow. Just wow. Four hours on hold.",
+    "I was on hold for 45 minutes and then got disconnected.",
+    "Spent over an hour on hold today.",
+    # asking after something requested long ago (2026-12-07)
+    "Is there any update on the refund I requested three weeks ago?",
+    "What's the status of the ticket I opened a week ago?",
 ]
 NOT_THREATS = [
     "We've escalated this to our engineering team and will update you today.",
@@ -69,6 +77,12 @@ NOT_THREATS = [
     "It's been a great week.",
     "It's been a few weeks, hope all is well!",
     "Has it been a week already?",
+    "We were on hold for 2 minutes, then Sam fixed it.",
+    "The project is on hold for a few weeks.",
+    "Any news on the contract we sent yesterday?",
+    "Otherwise we're done with the setup, thanks!",
+    "We tested the export. Otherwise we're done for today.",
+    "Is there any update on the report I requested this morning?",
 ]
 
 

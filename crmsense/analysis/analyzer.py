@@ -84,6 +84,7 @@ from crmsense.analysis.negation import unnegated
 from crmsense.analysis.nonanswer import is_non_answer
 from crmsense.analysis.praise import praise_reading
 from crmsense.analysis.price import price_reading
+from crmsense.analysis.rating import rating_reading
 from crmsense.analysis.referral import referral_reading
 from crmsense.analysis.resolution import resolution_reading
 from crmsense.analysis.routine import routine_reading
@@ -119,7 +120,7 @@ Calibrator = Callable[[Probs], Probs]
 Source = tuple[Sentence, Prediction, float]
 """A part a reading comes from: the part, its prediction and its share of the reading."""
 
-ANALYZER_VERSION = 35
+ANALYZER_VERSION = 36
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 and the corrections of :meth:`Analyzer._corrected`). Raise it when a change alters what
 stored analyses hold: every stored analysis by an older one is then recomputed
@@ -156,7 +157,18 @@ lukewarm, "does what it says on the tin" praise; saying how long one has waited 
 been a week.") is a threat; a price objection never reads positive; thanks for a fix is a
 resolution, thanks for a fix that isn't sarcasm; a competitor's offer is weighing;
 renewing with you is praise; ", otherwise" ends an aspect clause; undecided about the
-renewal is weighing; a corrected reading caps the emotions of the side it turned from."""
+renewal is weighing; a corrected reading caps the emotions of the side it turned from.
+36: ``model.v1`` reads chat laughter beside other words as nothing ("lol the dashboard is
+broken again"); a rating in the text ("10/10", "zero stars") decides its side; a long time
+on hold, or asking after something requested weeks ago, is a threat; a price rise is a bad
+event for sarcasm, and sarcasm read negative keeps no praise emotion; staying with the
+current provider, or being locked into a contract, in-house or covered already, is a
+decline; "the quote came in 40% higher" a price objection; the intent head's
+``out_of_office`` needs an away word; only a correction that changes the label counts as
+one (for ``too_uncertain`` and whole readings); "Hard to say." and "Not sure." are survey
+non-answers; "Used to love it, not anymore." is faded praise, "Could be better." lukewarm,
+"Don't change a thing." negated praise, "Keep up the good work" praise; "Otherwise we're
+done." is an ultimatum."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
@@ -300,7 +312,7 @@ class Analyzer:
                 )
             for text, said in zip(chunk, predictions, strict=True):
                 fresh[text] = self._corrected(text, said)
-                if fresh[text] is not said:
+                if label_of(fresh[text].probs) != label_of(said.probs):
                     undone[text] = label_of(said.probs)
         self._contrast(fresh, undone)
         self._cache.update(fresh)
@@ -309,15 +321,17 @@ class Analyzer:
 
     def _corrected(self, text: str, prediction: Prediction) -> Prediction:
         """The engine's reading of ``text`` with the misreadings every engine makes undone:
-        negated complaints, praise idioms, sarcasm, resolved problems, routine requests and
-        notices, referrals, polite declines, price objections, threats, defection. Praise
-        comes before sarcasm, which has the last word on a positive reading. Sarcasm comes
+        negated complaints, praise idioms, ratings ("10/10"), sarcasm, resolved problems,
+        routine requests and notices, referrals, polite declines, price objections, threats,
+        defection. Praise and ratings come before sarcasm, which has the last word on a
+        positive reading ("5 stars for the three-hour outage"). Sarcasm comes
         before resolution: "Great, the outage is over!" has the shape of sarcastic praise,
         and its resolution turns a mirrored reading back. A decline comes before price
         objections ("Thanks, but it's too expensive for us, we'll pass." is a polite no:
         neutral), threats and defection, so "we decided to go with Zendesk, thanks" ends
         negative, not neutral."""
-        p = unsarcastic(text, praise_reading(text, unnegated(text, prediction)))
+        p = rating_reading(text, praise_reading(text, unnegated(text, prediction)))
+        p = unsarcastic(text, p)
         p = resolution_reading(text, p)
         p = referral_reading(text, routine_reading(text, p))
         p = price_reading(text, decline_reading(text, p))

@@ -11,9 +11,12 @@ A text is a decline when it says so in words that mean no in any context: "decid
 against", "won't be pursuing / moving forward / proceeding", "we'll pass", "hard pass",
 "politely declining", "not interested", "not a priority", "put this on hold", "park this",
 "going in another direction", "not the right time", "isn't a good time for us", "not sure
-it's the right fit", "we'll hold off", "it's not for us", "fine as we are", and scaling
-back: "we've decided to reduce our seats from 50 to 20", "we'll be downgrading to the
-Starter plan" (a contraction is a partial no; a thank-you around one read +0.71).
+it's the right fit", "we'll hold off", "it's not for us", "fine as we are", "we'll stick
+with our current provider", being covered already ("we're locked into a contract with
+HubSpot until 2027", "we built this in-house", "we already use something similar"), and
+scaling back: "we've decided to reduce our seats from 50
+to 20", "we'll be downgrading to the Starter plan" (a contraction is a partial no; a
+thank-you around one read +0.71).
 Deliberately not: "no thanks" and "we're all set", which also close a happy support chat
 ("No thanks, everything works now!"). Questions and conditions ("if it's not a priority …") are not
 declines. :func:`decline_reading` turns a positive reading of a decline into a neutral one
@@ -73,6 +76,24 @@ DECLINE = re.compile(
             rf"\b(?:it|this|that)(?:{_A}s| is) (?:just |simply )?not (?:a (?:good |great )?fit )?"
             r"for us\b",
             r"\b(?:fine|happy|ok|okay) (?:as|where) we are\b",
+            # keeping the status quo (2026-12-07): "We decided to stay with our current
+            # provider for now. Thanks for your time." read +0.90
+            r"\b(?:stay|staying|stick|sticking) with (?:our|the|my) (?:current|existing|present)"
+            r" (?:provider|vendor|supplier|tool|solution|platform|system|setup|set-up|software"
+            r"|crm|partner|agency|contract|plan)s?\b",
+            r"\b(?:stay|staying|stick|sticking) with what we (?:have|already have|use|know)\b",
+            # already covered (2026-12-07): "Thanks for reaching out. We're locked into a
+            # contract with HubSpot until 2027." +0.83, "Thanks but we built this in-house."
+            # +0.89, "We already use something similar, thanks." +0.91
+            r"\b(?:locked|tied) (?:in(?:to)?|up) (?:in |with )?(?:a |an |our )?(?:(?:multi-?year|"
+            r"long-?term|\w+-year|annual) )?(?:contract|agreement|deal)\b",
+            r"\bunder contract (?:with [\w.&-]+(?: [\w.&-]+)? )?(?:until|till|through)\b",
+            r"\b(?:built|build|developed|handle|do) (?:this|it|that|our own(?: \w+)?|something "
+            r"(?:similar|like (?:this|that|it))) in-?house\b",
+            r"\b(?:have|use|run) (?:an|our own) in-?house (?:solution|tool|system|platform|team)\b",
+            r"\balready (?:use|have|run|work with|pay for) (?:something|a (?:tool|solution|"
+            r"product|vendor|provider|platform|system)) (?:similar|like (?:this|that|yours|it)|"
+            r"for (?:this|that))\b",
             # scaling back (2026-12-07): "we've decided to reduce our seats from 50 to 20",
             # "we'll be downgrading to the Starter plan" (model.v1: +0.71 in a thank-you)
             r"\b(?:reduc(?:e|ing)|cut(?:ting)?(?: back)?|scal(?:e|ing) (?:back|down)"

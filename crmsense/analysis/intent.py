@@ -16,7 +16,11 @@ interest). Combination with an engine that reports intent probabilities:
    :mod:`~crmsense.analysis.defection`: "we're evaluating other vendors") is an
    objection unless it unsubscribes or refers; a reply that only thanks for help ("Thanks
    so much for your help, really appreciate it.") is ``other``;
-3. otherwise the engine's best guess when it reaches 0.4, else ``other``.
+3. otherwise the engine's best guess when it reaches 0.4, else ``other``; its
+   ``out_of_office`` only when the reply uses a word an absent person's note uses
+   (:func:`~crmsense.text.autoreply.has_auto_reply_cue`, as for the kind head's
+   ``auto_reply``): "Sorry for the delay, I was out sick. Let's reschedule for next
+   week." is someone back at work, whom the head took for an absent one.
 
 >>> reply_intent("Please remove me from your mailing list.")
 'unsubscribe'
@@ -39,6 +43,7 @@ import re
 from crmsense.analysis.decline import DECLINE
 from crmsense.analysis.price import PRICE_OBJECTION
 from crmsense.analysis.types import INTENTS, Intent
+from crmsense.text.autoreply import has_auto_reply_cue
 
 PLAUSIBLE = 0.4
 
@@ -211,6 +216,8 @@ def reply_intent(
         return "objection"
     if rule is not None:
         return rule
-    votes = engine or {}
+    votes = dict(engine or {})
+    if not has_auto_reply_cue(text):
+        votes.pop("out_of_office", None)
     best = max(INTENTS, key=lambda k: votes.get(k, 0.0))
     return best if votes.get(best, 0.0) >= PLAUSIBLE else "other"

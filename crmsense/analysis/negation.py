@@ -50,6 +50,9 @@ _NEGATED_COMPLAINT = re.compile(
     r"|\bnothing (?:(?:i|we)(?:'|’)?d |(?:i|we) would )(?:improve|change)\b"
     r"|\bnothing (?:really |at all )?to improve\b"
     r"|\b(?:wouldn(?:'|’)?t|would not) change a (?:single )?thing\b"
+    # and as advice (2026-12-07): "Don't change a thing." read −0.14 as a survey answer
+    r"|\b(?:don(?:'|’)?t|do not) change a (?:single )?thing(?=\W*$|\s*[.!,;]| about (?:it|this"
+    r"|you|the (?:product|app|service)))"
     r"|\b(?:can(?:'|’)?t|cannot|could ?n(?:'|’)?t) complain\b"
     r"|\b(?:haven(?:'|’)?t|have not|hasn(?:'|’)?t|has not) (?:had|seen|hit) (?:a|an|any)"
     rf"(?: single)? {_TROUBLE}\b"
@@ -110,6 +113,9 @@ _FADED_PRAISE = re.compile(
     r"\b(?:it|this|that|you|they|the [a-z]+|your [a-z]+) used to be (?:so |really |very |pretty "
     r"|truly )?(?:great|good|excellent|amazing|awesome|fantastic|brilliant|reliable|fast|easy|"
     r"the best|a joy|solid)\b"
+    # (2026-12-07) "Used to love it, not anymore." read +0.54
+    r"|(?:^\W*|\b(?:i|we|my team|our team|everyone) )used to (?:love|like|enjoy|adore|"
+    r"recommend) (?:it|this|you|your [a-z]+|the (?:product|app|platform|tool|service|support))\b"
 )
 _STILL = re.compile(r"\b(?:still|again|now (?:it(?:'|’)s|it is) (?:even )?better)\b")
 
@@ -136,6 +142,8 @@ _LUKEWARM = re.compile(
     r"|^\W*(?:it(?:'|’)s|it is|it was|that(?:'|’)s|(?:the )?(?:product|service|tool|app) "
     r"(?:is|was)) (?:just |only |mostly )?(?:okay|ok|alright|all right|average|mediocre|"
     r"passable|adequate)\W*$"
+    # (2026-12-07) "Could be better." read +0.18 as a survey comment
+    r"|^\W*(?:it |that |this |the [a-z]+ )?could (?:be|have been) better\W*$"
 )
 
 

@@ -53,10 +53,16 @@ _ANYWHERE = (
     rf"|(?:i|we) (?:don{_A}?t|do not) have any(?: {_MORE})* {_NOTES}{_WHEN}"
     r"|not (?:at (?:this|the) (?:time|moment|stage)|for now|right now)"
 )
-_SURVEY = r"no|nope|nah|not really|none really|no thanks|nothing really"
+_SURVEY = (
+    r"no|nope|nah|not really|none really|no thanks|nothing really"
+    # not knowing (2026-12-07): "Hard to say." read −0.54 as a survey answer
+    rf"|hard to say|(?:i(?:{_A}m)? )?not sure|unsure|(?:i )?(?:don{_A}?t|do not) know|dunno"
+    r"|no idea|no (?:strong )?opinion"
+)
 _THANKS = r"(?:\W+(?:thanks|thank you|thx|cheers|ty))?"
-_ALL = re.compile(rf"^\W*(?:{_ANYWHERE}){_THANKS}\W*$")
-_ALL_SURVEY = re.compile(rf"^\W*(?:{_ANYWHERE}|{_SURVEY}){_THANKS}\W*$")
+_LEAD = r"(?:(?:honestly|really|well|hmm+|um+|tbh|to be honest),?\s+)?"
+_ALL = re.compile(rf"^\W*{_LEAD}(?:{_ANYWHERE}){_THANKS}\W*$")
+_ALL_SURVEY = re.compile(rf"^\W*{_LEAD}(?:{_ANYWHERE}|{_SURVEY}){_THANKS}\W*$")
 _LONGEST = 80  # characters: every non-answer is short
 
 

@@ -64,6 +64,9 @@ PRAISE = re.compile(
     r"(?: (?:\d+|two|three|four|five))?|\d+|two|three|four|five|a)(?: more)? (?:years?|terms?)\b"
     r"|\bwe(?:(?:'|’)ve| have) (?:just |officially )?renewed (?:with you|(?:our|the) "
     r"(?:contract|subscription|agreement))\b"
+    # keep it up (2026-12-07): "Keep up the good work" ("Don't change a thing.": negation)
+    r"|\bkeep (?:doing what you(?:'|’)re doing|up the (?:good|great|amazing"
+    r"|excellent) work)\b"
 )
 """Praise idioms, for lower-cased text."""
 _NOT_A_STATEMENT = re.compile(r"\b(?:if|unless|whether|hopefully)\b|\?")

@@ -53,7 +53,8 @@ PRICE_OBJECTION = re.compile(
             # higher"
             r"\b(?:worry|concern|issue|problem|sticking point|hesitation|blocker) (?:is|was|"
             r"remains|would be) (?:the )?(?:price|pricing|cost|budget|quote)\b",
-            r"\b(?:quote|price|pricing|cost|renewal) is (?:\d+ ?(?:%|percent) (?:higher|more)|"
+            r"\b(?:quote|price|pricing|cost|renewal) (?:is|was|came in|comes in|came back) "
+            r"(?:at )?(?:\d+ ?(?:%|percent) (?:higher|more)|"
             r"(?:much |way |significantly )?(?:higher|more expensive) than (?:last year|our "
             r"budget|we (?:pay|paid|budgeted|were quoted)|the (?:quote|estimate)|what we were "
             r"quoted))\b",

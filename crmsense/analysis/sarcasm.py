@@ -14,8 +14,8 @@ positive reading of such a sentence into the mirror-image negative one (see
    the export, now we have two more bugs");
 2. a sentence that *opens* with praise ("Great,", "Wow, what a great…", "I love how…",
    "Fantastic support,", "Love waiting…") and also reports a bad event (broke, outage,
-   failed, locked, on hold, "only took three weeks", "down again") — unless it also
-   reports a fix ("fixed", "resolved", "back up"), apologises or thanks for patience
+   failed, locked, on hold, "only took three weeks", "down again", a price increase) —
+   unless it also reports a fix ("fixed", "resolved", "back up"), apologises or thanks for patience
    (a rep's wording), or concedes with "but"/"though" (a mixed message, not sarcasm).
 
 3. a last sentence that is bare praise ("Great job.", "Well done!", "Perfect.", "Nice
@@ -88,7 +88,8 @@ _PRAISE_OPENING = re.compile(
     r"lovely|terrific|outstanding|stellar|love|loving|loved|i (?:just |really |absolutely )?"
     r"love|i(?:'|’)m (?:so )?(?:glad|happy|thrilled|delighted)|thanks|thank you|"
     r"(?:so )?glad|impressive|(?:such|what) an? (?:great|wonderful|fantastic|amazing)|"
-    r"another (?:great|wonderful|fantastic|amazing|brilliant)|bravo|kudos)\b"
+    r"another (?:great|wonderful|fantastic|amazing|brilliant)|bravo|kudos|(?:five|5)[- ]stars?"
+    r"|10/10)(?!\w)"
 )
 BAD_EVENT = re.compile(
     r"\b(?:broke|broken|breaks|breaking|crash(?:ed|es|ing)?|outages?|down again|went down|"
@@ -99,7 +100,10 @@ BAD_EVENT = re.compile(
     r"still (?:not|no|waiting|broken|down)|never (?:works|worked|got|answered|replied)|"
     r"no (?:reply|response|answer)|charged (?:us |me )?twice|double[- ]charged|"
     r"wiped|deleted|disappeared|unusable|useless|without (?:any )?(?:notice|warning)|"
-    r"(?:went|gone|goes|going) up again)\b"
+    r"(?:went|gone|goes|going) up again|"
+    # a price rise (2026-12-07): "Fantastic, another price increase." read +0.61
+    r"price (?:increase|hike|rise)s?|(?:raised|increased|doubled|tripled|hiked) (?:the |our |my |"
+    r"your )?(?:prices?|bill|fees?|rates?|costs?))\b"
 )
 _BARE_PRAISE = re.compile(
     r"^\W*(?:(?:just|really|so|well|very|absolutely|truly) )?(?:great|wonderful|fantastic|perfect"
@@ -145,7 +149,10 @@ _NOT_SARCASM = re.compile(
     r"patience|bearing with|"
     r"letting (?:us|me) know|flagging|heads[- ]up|reporting|report(?:ed)?|investigat\w*|"
     r"updates?|updating|info|information|explanation|keeping (?:us|me) (?:posted|informed)|"
-    r"looking into|no (?:bugs?|errors?|issues?|problems?|outages?|downtime|crash(?:es)?)|"
+    r"looking into|no (?:bugs?|errors?|issues?|problems?|outages?|downtime|crash(?:es)?"
+    r"|price (?:increases?|hikes?|rises?))|(?:(?:have|has|had|did)n(?:'|’)t|not|never) "
+    r"(?:been )?(?:raised|"
+    r"increased|hiked|doubled)|"
     r"(?:without|zero) (?:a )?(?:single )?(?:bugs?|errors?|issues?|hiccups?|downtime)|"
     r"but|though|although|however|except|even if|despite)\b"
 )
@@ -155,7 +162,7 @@ _HINTS = (
     "superb", "nice", "lovely", "terrific", "outstanding", "stellar", "love", "glad", "happy",
     "thrilled", "delighted", "thank", "impressive", "bravo", "kudos", "right", "joy", "goody",
     "joke", "surprise", "canned", "such as", "appreciate", "nothing", "good", "well done",
-    "way to go", "thx",
+    "way to go", "thx", "star", "10/10",
 )  # fmt: skip
 
 
@@ -192,15 +199,22 @@ def is_sarcastic(text: str) -> bool:
 def unsarcastic(text: str, prediction: Prediction) -> Prediction:
     """``prediction`` of ``text`` with sarcasm undone: a positive reading of sarcastic
     text becomes its mirror image (negative and positive probabilities swapped, score and
-    evidence weights negated, the praise emotions turned into frustration); anything else
-    is returned as it is."""
+    evidence weights negated), and the praise emotions of any reading of it turn into
+    frustration ("Thanks for nothing." read −0.19 with satisfaction 0.96); anything else
+    is returned as it is.
+
+    >>> p = Prediction((0.5, 0.2, 0.3), -0.2, {"satisfaction": 0.96, "frustration": 0.1})
+    >>> unsarcastic("Thanks for nothing.", p).emotions
+    {'satisfaction': 0.1, 'frustration': 0.96, 'enthusiasm': 0.1}
+    """
     negative, _, positive = prediction.probs
-    if positive <= negative or not is_sarcastic(text):
+    praise = max(prediction.emotions.get(e, 0.0) for e in ("satisfaction", "enthusiasm"))
+    annoyed = prediction.emotions.get("frustration", 0.0)
+    if (positive <= negative and praise <= annoyed) or not is_sarcastic(text):
         return prediction
     emotions = dict(prediction.emotions)
     if emotions:
-        praise = max(emotions.get("satisfaction", 0.0), emotions.get("enthusiasm", 0.0))
-        annoyed = emotions.get("frustration", 0.0)
         emotions.update(frustration=max(annoyed, praise), satisfaction=annoyed,
                         enthusiasm=annoyed)  # fmt: skip
-    return replace(prediction.mirrored(), emotions=emotions)
+    turned = prediction.mirrored() if positive > negative else prediction
+    return replace(turned, emotions=emotions)

@@ -15,15 +15,18 @@ threatens when a sentence:
 - **pushes**: asks to escalate ("Please escalate if you can't help.") or is still
   waiting on you ("Still waiting.", "still waiting for a reply"; not "still waiting on
   legal to sign"), or says how long ("Any update? It's been a week.", "It's been three
-  days and still no reply.", "I've been waiting two weeks for the refund."; not "It's
-  been a week since go-live");
+  days and still no reply.", "I've been waiting two weeks for the refund.", "Four hours
+  on hold."; not "It's been a week since go-live");
 - **sets an ultimatum**: "… by Friday or we'll have to escalate", "or we will cancel",
+  "Match their price. Otherwise we're done.",
   "if this isn't fixed by Monday we will cancel",
   "we'll have to review our contract", "we may reconsider the renewal" (not "we'll review
   the contract next week");
 - **asks whether anyone will ever answer** (a question, but not one to answer): "Is
   anyone actually going to respond to this ticket?", "Does anyone even read these
-  emails?", "Hello? Anyone there?" (``model.v1``: −0.29, −0.31, +0.03, all neutral).
+  emails?", "Hello? Anyone there?" (``model.v1``: −0.29, −0.31, +0.03, all neutral), or
+  asks after something requested long ago: "Is there any update on the refund I requested
+  three weeks ago?".
 
 Not when the threat is negated or ruled out ("no need to escalate to your manager", "we
 won't involve legal"), not in a question (but for those chasing questions), and not an
@@ -69,6 +72,11 @@ _SPAN = (
     r"(?:days?|weeks?|months?)"
 )
 """How long a customer has waited: "a week", "three days", "a couple of weeks"."""
+_HOLD = (
+    r"(?:over |more than |almost |nearly )?(?:(?:an|one|two|three|four|five|six|several|a few"
+    r"|a couple of|\d+) (?:full )?hours?|(?:[2-9]\d|\d{3,}) (?:minutes|mins))"
+)
+"""A long time on hold: an hour or more, or 20 minutes or more."""
 THREAT = re.compile(
     rf"\bescalat(?:e|ed|ing)\b(?: (?:this|it|the (?:issue|matter|ticket|case|complaint)))?"
     rf"(?: (?:further|formally|internally))? (?:to|with) (?:{_ABOVE})\b"
@@ -95,8 +103,13 @@ THREAT = re.compile(
     r"response|word)|an (?:update|answer)|any))"
     rf"|\b(?:i|we)(?:{_A}ve| have) been waiting (?:for )?(?:over |more than |almost |nearly )?"
     rf"{_SPAN}\b"
+    # on hold for long (2026-12-07): "Wow. Just wow. Four hours on hold." read +0.24
+    rf"|\b{_HOLD} on hold\b|\bon hold for {_HOLD}"
     # ultimatums: "… by Friday or we'll have to escalate", "we'll have to review our
     # contract", "we may need to reconsider the renewal"
+    # (2026-12-07) "Match their price and we'll talk. Otherwise we're done."
+    rf"|\b(?:otherwise|or else|if not),? (?:we{_A}re|we are|i{_A}m|i am|we{_A}ll be|we will be)"
+    r" (?:done|out|gone|walking|leaving|moving on)(?=\W*$|\s*[.!])"
     rf"|\bor (?:we|i)(?:{_A}ll| will| shall)(?: (?:have|need) to| be forced to)? (?:escalate"
     r"|cancel|terminate|walk away|take (?:our|my) business|look elsewhere|review (?:the|our)"
     r" (?:contract|relationship|renewal|account|options)|withhold|stop pay)"
@@ -126,10 +139,15 @@ _CHASE_QUESTION = re.compile(
     # "Hello? Anyone there?", "Is anybody there?", "hello?? anyone?"
     r"|\b(?:is )?(?:anyone|anybody) (?:there|home|out there|listening|awake|reading this)\?"
     r"|\b(?:hello|hi|hey)\s*\?+\s*(?:is )?(?:anyone|anybody)\s*\?"
+    # asking after something requested long ago (2026-12-07): "Is there any update on the
+    # refund I requested three weeks ago?" read −0.13, neutral and transactional
+    rf"|\b(?:any (?:update|news|word|progress)|(?:what|where){_A}?s the status|what is the "
+    r"status)\b[^?]{0,80}\b(?:requested|asked (?:for|about)|sent|raised|reported|submitted"
+    rf"|opened|filed|logged|e-?mailed|flagged)\b[^?]{{0,30}}?\b{_SPAN} ago\b"
 )
 """Rhetorical questions that chase, for lower-cased text: threats although asked."""
 #: Every alternative of ``_CHASE_QUESTION`` contains one of these.
-_CHASE_HINTS = ("actually", "ever", "even", "bother", "at all", "anyone", "anybody")
+_CHASE_HINTS = ("actually", "ever", "even", "bother", "at all", "anyone", "anybody", "ago")
 _RULED_OUT = re.compile(
     rf"(?:\bno need to|\bnot|n{_A}t|\bnever|\bwithout|\bno)\W+(?:\w+\W+){{0,3}}$"
 )
