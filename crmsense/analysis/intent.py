@@ -216,8 +216,9 @@ def reply_intent(
         return "objection"
     if rule is not None:
         return rule
-    votes = dict(engine or {})
-    if not has_auto_reply_cue(text):
-        votes.pop("out_of_office", None)
+    votes = engine or {}
     best = max(INTENTS, key=lambda k: votes.get(k, 0.0))
+    if best == "out_of_office" and not has_auto_reply_cue(text):
+        votes = {k: v for k, v in votes.items() if k != best}
+        best = max(INTENTS, key=lambda k: votes.get(k, 0.0))
     return best if votes.get(best, 0.0) >= PLAUSIBLE else "other"

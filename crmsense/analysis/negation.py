@@ -114,8 +114,8 @@ _FADED_PRAISE = re.compile(
     r"|truly )?(?:great|good|excellent|amazing|awesome|fantastic|brilliant|reliable|fast|easy|"
     r"the best|a joy|solid)\b"
     # (2026-12-07) "Used to love it, not anymore." read +0.54
-    r"|(?:^\W*|\b(?:i|we|my team|our team|everyone) )used to (?:love|like|enjoy|adore|"
-    r"recommend) (?:it|this|you|your [a-z]+|the (?:product|app|platform|tool|service|support))\b"
+    r"|\bused to (?:love|like|enjoy|adore|recommend) (?:it|this|you|your [a-z]+|the (?:product|"
+    r"app|platform|tool|service|support))\b"
 )
 _STILL = re.compile(r"\b(?:still|again|now (?:it(?:'|’)s|it is) (?:even )?better)\b")
 

@@ -162,7 +162,7 @@ _HINTS = (
     "superb", "nice", "lovely", "terrific", "outstanding", "stellar", "love", "glad", "happy",
     "thrilled", "delighted", "thank", "impressive", "bravo", "kudos", "right", "joy", "goody",
     "joke", "surprise", "canned", "such as", "appreciate", "nothing", "good", "well done",
-    "way to go", "thx", "star", "10/10",
+    "way to go", "thx", "stars", "star ", "-star", "10/10",
 )  # fmt: skip
 
 

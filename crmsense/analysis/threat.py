@@ -76,7 +76,8 @@ _HOLD = (
     r"(?:over |more than |almost |nearly )?(?:(?:an|one|two|three|four|five|six|several|a few"
     r"|a couple of|\d+) (?:full )?hours?|(?:[2-9]\d|\d{3,}) (?:minutes|mins))"
 )
-"""A long time on hold: an hour or more, or 20 minutes or more."""
+"""A long time on hold after "on hold for": an hour or more, or 20 minutes or more (before
+"on hold": "hours on hold", "45 minutes on hold")."""
 THREAT = re.compile(
     rf"\bescalat(?:e|ed|ing)\b(?: (?:this|it|the (?:issue|matter|ticket|case|complaint)))?"
     rf"(?: (?:further|formally|internally))? (?:to|with) (?:{_ABOVE})\b"
@@ -104,7 +105,8 @@ THREAT = re.compile(
     rf"|\b(?:i|we)(?:{_A}ve| have) been waiting (?:for )?(?:over |more than |almost |nearly )?"
     rf"{_SPAN}\b"
     # on hold for long (2026-12-07): "Wow. Just wow. Four hours on hold." read +0.24
-    rf"|\b{_HOLD} on hold\b|\bon hold for {_HOLD}"
+    r"|\bhours? on hold\b|\b(?:[2-9]\d|\d{3,}) (?:minutes|mins) on hold\b"
+    rf"|\bon hold for {_HOLD}"
     # ultimatums: "… by Friday or we'll have to escalate", "we'll have to review our
     # contract", "we may need to reconsider the renewal"
     # (2026-12-07) "Match their price and we'll talk. Otherwise we're done."

@@ -388,9 +388,12 @@ class ModelEngine:
         embeddings of the texts without the laughter (:func:`without_laughter`), for the
         polarity and emotion heads; the kind and intent heads keep the laughter, a sign of
         a person writing informally, as they were fitted."""
-        handled = [strip_handles(text) for text in texts]
-        laughing = {i: plain for i, text in enumerate(handled)
-                    if (plain := without_laughter(text)) != text}  # fmt: skip
+        laughing: dict[int, str] = {}
+        for i, text in enumerate(texts):
+            if _LAUGHTER.search(text):  # most texts: no handles to strip
+                handled = strip_handles(text)
+                if (plain := without_laughter(handled)) != handled:
+                    laughing[i] = plain
         if not laughing:
             return embeddings
         read = embeddings.copy()
