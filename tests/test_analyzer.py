@@ -165,6 +165,16 @@ def test_unscored_texts_never_reach_the_engine(text: str, reason: str, language:
     assert set(a.emotions) == set(EMOTIONS) and not any(a.emotions.values())
 
 
+@pytest.mark.parametrize("engine", ["rules.v1", "model.v1"])
+def test_an_emoticon_alone_is_an_answer(engine: str) -> None:
+    """ ":(" was unscored as empty until 2026-12-07: a sentence needed a letter, a digit or
+    an emoji."""
+    frown, smile = Analyzer(load_engine(engine)).analyze([Document(":("), Document(":-)")])
+    assert (frown.unscored, frown.label) == (None, "negative")
+    assert (smile.unscored, smile.label) == (None, "positive")
+    assert [s.text for s in frown.sentences] == [":("]
+
+
 def test_too_uncertain_threshold_is_configurable() -> None:
     text = "Perhaps the export is fine."
     unsure = one(Analyzer(KeywordEngine()), text)

@@ -142,6 +142,12 @@ def test_emoji_the_network_cannot_read_are_read_by_the_lexicon(engine: ModelEngi
     network = engine.polarity(engine.embed(["ok 👍"]))[0]
     lexicon = np.array(rules.predict(["ok 👍"])[0].probs)
     np.testing.assert_allclose(engine.predict(["ok 👍"])[0].probs, (network + lexicon) / 2)
+    # a text of emoticons alone is the lexicon's to read (":)" read +0.10, neutral, before
+    # 2026-12-07): the network's tokens ":" and ")" say too little
+    smile, frown = engine.predict([":)", ":-("])
+    np.testing.assert_allclose(smile.probs, rules.predict([":)"])[0].probs)
+    assert LABELS[int(np.argmax(smile.probs))] == "positive"
+    assert LABELS[int(np.argmax(frown.probs))] == "negative"
     # without emoji the probabilities are the network's alone
     plain = "The export is still broken."
     np.testing.assert_allclose(

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from crmsense.analysis.sentences import split_sentences
+from crmsense.analysis.sentences import sentence_texts, split_sentences
 
 
 def texts(text: str, **kwargs: int) -> list[str]:
@@ -112,3 +112,10 @@ def test_one_megabyte_email_keeps_its_last_sentence() -> None:
 def test_splitting_is_deterministic() -> None:
     text = "Mr. Smith called. He's unhappy!! Why?! Because v3.2 broke e.g. exports..."
     assert split_sentences(text) == split_sentences(text)
+
+
+def test_an_emoticon_is_a_sentence_and_punctuation_is_not() -> None:
+    """Until 2026-12-07 a sentence needed a letter, a digit or an emoji, so ":(" was empty."""
+    assert sentence_texts("I cannot sign in! :(") == ["I cannot sign in!", ":("]
+    assert sentence_texts(":-)") == [":-)"]
+    assert sentence_texts("--- *** !!") == []

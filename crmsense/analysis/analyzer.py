@@ -168,7 +168,8 @@ decline; "the quote came in 40% higher" a price objection; the intent head's
 one (for ``too_uncertain`` and whole readings); "Hard to say." and "Not sure." are survey
 non-answers; "Used to love it, not anymore." is faded praise, "Could be better." lukewarm,
 "Don't change a thing." negated praise, "Keep up the good work" praise; "Otherwise we're
-done." is an ultimatum."""
+done." is an ultimatum. An emoticon is a sentence (":(" was ``empty``), and a text of
+emoticons alone is the lexicon's reading with ``model.v1``."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

@@ -30,6 +30,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from crmsense.text.patterns import EMOTICON
+
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -55,11 +57,15 @@ _SOFT = frozenset({
     "wed", "thu", "fri", "sat", "sun",
 })  # fmt: skip
 _INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
+_EMOTICON = re.compile(EMOTICON)
 
 
 def _keeps(text: str) -> bool:
-    """A sentence needs a letter, a digit or a pictograph (emoji)."""
-    return any(ch.isalnum() or unicodedata.category(ch) == "So" for ch in text)
+    """A sentence needs a letter, a digit, a pictograph (emoji) or an emoticon (":(": a
+    customer's whole answer, which was read as empty until 2026-12-07)."""
+    return any(ch.isalnum() or unicodedata.category(ch) == "So" for ch in text) or bool(
+        _EMOTICON.search(text.lower())
+    )
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:

@@ -414,7 +414,9 @@ class ModelEngine:
         out = []
         for i, (text, p) in enumerate(zip(texts, probs, strict=True)):
             trace = rules.trace(text)
-            unread = trace.emoji_share  # emoji are [UNK] to the network: the lexicon reads them
+            # emoji are [UNK] to the network: the lexicon reads them; and a text of emoticons
+            # alone (":)" read +0.10, neutral), which the network has too few tokens to read
+            unread = trace.emoji_share or float(not trace.words and bool(trace.weights))
             if unread:
                 p = (1.0 - unread) * p + unread * np.array(rules.probabilities(trace))
             scores = {name: float(emotions[i, k]) for k, name in enumerate(EMOTIONS)}

@@ -55,6 +55,7 @@ from importlib import resources
 
 from crmsense.analysis.types import EMOTIONS, LABELS
 from crmsense.errors import ModelError
+from crmsense.text.patterns import EMOTICON
 
 ROLE_NONE, ROLE_BOOST, ROLE_NEGATE, ROLE_CONTRAST, ROLE_CONCEDE, ROLE_PAUSE, ROLE_END = range(7)
 """What a term does; PAUSE (, :) and END (. ! ? ; …) are punctuation."""
@@ -69,7 +70,7 @@ _EMOJI = (
 )
 TOKEN = re.compile(
     r"[^\W_]+(?:'[^\W_]+)*"  # word (digits too; a hashtag's '#' is skipped)
-    r"|[:;=][-'^]?[()\[\]dp/\\|*]{1,3}(?!\w)|</?3"  # emoticon, lower case
+    rf"|{EMOTICON}"  # emoticon, lower case
     r"|[!?]+|\.\.+|[.;:,…]"  # punctuation: ends negation and booster scope
     rf"|[{_EMOJI}]"  # emoji (a variation selector after it is skipped)
 )
