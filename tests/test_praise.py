@@ -38,6 +38,9 @@ PRAISE = [
     # keeping it up (2026-12-07)
     "Keep up the great work!",
     "Keep doing what you're doing.",
+    # a person praised as a star (2026-12-07)
+    "Your onboarding specialist was a rockstar.",
+    "Jess is an absolute legend.",
 ]
 NOT_PRAISE = [
     "It used to save us hours, but the sync is broken now.",
@@ -55,6 +58,8 @@ NOT_PRAISE = [
     "If the price stays the same we will renew for another year.",
     "We're renewing for another year, but the price increase is a problem.",
     "We've decided to renew our Zendesk contract for another year.",
+    "The legend on the chart is wrong.",
+    "He was a hero during the outage.",  # the outage is a problem: not a clean idiom
 ]
 
 

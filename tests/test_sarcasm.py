@@ -48,6 +48,9 @@ SARCASTIC = [
     "Fantastic, another price increase.",
     "Great, you raised the prices again.",
     "5 stars for the three-hour outage",
+    # giving up on help (2026-12-07; +0.73 and +0.36 before)
+    "It's fine, we'll figure it out ourselves.",
+    "Never mind, don't bother.",
 ]
 SINCERE = [
     "Great job on the migration, everything went smoothly!",
@@ -82,6 +85,8 @@ SINCERE = [
     "Great news: no price increase this year!",
     "Great, you haven't raised the prices for once.",
     "Five stars, the outage was fixed in minutes.",
+    "Thanks for the docs, we'll figure it out ourselves from here!",
+    "Don't bother sending the invoice, we'll pay by card.",
 ]
 
 

@@ -167,9 +167,10 @@ decline; "the quote came in 40% higher" a price objection; the intent head's
 ``out_of_office`` needs an away word; only a correction that changes the label counts as
 one (for ``too_uncertain`` and whole readings); "Hard to say." and "Not sure." are survey
 non-answers; "Used to love it, not anymore." is faded praise, "Could be better." lukewarm,
-"Don't change a thing." negated praise, "Keep up the good work" praise; "Otherwise we're
-done." is an ultimatum. An emoticon is a sentence (":(" was ``empty``), and a text of
-emoticons alone is the lexicon's reading with ``model.v1``."""
+"Don't change a thing." negated praise, "Keep up the good work" and "a rockstar" praise;
+"It's fine, we'll figure it out ourselves." sarcasm; "Otherwise we're done." is an
+ultimatum. An emoticon is a sentence (":(" was ``empty``), and a text of emoticons alone
+is the lexicon's reading with ``model.v1``."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

@@ -64,6 +64,11 @@ PRAISE = re.compile(
     r"(?: (?:\d+|two|three|four|five))?|\d+|two|three|four|five|a)(?: more)? (?:years?|terms?)\b"
     r"|\bwe(?:(?:'|’)ve| have) (?:just |officially )?renewed (?:with you|(?:our|the) "
     r"(?:contract|subscription|agreement))\b"
+    # a person praised as a star (2026-12-07): "Your onboarding specialist was a rockstar."
+    # read +0.24, neutral
+    r"|\b(?:an? )?(?:absolute |total |real |true )?(?:rock ?stars?|superstars?)\b"
+    r"|\b(?:is|was|are|were|you(?:'|’)re|she(?:'|’)s|he(?:'|’)s) (?:an? )?(?:absolute |total |"
+    r"real |true )?(?:legend|gem|star|mvp|hero)s?\b"
     # keep it up (2026-12-07): "Keep up the good work" ("Don't change a thing.": negation)
     r"|\bkeep (?:doing what you(?:'|’)re doing|up the (?:good|great|amazing"
     r"|excellent) work)\b"

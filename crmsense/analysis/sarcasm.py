@@ -69,6 +69,10 @@ _SET_PHRASES = re.compile(
     r"bother)\b"
     # loving a chore: "Love how I have to re-enter my card every month.", "love having to
     # explain it again" (not "love how we get to …", "love how easy it is")
+    # giving up on help (2026-12-07): "It's fine, we'll figure it out ourselves." read +0.73
+    r"|\b(?:it(?:'|’)s fine|never ?mind|whatever|forget it|fine)\W+(?:we|i)(?:(?:'|’)ll| will)"
+    r"(?: just)? (?:figure|work|sort) (?:it|this) out (?:ourselves|myself|on (?:our|my) own)"
+    r"(?=\W*$|\s*[.!])|\bdon(?:'|’)?t bother(?: replying| responding| answering)?(?=\W*$|\s*[.!])"
     r"|\blove (?:how|that|it when) (?:i|we|you|they|my team|our team) (?:still |now |always )?"
     r"(?:have|had|has|need|needed) to\b|\blove (?:having|needing|being (?:forced|made)) to\b"
 )
@@ -162,7 +166,8 @@ _HINTS = (
     "superb", "nice", "lovely", "terrific", "outstanding", "stellar", "love", "glad", "happy",
     "thrilled", "delighted", "thank", "impressive", "bravo", "kudos", "right", "joy", "goody",
     "joke", "surprise", "canned", "such as", "appreciate", "nothing", "good", "well done",
-    "way to go", "thx", "stars", "star ", "-star", "10/10",
+    "way to go", "thx", "stars", "star ", "-star", "10/10", "ourselves", "myself", "on our own",
+    "on my own", "bother",
 )  # fmt: skip
 
 
