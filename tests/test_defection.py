@@ -55,6 +55,9 @@ WEIGHING = [  # evaluating, hedged, the renewal in doubt (2026-12-07, fifth sess
     "Honestly I'm not sure we'll renew.",
     "We're not sure whether we should renew this year.",
     "We're on the fence about the renewal.",
+    # reviewing options (2026-12-07)
+    "Every ticket takes a week. We're reviewing our options for next year.",
+    "We're exploring our options.",
 ]
 STAYING = [
     "We are not considering other vendors at this point.",
@@ -88,6 +91,8 @@ NEITHER = [
     "I am reviewing the subscriptions page in your app.",
     "We just signed a 3-year deal with you!",
     "I will cancel the meeting.",
+    "We'll review our options for the Q3 rollout.",
+    "Are we exploring our options for the integration?",
     # about something else, or the rest stays (fourth session; each read leaving before)
     "We are evaluating other vendors for our payroll system.",
     "Our marketing team is moving to HubSpot for email campaigns, but sales stays on your CRM.",

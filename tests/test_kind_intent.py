@@ -29,6 +29,7 @@ TRANSACTIONAL = [
     Document("Good news! Your order has shipped. Tracking number: 1Z999AA10123456784."),
     Document("Join Zoom meeting https://zoom.us/j/98765 - Quarterly business review",
              subject="Invitation: QBR @ Tue 14 Oct 2pm"),
+    Document("Good morning, just confirming our meeting on Thursday at 10am. Speak then!"),
 ]  # fmt: skip
 
 CONVERSATIONAL = [

@@ -91,7 +91,14 @@ _GOING_ELSEWHERE = (
     r"\b(?:we|i)\b[^.!?]{0,20}\bgo(?:ing)? elsewhere\b"  # not "the bag must go elsewhere"
     r"|\b(?:take|taking|move|moving) (?:our|my) (?:business|account|spend|money) elsewhere\b"
 )
-_LOOKING_ELSEWHERE = r"\b(?:look(?:s|ing)?|shop(?:s|ping)?) elsewhere\b|\bshop(?:s|ping)? around\b"
+_LOOKING_ELSEWHERE = (
+    r"\b(?:look(?:s|ing)?|shop(?:s|ping)?) elsewhere\b|\bshop(?:s|ping)? around\b"
+    # (2026-12-07) "We're reviewing our options for next year." (not "our options for the
+    # Q3 rollout")
+    r"|\b(?:reviewing|exploring|considering|weighing|evaluating|assessing|looking at) (?:all )?"
+    r"(?:our|other) options(?= for (?:next year|the renewal|renewal|(?:the|our) (?:next )?"
+    r"(?:contract|renewal|term))\b| (?:at|before|ahead of) (?:the )?renewal\b|\W*$|\s*[.!])"
+)
 _NOT_RENEWING = (
     # leaving without naming anyone: not renewing, cancelling
     r"\b(?:not|won(?:'|’)?t|will not|no longer) (?:be )?renew(?:ing)?\b"

@@ -137,6 +137,9 @@ _TRANSACTIONAL = re.compile(
     r"|\b(?:calendar )?invitation:|^\s*(?:accepted|declined|tentative|updated invitation):"
     r"|\bmeeting (?:invite|request|invitation)\b|\bcalendar (?:invite|invitation|event)\b"
     r"|\b(?:reschedule|rescheduled|rescheduling)\b"
+    # (2026-12-07) "Good morning, just confirming our meeting on Thursday at 10am."
+    r"|\bconfirm(?:ing|ed)? (?:our|the|your|my|this|tomorrow(?:'|’)s) (?:meeting|call|demo|"
+    r"appointment|session|booking|slot|time)\b"
     r"|\b(?:does|would|will) [^.?!\n]{0,30}\b(?:work|suit) for you\b"
     r"|\bjoin (?:the )?(?:zoom|teams|google meet|webex) meeting\b"
     r"|\bdo not reply\b|\bautomated (?:notification|e-?mail|message)\b",
@@ -149,7 +152,7 @@ _HINTS = (
     "w9", "credit note", "payment", "shipped", "dispatched", "delivered", "delivery",
     "tracking", "shipping", "password", "verify your", "verification", "one-time",
     "invitation", "accepted:", "declined:", "tentative:", "meeting", "calendar", "reschedul",
-    "for you", "zoom", "teams", "webex", "google meet", "do not reply", "automated",
+    "for you", "zoom", "teams", "webex", "google meet", "do not reply", "automated", "confirm",
 )  # fmt: skip
 
 
