@@ -132,6 +132,9 @@ def test_opposite_aspects_in_one_sentence(
          [("pricing", "Pricing, billing and support are all great."),
           ("billing", "Pricing, billing and support are all great."),
           ("support", "Pricing, billing and support are all great.")]),
+        # every piece opens with its own verdict, topic or not (2026-12-07)
+        ("Love the reporting, hate the new billing portal.",
+         [("billing", "hate the new billing portal.")]),
     ],
 )  # fmt: skip
 def test_topics_listed_with_commas_each_get_their_piece(
@@ -148,6 +151,14 @@ def test_listed_topics_read_apart_with_the_default_engine() -> None:
     )
     labels = {a.aspect: a.label for a in analysis.aspects}
     assert labels == {"product_quality": "positive", "support": "negative"}
+
+
+def test_a_verdict_per_piece_reads_apart_with_the_default_engine() -> None:
+    """model.v1 read billing from the whole sentence (+0.40, positive) before (2026-12-07)."""
+    [analysis] = Analyzer(load_engine("model.v1")).analyze(
+        [Document("Love the reporting, hate the new billing portal.")]
+    )
+    assert {a.aspect: a.label for a in analysis.aspects} == {"billing": "negative"}
 
 
 def test_otherwise_splits_the_topics_with_the_default_engine() -> None:

@@ -169,9 +169,9 @@ one (for ``too_uncertain`` and whole readings); "Hard to say." and "Not sure." a
 non-answers; "Used to love it, not anymore." is faded praise, "Could be better." lukewarm,
 "Don't change a thing." negated praise, "Keep up the good work" and "a rockstar" praise;
 "It's fine, we'll figure it out ourselves." sarcasm; "We're reviewing our options for next
-year." weighing; confirming a meeting transactional; "Otherwise we're done." is an
-ultimatum. An emoticon is a sentence (":(" was ``empty``), and a text of emoticons alone
-is the lexicon's reading with ``model.v1``."""
+year." weighing; confirming a meeting transactional; a verdict per comma piece ends an
+aspect clause; "Otherwise we're done." is an ultimatum. An emoticon is a sentence (":("
+was ``empty``), and a text of emoticons alone is the lexicon's reading with ``model.v1``."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

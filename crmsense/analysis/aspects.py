@@ -9,7 +9,9 @@ implementation timeline keeps slipping" gives pricing one reading and
 implementation/timeline the other. A clause that lists its topics
 one per comma-separated piece ("Great product, terrible support.", "Support was quick,
 billing was a mess.") is cut at its commas too, when every piece has two words or more and
-a topic; "The support team, which was great, fixed the billing issue." is not.
+a topic, and so is one whose every piece opens with its own verdict ("Love the reporting,
+hate the new billing portal."); "The support team, which was great, fixed the billing
+issue." is not.
 
 >>> from crmsense.analysis.sentences import split_sentences
 >>> finder = AspectFinder(topics=["data residency"])
@@ -121,6 +123,12 @@ _STOP = frozenset({
 
 _TOKEN = re.compile(r"\w+")
 _COMMA = re.compile(r",(?!\d)\s*")  # not in "1,200"
+#: A piece that opens with its own verdict: "Love the reporting, hate the billing portal."
+_VERDICT = re.compile(
+    r"\W*(?:(?:i|we) )?(?:love[sd]?|hate[sd]?|like[sd]?|dislike[sd]?|great|terrible|awful"
+    r"|excellent|poor|good|bad|amazing|horrible|fantastic|lousy|solid|weak|nice|not a fan of)\b",
+    re.IGNORECASE,
+)
 Tokens = list[tuple[str, int]]
 
 
@@ -285,18 +293,20 @@ class AspectFinder:
 def _listed(text: str, clause: Sentence, offsets: Sequence[int]) -> list[Sentence]:
     """``clause`` cut at its commas when it lists its topics one per piece ("Great product,
     terrible support."): every piece has at least two words and a mention at ``offsets``,
-    and there are mentions in two pieces at least; otherwise ``[clause]``."""
-    if len(offsets) < 2 or "," not in clause.text:
+    and there are mentions in two pieces at least; or when every piece of two words or
+    more opens with its own verdict ("Love the reporting, hate the new billing portal.",
+    whose reporting is no topic); otherwise ``[clause]``."""
+    if "," not in clause.text:
         return [clause]
     pieces, lo = [], clause.start
     for match in _COMMA.finditer(text, clause.start, clause.end):
         pieces.append((lo, match.start()))
         lo = match.end()
     pieces.append((lo, clause.end))
-    if len(pieces) < 2 or any(
-        len(_TOKEN.findall(text, a, b)) < 2 or not any(a <= o < b for o in offsets)
-        for a, b in pieces
-    ):
+    if len(pieces) < 2 or any(len(_TOKEN.findall(text, a, b)) < 2 for a, b in pieces):
+        return [clause]
+    listed = len(offsets) >= 2 and all(any(a <= o < b for o in offsets) for a, b in pieces)
+    if not listed and not all(_VERDICT.match(text, a, b) for a, b in pieces):
         return [clause]
     return [Sentence(a, b, text[a:b]) for a, b in pieces]
 
