@@ -7,7 +7,14 @@ from child import run_python
 
 from crmsense.analysis.analyzer import Analyzer
 from crmsense.analysis.api import load_engine
-from crmsense.analysis.contrast import Clause, complaint_part, contrast_clause, contrasted
+from crmsense.analysis.contrast import (
+    Clause,
+    complaint_part,
+    contrast_clause,
+    contrasted,
+    relief_clause,
+    relieved,
+)
 from crmsense.analysis.types import Document, Evidence, Prediction
 
 WITH_CLAUSE = [
@@ -248,3 +255,56 @@ def test_the_complaint_part_decides_with_any_engine() -> None:
     [analysis] = Analyzer(KeywordEngine()).analyze([Document(text)])
     assert analysis.label == "negative" and analysis.score == -0.8
     assert [e.text for e in analysis.evidence] == ["broken"]
+
+
+@pytest.mark.parametrize(
+    ("text", "clause"),
+    [
+        ("I was dreading the CRM migration, but your team made it painless.",
+         "your team made it painless."),
+        ("Hate to admit it, but the new approval flow saves us hours.",
+         "the new approval flow saves us hours."),
+        ("tbh i was skeptical about switching but the import took twenty minutes",
+         "the import took twenty minutes"),
+    ],
+)  # fmt: skip
+def test_a_worry_then_what_it_came_to(text: str, clause: str) -> None:
+    found = relief_clause(text)
+    assert found is not None and found.text == clause
+    assert text[found.start :] == clause
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The migration was painful, but the team was helpful.",  # no worry first
+        "I was dreading the renewal call.",  # no "but"
+        "Hate to admit it, but no.",  # too short to decide
+    ],
+)
+def test_no_relief_clause(text: str) -> None:
+    assert relief_clause(text) is None
+
+
+def test_a_clause_that_reads_positive_decides_a_worried_reading() -> None:
+    worried = Prediction((0.9, 0.05, 0.05), -0.85, {"confusion": 0.7})
+    relief = Prediction((0.05, 0.1, 0.85), 0.8, {"satisfaction": 0.9})
+    clause = Clause(40, "your team made it painless.")
+    assert relieved(worried, clause, relief).probs == relief.probs
+    assert relieved(worried, clause, relief).emotions == relief.emotions
+    still_bad = Prediction((0.7, 0.2, 0.1), -0.6)
+    assert relieved(worried, clause, still_bad) is worried
+    glad = Prediction((0.1, 0.1, 0.8), 0.7)
+    assert relieved(glad, clause, relief) is glad
+
+
+def test_the_analyzer_reads_relief_as_positive() -> None:
+    """model.v1 read the first −0.95 (2026-12-07): the dread is its loudest part."""
+    texts = [
+        "I was dreading the data migration after our last vendor, but your team made the "
+        "whole thing completely painless.",
+        "Hate to admit it, but the new approval workflow cut our month-end close by two days.",
+        "I was worried about the renewal, but the new quote is even higher.",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["positive", "positive", "negative"]

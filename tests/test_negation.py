@@ -212,6 +212,11 @@ def test_lukewarm_praise_is_not_read_as_positive() -> None:
         ("Would be nice if someone actually replied to my emails for once.", True),
         ("It would be great if the export supported XLSX.", False),
         ("Would be great if you kept the old layout as an option.", False),
+        # (2026-12-07)
+        ("Honestly, the tool should just work.", True),
+        ("I wouldn't say the migration has been smooth, but we are where we are.", True),
+        ("It should work now, can you try again?", False),
+        ("I wouldn't say no to a discount.", False),
     ],
 )
 def test_unmet_expectations(text: str, unmet: bool) -> None:

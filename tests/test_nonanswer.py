@@ -30,7 +30,8 @@ NON_ANSWERS = [
     "Honestly can't think of anything.",  # 2026-12-07: −0.73 before
 ]
 SURVEY_ONLY = ["No", "Nope.", "nah", "Not really.", "no thanks", "Hard to say.", "Not sure.",
-               "I don't know", "No opinion."]  # fmt: skip
+               "I don't know", "No opinion.",
+               "Haven't used it enough to say."]  # fmt: skip
 ANSWERS = [
     "Nothing to add, keep up the good work!",
     "Nothing works since the update.",

@@ -41,6 +41,8 @@ PRAISE = [
     # a person praised as a star (2026-12-07)
     "Your onboarding specialist was a rockstar.",
     "Jess is an absolute legend.",
+    # the old way left behind (2026-12-07)
+    "Never going back to spreadsheets.",
 ]
 NOT_PRAISE = [
     "It used to save us hours, but the sync is broken now.",
@@ -59,6 +61,7 @@ NOT_PRAISE = [
     "We're renewing for another year, but the price increase is a problem.",
     "We've decided to renew our Zendesk contract for another year.",
     "The legend on the chart is wrong.",
+    "We're never going back to your support line.",
     "He was a hero during the outage.",  # the outage is a problem: not a clean idiom
 ]
 

@@ -22,6 +22,10 @@ RATINGS = [
     ("Half a star.", 0.1),
     ("11/10 recommend", 1.0),  # hyperbole counts as the top of the scale
     ("6 stars if I could", 1.0),
+    ("NPS 9, up from 6 last year.", 0.9),  # a net-promoter score (2026-12-07)
+    ("NPS 3. See previous comments.", 0.3),
+    ("You asked why I gave a 10.", 1.0),
+    ("Gave it a 2 out of 5 because support is slow.", 0.4),
 ]
 NOT_RATINGS = [
     "a solid 7/10",  # between the sides: the engine decides
@@ -38,6 +42,10 @@ NOT_RATINGS = [
     "24/7 support",
     "Would you rate us 5 stars?",
     "We rated you 2/10 last year and easily 9/10 now.",  # both sides: no verdict
+    "Rated 7. No additional comments.",  # no scale, and between the sides anyway
+    "We gave them a 4 last year.",  # good out of 5, poor out of 10
+    "He gave us 10 minutes.",
+    "Our NPS is 45 this quarter.",  # a company's NPS, not a score
 ]
 
 

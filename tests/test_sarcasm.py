@@ -51,6 +51,11 @@ SARCASTIC = [
     # giving up on help (2026-12-07; +0.73 and +0.36 before)
     "It's fine, we'll figure it out ourselves.",
     "Never mind, don't bother.",
+    # grudging thanks, mock compliance, a "love how … apparently" (2026-12-07)
+    "Thanks, I guess.",
+    "Oh sure, I'll just wait another week then.",
+    "Love how the premium plan apparently means a four-day response time.",
+    "Love that the status page said all green while we couldn't log in.",
 ]
 SINCERE = [
     "Great job on the migration, everything went smoothly!",
@@ -87,6 +92,8 @@ SINCERE = [
     "Five stars, the outage was fixed in minutes.",
     "Thanks for the docs, we'll figure it out ourselves from here!",
     "Don't bother sending the invoice, we'll pay by card.",
+    "Sure, I'll just send it over then.",  # no burden accepted: a plain yes
+    "I love how you apparently read my mind.",
 ]
 
 

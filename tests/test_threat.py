@@ -51,6 +51,7 @@ THREATS = [
     # asking after something requested long ago (2026-12-07)
     "Is there any update on the refund I requested three weeks ago?",
     "What's the status of the ticket I opened a week ago?",
+    "Thanks, I guess. Still no refund.",  # 2026-12-07
 ]
 NOT_THREATS = [
     "We've escalated this to our engineering team and will update you today.",
@@ -82,6 +83,7 @@ NOT_THREATS = [
     "Any news on the contract we sent yesterday?",
     "Otherwise we're done with the setup, thanks!",
     "We tested the export. Otherwise we're done for today.",
+    "Still no issues since the update.",
     "Is there any update on the report I requested this morning?",
 ]
 

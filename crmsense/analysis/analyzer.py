@@ -73,7 +73,13 @@ from crmsense.analysis.aggregate import aggregate, label_of, strongest, weight, 
 from crmsense.analysis.aspects import AspectFinder, Mention, summarize
 from crmsense.analysis.calls import call_text, customer_side, is_sympathy, summarize_call
 from crmsense.analysis.competitors import CompetitorFinder, normalized
-from crmsense.analysis.contrast import complaint_part, contrast_clause, contrasted
+from crmsense.analysis.contrast import (
+    complaint_part,
+    contrast_clause,
+    contrasted,
+    relief_clause,
+    relieved,
+)
 from crmsense.analysis.decline import decline_reading
 from crmsense.analysis.defection import Defection
 from crmsense.analysis.engines import Engine
@@ -170,8 +176,13 @@ non-answers; "Used to love it, not anymore." is faded praise, "Could be better."
 "Don't change a thing." negated praise, "Keep up the good work" and "a rockstar" praise;
 "It's fine, we'll figure it out ourselves." sarcasm; "We're reviewing our options for next
 year." weighing; confirming a meeting transactional; a verdict per comma piece ends an
-aspect clause; "Otherwise we're done." is an ultimatum. An emoticon is a sentence (":("
-was ``empty``), and a text of emoticons alone is the lexicon's reading with ``model.v1``."""
+aspect clause; relief ("I was dreading …, but") takes the clause's reading; "NPS 3" is a
+rating; "should just work" is an unmet expectation; "Thanks, I guess.", mock compliance
+and "love how … apparently means" are sarcasm, not logging in a bad event; "Still no
+refund." a threat; "Haven't used it enough to say." a non-answer; "Never going back to
+spreadsheets" praise; "Otherwise we're done." is an ultimatum. An emoticon is a sentence
+(":(" was ``empty``), and a text of emoticons alone is the lexicon's reading with
+``model.v1``."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
@@ -350,15 +361,25 @@ class Analyzer:
             for text, p in readings.items()
             if p.reads("positive") and (clause := contrast_clause(text)) is not None
         }
-        if not clauses:
+        reliefs = {
+            text: clause
+            for text, p in readings.items()
+            if not p.reads("positive") and (clause := relief_clause(text)) is not None
+        }
+        if not clauses and not reliefs:
             return
         # a clause is often a sentence or an aspect clause of this very batch
-        rest = [c.text for c in clauses.values() if c.text not in readings]
+        rest = [c.text for c in (clauses | reliefs).values() if c.text not in readings]
         read = readings | (self._predict(rest) if rest else {})
         for text, clause in clauses.items():
             p = contrasted(readings[text], clause, read[clause.text])
             if p is not readings[text]:
                 undone.setdefault(text, "positive")  # what the engine said
+                readings[text] = p
+        for text, clause in reliefs.items():
+            p = relieved(readings[text], clause, read[clause.text])
+            if p is not readings[text]:
+                undone.setdefault(text, label_of(readings[text].probs))
                 readings[text] = p
 
     def _calibrate(self, probs: Probs) -> Probs:

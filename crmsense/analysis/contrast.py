@@ -44,7 +44,7 @@ True
 
 from __future__ import annotations
 
-__all__ = ["Clause", "complaint_part", "contrast_clause", "contrasted"]
+__all__ = ["Clause", "complaint_part", "contrast_clause", "contrasted", "relief_clause", "relieved"]
 
 import re
 from collections.abc import Sequence
@@ -100,6 +100,17 @@ _FORMALITY = re.compile(
 """A sentence that is only a formality, for lower-cased text without its greeting:
 "Hope you're well.", "Thanks for the update.", "Thanks in advance.", "Best, Jo". Not
 thanks for something done ("Thanks for fixing it so fast!"), which is sentiment."""
+_RELIEF = re.compile(
+    r"^\W*(?:(?:honestly|tbh|to be honest|i(?:'|’)ll be honest),?\s+)?(?:(?:i|we)\s+)?"
+    r"(?:(?:was|were|had been|am|are)\s+)?(?:(?:so|really|pretty|very|a (?:bit|little)) )?"
+    r"(?:dreading|worried|nervous|anxious|sceptical|skeptical|wary|doubtful|afraid"
+    r"|(?:fully |half )?expect(?:ed|ing) (?:the worst|a (?:battle|fight|nightmare|disaster|"
+    r"headache))|hated? to (?:admit|say))\b",
+    re.IGNORECASE,
+)
+"""An opening worry or a grudging concession: "I was dreading the migration…", "Hate to
+admit it…"."""
+_BUT = re.compile(r"\bbut\b[\s,]*", re.IGNORECASE)
 _MIN_HEAD_WORDS = 1
 _MIN_CLAUSE_WORDS = 3
 
@@ -152,6 +163,38 @@ def contrasted(prediction: Prediction, clause: Clause, reading: Prediction) -> P
         prediction, probs=reading.probs, score=reading.score,
         emotions=strongest([prediction.emotions, reading.emotions]), evidence=evidence,
     )  # fmt: skip
+
+
+def relief_clause(text: str) -> Clause | None:
+    """The clause after the first "but" of a text that opens with a worry or a grudging
+    concession ("I was dreading the data migration after our last vendor, but your team
+    made the whole thing painless.", "Hate to admit it, but the new workflow has cut our
+    month-end close by two days."): what the worry came to, which decides the reading
+    (:func:`relieved`). None otherwise.
+
+    >>> relief_clause("Hate to admit it, but the new approval flow saves us hours.").text
+    'the new approval flow saves us hours.'
+    >>> relief_clause("The migration was painful, but the team was helpful.") is None
+    True
+    """
+    if not _RELIEF.match(text) or (but := _BUT.search(text)) is None:
+        return None
+    clause = text[but.end() :].rstrip()
+    return Clause(but.end(), clause) if len(clause.split()) >= _MIN_CLAUSE_WORDS else None
+
+
+def relieved(prediction: Prediction, clause: Clause, reading: Prediction) -> Prediction:
+    """``prediction`` of a text with a :func:`relief_clause` given way to ``reading``, the
+    clause's, when the text does not read positive and the clause does; otherwise
+    ``prediction`` as it is. The worry is the loudest part of such a text ("I was
+    dreading the data migration …, but your team made the whole thing completely
+    painless." read −0.95), and what it came to is the point."""
+    if prediction.reads("positive") or not reading.reads("positive"):
+        return prediction
+    evidence = [Evidence(e.start + clause.start, e.end + clause.start, e.text, e.weight)
+                for e in reading.evidence]  # fmt: skip
+    return replace(prediction, probs=reading.probs, score=reading.score,
+                   emotions=reading.emotions, evidence=evidence)  # fmt: skip
 
 
 def complaint_part(sentences: Sequence[str]) -> list[int] | None:

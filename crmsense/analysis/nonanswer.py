@@ -58,6 +58,9 @@ _SURVEY = (
     # not knowing (2026-12-07): "Hard to say." read −0.54 as a survey answer
     rf"|hard to say|(?:i(?:{_A}m)? )?not sure|unsure|(?:i )?(?:don{_A}?t|do not) know|dunno"
     r"|no idea|no (?:strong )?opinion"
+    # (2026-12-07) "Haven't used it enough to say." read −0.80
+    rf"|(?:i |we )?(?:haven{_A}?t|have not) used it (?:enough|much|long enough|yet)(?: to (?:say"
+    r"|comment|tell|judge))?|too (?:early|soon) to (?:say|tell)"
 )
 _THANKS = r"(?:\W+(?:thanks|thank you|thx|cheers|ty))?"
 _LEAD = r"(?:(?:honestly|really|well|hmm+|um+|tbh|to be honest),?\s+)?"

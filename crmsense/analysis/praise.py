@@ -69,6 +69,10 @@ PRAISE = re.compile(
     r"|\b(?:an? )?(?:absolute |total |real |true )?(?:rock ?stars?|superstars?)\b"
     r"|\b(?:is|was|are|were|you(?:'|’)re|she(?:'|’)s|he(?:'|’)s) (?:an? )?(?:absolute |total |"
     r"real |true )?(?:legend|gem|star|mvp|hero)s?\b"
+    # the old way left behind (2026-12-07): "Never going back to spreadsheets lol" read −0.75
+    r"|\b(?:never|not|no) (?:going|gonna go) back to (?:spreadsheets?|excel|paper|e-?mail threads"
+    r"|post-its|the old (?:way|system|tool|process|setup)|(?:our|the) (?:old|previous|legacy) "
+    r"[a-z]+|manual [a-z]+|doing (?:it|this) by hand)\b"
     # keep it up (2026-12-07): "Keep up the good work" ("Don't change a thing.": negation)
     r"|\bkeep (?:doing what you(?:'|’)re doing|up the (?:good|great|amazing"
     r"|excellent) work)\b"

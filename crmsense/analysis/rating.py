@@ -15,8 +15,8 @@ not a date ("due 5/10", "Denver-Boston 2/10 flight 994", "10/10/2026") or a step
 2/10"). Also *N* out of 5 or 10 when nothing is counted after it ("9 out of 10 times the
 sync fails" counts failures), and *N* stars (a five-star scale; "zero stars", "half a
 star", "a 5-star service"). Scores above the scale are hyperbole and count as its top
-("11/10", "six stars if I could"). Questions ("Would you rate us 5 stars?") carry no
-rating.
+("11/10", "six stars if I could"). A net-promoter score counts on its 0–10 scale ("NPS 3",
+"gave you a 9"). Questions ("Would you rate us 5 stars?") carry no rating.
 
 >>> rating("10/10 would buy again")
 1.0
@@ -47,7 +47,7 @@ _WORDS = {"zero": 0, "no": 0, "half a": 0.5, "one": 1, "a single": 1, "two": 2, 
 _NUMBER = r"\d{1,3}(?:\.\d)?|" + "|".join(sorted(_WORDS, key=len, reverse=True))
 _AFTER = (
     r"(?=\s*(?:stars?\b)?\s*(?:[.!,;:)\-–—]|$|(?:would|will|for|from|overall|and|but|so|i|we"
-    r"|recommend\w*|highly|never|great|best|worst|love\w*|again)\b))"
+    r"|recommend\w*|highly|never|great|best|worst|love\w*|again|because|since|as|due)\b))"
 )
 """What may follow a rating: the end of a clause, or words that go on to judge."""
 _RATED_BEFORE = re.compile(
@@ -62,7 +62,17 @@ _SLASH = re.compile(r"(?<![\d/.:])(\d{1,3}(?:\.\d)?)\s?/\s?(5|10|100)(?![\d/]|\.
 _OUT_OF = re.compile(rf"\b({_NUMBER}) out of (5|10|100|five|ten)\b{_AFTER}")
 _STARS = re.compile(rf"\b({_NUMBER})[- ]stars?\b")
 _CLAUSE_END = re.compile(_AFTER)
-_ANY = re.compile(r"\d\s?/\s?(?:5|10|100)\b|\bout of (?:5|10|100|five|ten)\b|\bstars?\b")
+_NPS = re.compile(
+    r"\bnps(?: score)?(?: (?:of|was|is))?[: =]*(\d{1,2})\b(?!\s*(?:/|out of|%))"
+    r"|\bgave (?:you |us |it |them )?(?:a |an )?(0|1|2|9|10)(?=\s*(?:[.!,;:)\-–—]|$|(?:because"
+    r"|since|as|for|and|but|so|this|last|on|in)\b))"
+)
+"""A score on the 0–10 scale of a net-promoter survey: "NPS 3", "NPS score of 9", and
+a score given without its scale when it means the same on 0–5 and 0–10 ("gave you a 9",
+"gave it a 2"; not "gave it a 4", which is good out of 5 and poor out of 10)."""
+_ANY = re.compile(
+    r"\d\s?/\s?(?:5|10|100)\b|\bout of (?:5|10|100|five|ten)\b|\bstars?\b|\bnps\b|\bgave\b"
+)
 
 
 def _number(word: str) -> float:
@@ -93,6 +103,8 @@ def rating(text: str) -> float | None:
                 shares.append(_share(match[1], match[2]))
         shares += [_share(m[1], m[2]) for m in _OUT_OF.finditer(sentence)]
         shares += [_share(m[1], "5") for m in _STARS.finditer(sentence)]
+        shares += [_share(m[1] or m[2], "10") for m in _NPS.finditer(sentence)
+                   if int(m[1] or m[2]) <= 10]  # fmt: skip
     if not shares:
         return None
     if all(s >= POSITIVE for s in shares) or all(s <= NEGATIVE for s in shares):

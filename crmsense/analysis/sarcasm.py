@@ -69,6 +69,15 @@ _SET_PHRASES = re.compile(
     r"bother)\b"
     # loving a chore: "Love how I have to re-enter my card every month.", "love having to
     # explain it again" (not "love how we get to …", "love how easy it is")
+    # grudging thanks, and mock compliance (2026-12-07): "Thanks, I guess. Still no refund."
+    # +0.86, "Oh absolutely, I'll just re-enter 2,000 SKUs by hand then, no problem at all."
+    # +0.52, "Love how 'priority support' apparently means a four-day response time." +0.56
+    r"|\b(?:thanks?|thank you),? i guess\b|\blove (?:how|that)\b[^.!?]{0,80}\bapparently (?:means"
+    r"|counts as|qualifies as|is)\b"
+    r"|^\W*(?:oh,? )?(?:sure|absolutely|of course|great|fine|right|cool|perfect|yeah),? "
+    r"(?:i|we)(?:'|’)ll just (?:[^.!?]{0,40}\b)?(?:wait|re-?enter|redo|re-?type|manually|by hand"
+    r"|start over|do (?:it|that|this|everything|your job) (?:myself|ourselves)|another (?:week|day"
+    r"|month|hour))\b[^.!?]{0,60}\bthen\b"
     # giving up on help (2026-12-07): "It's fine, we'll figure it out ourselves." read +0.73
     r"|\b(?:it(?:'|’)s fine|never ?mind|whatever|forget it|fine)\W+(?:we|i)(?:(?:'|’)ll| will)"
     r"(?: just)? (?:figure|work|sort) (?:it|this) out (?:ourselves|myself|on (?:our|my) own)"
@@ -105,6 +114,10 @@ BAD_EVENT = re.compile(
     r"no (?:reply|response|answer)|charged (?:us |me )?twice|double[- ]charged|"
     r"wiped|deleted|disappeared|unusable|useless|without (?:any )?(?:notice|warning)|"
     r"(?:went|gone|goes|going) up again|"
+    # (2026-12-07) "Love that the status page said 'all systems operational' for the entire
+    # two hours we couldn't log in."
+    r"(?:can(?:'|’)?t|cannot|could(?:n(?:'|’)?t| not)|unable to) (?:log ?in|login|sign in|access"
+    r"|connect|get in)|"
     # a price rise (2026-12-07): "Fantastic, another price increase." read +0.61
     r"price (?:increase|hike|rise)s?|(?:raised|increased|doubled|tripled|hiked) (?:the |our |my |"
     r"your )?(?:prices?|bill|fees?|rates?|costs?))\b"
@@ -167,7 +180,7 @@ _HINTS = (
     "thrilled", "delighted", "thank", "impressive", "bravo", "kudos", "right", "joy", "goody",
     "joke", "surprise", "canned", "such as", "appreciate", "nothing", "good", "well done",
     "way to go", "thx", "stars", "star ", "-star", "10/10", "ourselves", "myself", "on our own",
-    "on my own", "bother",
+    "on my own", "bother", "'ll just", "’ll just",
 )  # fmt: skip
 
 

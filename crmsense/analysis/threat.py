@@ -95,6 +95,9 @@ THREAT = re.compile(
     r"|\bstill waiting(?=\W*$|\s*[.!])"
     r"|\bstill waiting (?:for|on) (?:a |an |your |any |the )?(?:reply|response|answer|update|fix"
     r"|call ?back|refund|resolution|root[- ]cause)"
+    # (2026-12-07) "Thanks, I guess. Still no refund."
+    r"|\bstill no (?:refund|reply|response|answer|update|fix|word|news|resolution|call ?back"
+    r"|credit|replacement|delivery|invoice correction)\b"
     # waiting long (fifth session): "Any update? It's been a week.", "It's been three days
     # and still no reply.", "I've been waiting two weeks for the refund." (not "It's been a
     # week since go-live")
