@@ -41,6 +41,7 @@ NEGATED = [
     "Nothing I'd change.",
     "Honestly, I wouldn't change a thing.",
     "Don't change a thing.",  # 2026-12-07: −0.14 before
+    "Couldn't have asked for a smoother handover.",  # 2026-12-07: −0.39 before
 ]
 NOT_NEGATED = [
     "The sync isn't working.",
@@ -217,6 +218,8 @@ def test_lukewarm_praise_is_not_read_as_positive() -> None:
         ("I wouldn't say the migration has been smooth, but we are where we are.", True),
         ("It should work now, can you try again?", False),
         ("I wouldn't say no to a discount.", False),
+        ("The support experience has been less than ideal.", True),
+        ("Not exactly smooth, but it's live.", False),  # conceded, then the point
     ],
 )
 def test_unmet_expectations(text: str, unmet: bool) -> None:

@@ -41,6 +41,7 @@ PRAISE = [
     # a person praised as a star (2026-12-07)
     "Your onboarding specialist was a rockstar.",
     "Jess is an absolute legend.",
+    "Problem solved, you legend.",
     # the old way left behind (2026-12-07)
     "Never going back to spreadsheets.",
 ]

@@ -52,6 +52,8 @@ THREATS = [
     "Is there any update on the refund I requested three weeks ago?",
     "What's the status of the ticket I opened a week ago?",
     "Thanks, I guess. Still no refund.",  # 2026-12-07
+    "WHERE IS MY PACKAGE. DAY 9.",
+    "Appreciate the reply, but that's exactly what I was told last week.",
 ]
 NOT_THREATS = [
     "We've escalated this to our engineering team and will update you today.",
@@ -84,6 +86,8 @@ NOT_THREATS = [
     "Otherwise we're done with the setup, thanks!",
     "We tested the export. Otherwise we're done for today.",
     "Still no issues since the update.",
+    "Day 3 of the conference was great.",
+    "Just what I was told I'd need, thanks!",
     "Is there any update on the report I requested this morning?",
 ]
 

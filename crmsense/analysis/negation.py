@@ -60,8 +60,9 @@ _NEGATED_COMPLAINT = re.compile(
     # it without you", "couldn't be happier", "can't recommend them enough", "can't live
     # without it"
     r"|\b(?:can(?:'|’)?t|cannot|could ?n(?:'|’)?t) (?:thank (?:you|them|[a-z]+)(?: all)? enough"
-    r"|be (?:happier|more pleased|more satisfied|more grateful)|ask for (?:a |any )?(?:better|"
-    r"more)|recommend (?:[a-z]+ ){0,3}(?:highly )?enough|fault (?:it|them|you|the [a-z]+)"
+    r"|be (?:happier|more pleased|more satisfied|more grateful)|(?:have )?asked for (?:a |any )?"
+    r"(?:better|more|smoother|easier|faster|nicer)|ask for (?:a |any )?(?:better|more)"
+    r"|recommend (?:[a-z]+ ){0,3}(?:highly )?enough|fault (?:it|them|you|the [a-z]+)"
     r"|(?:live|do|work|manage) without (?:it|you|them|this|[a-z]+ (?:app|tool|platform|product)))\b"
     r"|\bcould ?n(?:'|’)?t have (?:done|hit|managed|made|achieved|pulled|got|gotten|delivered|"
     r"launched|met|finished)\b[^.!?]{0,60}\bwithout (?:you|your|the team)\b"
@@ -192,6 +193,9 @@ _UNMET = re.compile(
     # (2026-12-07) "honestly, the tool should just work.", "I wouldn't say the migration has
     # been smooth, but we are where we are."
     r"|\bshould (?:just|simply) work\b"
+    # understatement (2026-12-07): "The support experience has been less than ideal."
+    r"|\b(?:less than|far from|not exactly|hardly) (?:ideal|great|smooth|stellar|perfect"
+    r"|seamless)\b(?![^.!?]*\bbut\b)"
     rf"|\b(?:i|we) wouldn{_A}?t (?:say|call) (?:it|that|this|the [a-z-]+(?: [a-z-]+)?)"
     r"(?: (?:has been|had been|was|is|went))? (?:smooth|easy|great|good|seamless|painless"
     r"|a success|a win)\b"
@@ -200,7 +204,8 @@ _UNMET = re.compile(
 #: Every alternative of ``_UNMET`` contains one of these: a cheap gate for most texts.
 _UNMET_HINTS = (
     "expect", "hope", "hoping", "anticipat", "promised", "surprised", "shocked", "caught off",
-    "blindsided", "quote", "estimate", "agreed", "would be", "should", "wouldn",
+    "blindsided", "quote", "estimate", "agreed", "would be", "should", "wouldn", "less than",
+    "far from", "not exactly", "hardly",
 )  # fmt: skip
 
 

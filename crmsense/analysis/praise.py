@@ -69,6 +69,7 @@ PRAISE = re.compile(
     r"|\b(?:an? )?(?:absolute |total |real |true )?(?:rock ?stars?|superstars?)\b"
     r"|\b(?:is|was|are|were|you(?:'|’)re|she(?:'|’)s|he(?:'|’)s) (?:an? )?(?:absolute |total |"
     r"real |true )?(?:legend|gem|star|mvp|hero)s?\b"
+    r"|\byou (?:absolute |total |real )?(?:legend|gem|star|hero|rock ?star|superstar)s?\b"
     # the old way left behind (2026-12-07): "Never going back to spreadsheets lol" read −0.75
     r"|\b(?:never|not|no) (?:going|gonna go) back to (?:spreadsheets?|excel|paper|e-?mail threads"
     r"|post-its|the old (?:way|system|tool|process|setup)|(?:our|the) (?:old|previous|legacy) "

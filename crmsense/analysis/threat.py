@@ -98,6 +98,12 @@ THREAT = re.compile(
     # (2026-12-07) "Thanks, I guess. Still no refund."
     r"|\bstill no (?:refund|reply|response|answer|update|fix|word|news|resolution|call ?back"
     r"|credit|replacement|delivery|invoice correction)\b"
+    # the same non-answer again, and counting the days (2026-12-07): "'we're looking into it'
+    # is exactly what I was told last Tuesday too.", "WHERE IS MY PACKAGE. DAY 9."
+    r"|\b(?:exactly |just )?what (?:i|we) (?:was|were) told (?:last|before|yesterday|on (?:mon"
+    r"|tues|wednes|thurs|fri|satur|sun)day|(?:a|one|two|three|\d+) (?:days?|weeks?) ago|the last"
+    r" time)\b"
+    r"|(?:^|(?<=[.!?] ))day (?:[3-9]|[1-9]\d)(?=\W*$|\s*[.!])|\b(?:days?|weeks?) and counting\b"
     # waiting long (fifth session): "Any update? It's been a week.", "It's been three days
     # and still no reply.", "I've been waiting two weeks for the refund." (not "It's been a
     # week since go-live")
