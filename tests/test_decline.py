@@ -26,6 +26,7 @@ DECLINES = [
     "We're under contract with Salesforce until June, thanks.",
     "Thanks but we built this in-house.",
     "We already use something similar, thanks.",
+    "Thanks for thinking of us! We don't think it's the right time for a case study.",
     "Politely declining - have a great weekend.",
     "Thank you for the kind offer; we must decline your proposal this year.",
     "Not interested at the moment, but thank you!",

@@ -42,6 +42,8 @@ NEGATED = [
     "Honestly, I wouldn't change a thing.",
     "Don't change a thing.",  # 2026-12-07: −0.14 before
     "Couldn't have asked for a smoother handover.",  # 2026-12-07: −0.39 before
+    "Zero tickets from the floor this week.",  # 2026-12-07: −0.84 before
+    "I expected the go-live weekend to be a lot more painful than it was.",  # −0.44 before
 ]
 NOT_NEGATED = [
     "The sync isn't working.",
@@ -60,6 +62,8 @@ NOT_NEGATED = [
     "There is nothing to change in the config.",
     "Nothing to improve in the UI, but the exports keep failing.",
     "Please don't change a thing in the contract without telling us.",
+    "Zero tickets resolved this week.",
+    "We expected it to be painful and it was.",
 ]
 
 

@@ -69,7 +69,8 @@ DECLINE = re.compile(
             r"|\s*[.!,;]|\s*$)",
             rf"\b(?:not sure|(?:do|does)n{_A}?t (?:think|feel|believe)|(?:do|does) not (?:think|"
             rf"feel|believe)) (?:that )?(?:this|it|that|you|your [a-z]+)(?:{_A}s| is| are|"
-            rf"{_A}re| would be| will be) (?:the |a )?(?:right |good |great |strong )?fit\b",
+            rf"{_A}re| would be| will be) (?:the |a )?(?:right |good |great |strong )?(?:fit|time"
+            r"|moment)\b",
             rf"\b(?:we{_A}ll|we will|we{_A}re going to|we are going to|we{_A}d like to|we would "
             r"like to|(?:we(?:'|’)ve|we have) decided to|decided to|going to|have to|need to) "
             r"hold off\b",

@@ -42,6 +42,17 @@ _NEGATED_COMPLAINT = re.compile(
     rf"\b(?:no|not (?:a|an|one|a single)|without (?:a|any)|never (?:had|have|seen|"
     rf"hit|ran into|run into) (?:a|an|any)(?: single)?) (?:real |major |big |serious )?"
     rf"{_TROUBLE}\b"
+    # (2026-12-07) "Zero tickets from the floor this week." read −0.84; not "zero tickets
+    # resolved"
+    r"|\bzero (?:support )?(?:tickets|complaints|issues|escalations|bugs|incidents|outages"
+    r"|errors|problems)\b(?! (?:were |have been |got |get )?(?:resolved|closed|answered|handled"
+    r"|fixed|solved))"
+    # relief (2026-12-07): "I expected the go-live weekend to be a lot more painful than it
+    # was." read −0.44
+    r"|\bexpected (?:[^.!?]{0,40} )?to be (?:a lot |much |far |way |even |a bit |a little )?"
+    r"(?:more painful|worse|harder|more difficult|rougher|messier|more stressful|more "
+    r"complicated|slower|more of a (?:pain|headache|nightmare)) than (?:it (?:was|turned out|ended"
+    r" up(?: being)?)|it actually was)\b"
     r"|\bnot (?:too |that |so |half )?(?:bad|terrible|awful|disappointed|unhappy|a problem|"
     r"an issue|a concern)\b"
     r"|\bnothing (?:to complain about|bad to say|negative to say|to report on our side)\b"
@@ -81,7 +92,8 @@ _REAL_PROBLEM = re.compile(
     r"no budget|budget (?:just |simply )?(?:isn(?:'|’)?t|is not|wasn(?:'|’)?t|was not) there|"
     r"budget (?:cuts?|freezes?|was cut|has been cut)|can(?:'|’)?t afford|cannot afford)\b"
 )
-_HINTS = ("no", "not", "nothing", "never", "without", "complain", "n't", "n’t", "painless", "free")
+_HINTS = ("no", "not", "nothing", "never", "without", "complain", "n't", "n’t", "painless", "free",
+          "zero", "expected")  # fmt: skip
 
 
 def is_negated_complaint(text: str) -> bool:
