@@ -140,6 +140,14 @@ THREAT = re.compile(
     r"(?:now )?(?:three|four|five|six|several|multiple|many|\d+) times\b"
 )
 """Threat language, for lower-cased text."""
+#: Every alternative of ``THREAT`` contains one of these: a cheap gate that spares most
+#: texts the regular expression (it took ~50 µs a text).
+_HINTS = (
+    "escalat", "speak", "talk", "take ", "go over", "lawyer", "attorney", "solicitor", "legal",
+    "small claims", "still", "told", "day", "week", "been", "hold", "otherwise", "or else",
+    "if not", "or we", "or i", "cancel", "terminat", "walk away", "review", "reconsider",
+    "rethink", "evaluat", "time",
+)  # fmt: skip
 _WHO = r"(?:anyone|anybody|someone|somebody|you(?: guys)?|your (?:team|support|company))"
 _CHASE_QUESTION = re.compile(
     # "Is anyone actually going to respond to this ticket?", "Does anyone even read these
@@ -170,7 +178,7 @@ def is_threat(text: str) -> bool:
     lowered = text.lower()
     if any(hint in lowered for hint in _CHASE_HINTS) and _CHASE_QUESTION.search(lowered):
         return True
-    if not THREAT.search(lowered):  # most texts: no need to split into sentences
+    if not any(hint in lowered for hint in _HINTS) or not THREAT.search(lowered):
         return False
     for sentence in (s.lower() for s in sentence_texts(text)):
         if "?" in sentence:  # "Can I speak to your manager about the partner programme?"
