@@ -266,6 +266,8 @@ def test_the_complaint_part_decides_with_any_engine() -> None:
          "the new approval flow saves us hours."),
         ("tbh i was skeptical about switching but the import took twenty minutes",
          "the import took twenty minutes"),
+        ("Can't say I expected much from a chatbot, but it sorted my direct debit in minutes.",
+         "it sorted my direct debit in minutes."),
     ],
 )  # fmt: skip
 def test_a_worry_then_what_it_came_to(text: str, clause: str) -> None:

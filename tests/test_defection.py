@@ -58,6 +58,7 @@ WEIGHING = [  # evaluating, hedged, the renewal in doubt (2026-12-07, fifth sess
     # reviewing options (2026-12-07)
     "Every ticket takes a week. We're reviewing our options for next year.",
     "We're exploring our options.",
+    "We'll be reviewing alternatives at renewal.",
 ]
 STAYING = [
     "We are not considering other vendors at this point.",
@@ -93,6 +94,7 @@ NEITHER = [
     "I will cancel the meeting.",
     "We'll review our options for the Q3 rollout.",
     "Are we exploring our options for the integration?",
+    "We're reviewing alternatives for the logo design.",
     # about something else, or the rest stays (fourth session; each read leaving before)
     "We are evaluating other vendors for our payroll system.",
     "Our marketing team is moving to HubSpot for email campaigns, but sales stays on your CRM.",

@@ -224,6 +224,8 @@ def test_lukewarm_praise_is_not_read_as_positive() -> None:
         ("I wouldn't say no to a discount.", False),
         ("The support experience has been less than ideal.", True),
         ("Not exactly smooth, but it's live.", False),  # conceded, then the point
+        ("We were told it would be ready by Friday. It isn't.", True),  # a promise broken
+        ("I was told I'd love it and I do.", False),
     ],
 )
 def test_unmet_expectations(text: str, unmet: bool) -> None:

@@ -31,7 +31,7 @@ NON_ANSWERS = [
 ]
 SURVEY_ONLY = ["No", "Nope.", "nah", "Not really.", "no thanks", "Hard to say.", "Not sure.",
                "I don't know", "No opinion.",
-               "Haven't used it enough to say."]  # fmt: skip
+               "Haven't used it enough to say.", "No strong feelings either way."]  # fmt: skip
 ANSWERS = [
     "Nothing to add, keep up the good work!",
     "Nothing works since the update.",

@@ -44,6 +44,7 @@ PRAISE = [
     "Problem solved, you legend.",
     # the old way left behind (2026-12-07)
     "Never going back to spreadsheets.",
+    "Busy week here, we renewed for three years and added the forecasting module.",
 ]
 NOT_PRAISE = [
     "It used to save us hours, but the sync is broken now.",

@@ -54,6 +54,9 @@ THREATS = [
     "Thanks, I guess. Still no refund.",  # 2026-12-07
     "WHERE IS MY PACKAGE. DAY 9.",
     "Appreciate the reply, but that's exactly what I was told last week.",
+    "Third reset this week. Same result.",  # counting the contacts (2026-12-07)
+    "Hi. Any update? This is my fifth chat.",
+    "I appreciate the apology, though it's the same one I received in March.",
 ]
 NOT_THREATS = [
     "We've escalated this to our engineering team and will update you today.",
@@ -87,6 +90,8 @@ NOT_THREATS = [
     "We tested the export. Otherwise we're done for today.",
     "Still no issues since the update.",
     "Day 3 of the conference was great.",
+    "The fifth call in the series is on Friday.",
+    "Our third office opened this month!",
     "Just what I was told I'd need, thanks!",
     "Is there any update on the report I requested this morning?",
 ]

@@ -104,6 +104,8 @@ _RELIEF = re.compile(
     r"^\W*(?:(?:honestly|tbh|to be honest|i(?:'|’)ll be honest),?\s+)?(?:(?:i|we)\s+)?"
     r"(?:(?:was|were|had been|am|are)\s+)?(?:(?:so|really|pretty|very|a (?:bit|little)) )?"
     r"(?:dreading|worried|nervous|anxious|sceptical|skeptical|wary|doubtful|afraid"
+    rf"|(?:can{_A}?t say (?:i|we)|(?:i|we) (?:didn{_A}?t|did not|don{_A}?t)) (?:really )?expect"
+    r"(?:ed)? (?:much|a lot|great things|miracles)"
     r"|(?:fully |half )?expect(?:ed|ing) (?:the worst|a (?:battle|fight|nightmare|disaster|"
     r"headache))|hated? to (?:admit|say))\b",
     re.IGNORECASE,

@@ -96,7 +96,8 @@ _LOOKING_ELSEWHERE = (
     # (2026-12-07) "We're reviewing our options for next year." (not "our options for the
     # Q3 rollout")
     r"|\b(?:reviewing|exploring|considering|weighing|evaluating|assessing|looking at) (?:all )?"
-    r"(?:our|other) options(?= for (?:next year|the renewal|renewal|(?:the|our) (?:next )?"
+    r"(?:(?:our|other) options|alternatives|other (?:vendors|providers|tools|solutions))(?= for "
+    r"(?:next year|the renewal|renewal|(?:the|our) (?:next )?"
     r"(?:contract|renewal|term))\b| (?:at|before|ahead of) (?:the )?renewal\b|\W*$|\s*[.!])"
 )
 _NOT_RENEWING = (

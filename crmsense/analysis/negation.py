@@ -190,7 +190,8 @@ _UNMET = re.compile(
     r"(?! (?:of )?(?:a |the )?(?:trouble|problems?|issues?|hassle|pain|work|friction|bugs?"
     r"|downtime|difficult\w*|complicat\w*|headaches?|errors?|disruption|delays?|effort))"
     rf"|(?:^|[.!;,]\s*|\b(?:but|and|yet|because|since)\s+)(?:we were|i was|we(?:{_A}ve| have) "
-    rf"been|i(?:{_A}ve| have) been) promised\b"
+    rf"been|i(?:{_A}ve| have) been) (?:promised\b|(?:told|assured)\b(?=[^.!?]{{0,60}}\b(?:would"
+    r"|will be|by (?:mon|tues|wednes|thurs|fri|satur|sun)day|by the end)\b))"
     # bill shock (2026-12-07): "surprised by the invoice", "higher than the quote"
     r"|(?<!pleasantly )(?<!happily )(?<!positively )\b(?:surprised|shocked|caught off guard"
     r"|blindsided) (?:by|at|to see) (?:the|our|this|your|a|an) (?:[a-z]+ ){0,2}(?:invoice|bill"
@@ -217,7 +218,7 @@ _UNMET = re.compile(
 _UNMET_HINTS = (
     "expect", "hope", "hoping", "anticipat", "promised", "surprised", "shocked", "caught off",
     "blindsided", "quote", "estimate", "agreed", "would be", "should", "wouldn", "less than",
-    "far from", "not exactly", "hardly",
+    "far from", "not exactly", "hardly", "told", "assured",
 )  # fmt: skip
 
 

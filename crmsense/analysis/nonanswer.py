@@ -57,7 +57,8 @@ _SURVEY = (
     r"no|nope|nah|not really|none really|no thanks|nothing really"
     # not knowing (2026-12-07): "Hard to say." read −0.54 as a survey answer
     rf"|hard to say|(?:i(?:{_A}m)? )?not sure|unsure|(?:i )?(?:don{_A}?t|do not) know|dunno"
-    r"|no idea|no (?:strong )?opinion"
+    r"|no idea|no (?:strong )?opinions?|no strong feelings?(?: (?:either way|one way or the "
+    r"other))?"
     # (2026-12-07) "Haven't used it enough to say." read −0.80
     rf"|(?:i |we )?(?:haven{_A}?t|have not) used it (?:enough|much|long enough|yet)(?: to (?:say"
     r"|comment|tell|judge))?|too (?:early|soon) to (?:say|tell)"

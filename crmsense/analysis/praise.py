@@ -64,6 +64,10 @@ PRAISE = re.compile(
     r"(?: (?:\d+|two|three|four|five))?|\d+|two|three|four|five|a)(?: more)? (?:years?|terms?)\b"
     r"|\bwe(?:(?:'|’)ve| have) (?:just |officially )?renewed (?:with you|(?:our|the) "
     r"(?:contract|subscription|agreement))\b"
+    # (2026-12-07) "… it's been a busy week — we renewed for three years and added …"
+    r"|\bwe(?:(?:'|’)ve| have)? (?:just |officially )?renewed (?:with you |(?:our|the) (?:contract"
+    r"|subscription|agreement) )?for (?:another |a further )?(?:\d+|two|three|four|five|a|one"
+    r" more)(?: more)? (?:years?|terms?)\b"
     # a person praised as a star (2026-12-07): "Your onboarding specialist was a rockstar."
     # read +0.24, neutral
     r"|\b(?:an? )?(?:absolute |total |real |true )?(?:rock ?stars?|superstars?)\b"

@@ -104,6 +104,13 @@ THREAT = re.compile(
     r"|tues|wednes|thurs|fri|satur|sun)day|(?:a|one|two|three|\d+) (?:days?|weeks?) ago|the last"
     r" time)\b"
     r"|(?:^|(?<=[.!?] ))day (?:[3-9]|[1-9]\d)(?=\W*$|\s*[.!])|\b(?:days?|weeks?) and counting\b"
+    r"|\bthe same (?:one|e-?mail|answer|response|reply|message|apology|thing) (?:i|we) "
+    r"(?:received|got|had|was sent|were sent)\b"
+    # counting the contacts (2026-12-07): "This is my fifth chat.", "Third reset this week.",
+    # "Fourth engineer, fourth set of questions." (not "the fifth call in the series")
+    r"|\b(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:rd|th)) (?:chat|e-?mail"
+    r"|ticket|engineer|agent|rep|reset|attempt|call|account manager|csm|person|support agent)"
+    r"(?= this (?:week|month|year|quarter)\b| today\b|\s*[.,;!]|\W*$)"
     # waiting long (fifth session): "Any update? It's been a week.", "It's been three days
     # and still no reply.", "I've been waiting two weeks for the refund." (not "It's been a
     # week since go-live")
@@ -146,7 +153,8 @@ _HINTS = (
     "escalat", "speak", "talk", "take ", "go over", "lawyer", "attorney", "solicitor", "legal",
     "small claims", "still", "told", "day", "week", "been", "hold", "otherwise", "or else",
     "if not", "or we", "or i", "cancel", "terminat", "walk away", "review", "reconsider",
-    "rethink", "evaluat", "time",
+    "rethink", "evaluat", "time", "same", "third", "fourth", "fifth", "sixth", "seventh",
+    "eighth", "ninth", "tenth", "rd ", "th ",
 )  # fmt: skip
 _WHO = r"(?:anyone|anybody|someone|somebody|you(?: guys)?|your (?:team|support|company))"
 _CHASE_QUESTION = re.compile(
