@@ -74,7 +74,7 @@ def test_unresolved_problems_are_not(text: str) -> None:
     assert not is_resolution(text)
 
 
-def test_only_a_negative_reading_is_mirrored_and_the_problem_words_are_not_cited() -> None:
+def test_a_reading_that_is_not_positive_turns_and_the_problem_words_are_not_cited() -> None:
     misread = Prediction((0.9, 0.07, 0.03), -0.87, {"frustration": 0.2},
                          [Evidence(4, 10, "outage", -0.87)])  # fmt: skip
     turned = resolution_reading("The outage is over.", misread)
@@ -83,6 +83,9 @@ def test_only_a_negative_reading_is_mirrored_and_the_problem_words_are_not_cited
     assert turned.evidence == []
     right = Prediction((0.1, 0.2, 0.7), 0.6)
     assert resolution_reading("The outage is over.", right) is right
+    # a neutral reading turns too (2026-12-07): "That's fixed it. Ta." was too uncertain
+    unsure = Prediction((0.3, 0.45, 0.25), -0.05)
+    assert resolution_reading("That's fixed it.", unsure).probs == (0.3, 0.25, 0.45)
     assert resolution_reading("It's not working again.", misread) is misread
 
 

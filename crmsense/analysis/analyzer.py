@@ -185,8 +185,9 @@ the floor" and "expected it to be more painful than it was" negated complaints; 
 think it's the right time" a decline; "less than ideal" an unmet expectation; "DAY 9.",
 "This is my fifth chat." and "exactly what I was told last Tuesday" threats; "I was told
 it would ship on Monday" an unmet expectation; "reviewing alternatives at renewal"
-weighing; "Otherwise we're done." is an ultimatum. An emoticon is a sentence (":(" was
-``empty``), and a text of emoticons alone is the lexicon's reading with ``model.v1``."""
+weighing; a resolution read neutral turns positive too; "Otherwise we're done." is an
+ultimatum. An emoticon is a sentence (":(" was ``empty``), and a text of emoticons alone
+is the lexicon's reading with ``model.v1``."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
