@@ -74,6 +74,7 @@ from crmsense.analysis.aspects import AspectFinder, Mention, summarize
 from crmsense.analysis.calls import call_text, customer_side, is_sympathy, summarize_call
 from crmsense.analysis.competitors import CompetitorFinder, normalized
 from crmsense.analysis.contrast import (
+    Clause,
     complaint_part,
     contrast_clause,
     contrasted,
@@ -123,6 +124,8 @@ from crmsense.text.clean import text_hash
 Probs = tuple[float, float, float]
 Calibrator = Callable[[Probs], Probs]
 """Maps combined (negative, neutral, positive) probabilities to calibrated ones."""
+_Decide = Callable[[Prediction, Clause, Prediction], Prediction]
+"""How a text's reading and its clause's decide the text's (``contrasted``, ``relieved``)."""
 Source = tuple[Sentence, Prediction, float]
 """A part a reading comes from: the part, its prediction and its share of the reading."""
 
@@ -357,34 +360,26 @@ class Analyzer:
         return self.defection.correct(text, threat_reading(text, p))
 
     def _contrast(self, readings: dict[str, Prediction], undone: dict[str, Label]) -> None:
-        """Positive ``readings`` of texts whose contrast clause reads negative given way to
-        the clause (:mod:`~crmsense.analysis.contrast`); the clauses not in ``readings``
-        are read like any text (cached, corrected, and contrasted in turn), in one more
-        engine call."""
-        clauses = {
-            text: clause
-            for text, p in readings.items()
-            if p.reads("positive") and (clause := contrast_clause(text)) is not None
-        }
-        reliefs = {
-            text: clause
-            for text, p in readings.items()
-            if not p.reads("positive") and (clause := relief_clause(text)) is not None
-        }
-        if not clauses and not reliefs:
+        """Positive ``readings`` of texts whose contrast clause reads negative, and other
+        readings of texts whose relief clause reads positive, given way to the clause
+        (:mod:`~crmsense.analysis.contrast`); the clauses not in ``readings`` are read like
+        any text (cached, corrected, and contrasted in turn), in one more engine call."""
+        deciding: dict[str, tuple[Clause, _Decide]] = {}
+        for text, p in readings.items():
+            # praise before a complaint, or a worry before what it came to
+            positive = p.reads("positive")
+            clause = contrast_clause(text) if positive else relief_clause(text)
+            if clause is not None:
+                deciding[text] = (clause, contrasted if positive else relieved)
+        if not deciding:
             return
         # a clause is often a sentence or an aspect clause of this very batch
-        rest = [c.text for c in (clauses | reliefs).values() if c.text not in readings]
+        rest = [c.text for c, _ in deciding.values() if c.text not in readings]
         read = readings | (self._predict(rest) if rest else {})
-        for text, clause in clauses.items():
-            p = contrasted(readings[text], clause, read[clause.text])
+        for text, (clause, decide) in deciding.items():
+            p = decide(readings[text], clause, read[clause.text])
             if p is not readings[text]:
-                undone.setdefault(text, "positive")  # what the engine said
-                readings[text] = p
-        for text, clause in reliefs.items():
-            p = relieved(readings[text], clause, read[clause.text])
-            if p is not readings[text]:
-                undone.setdefault(text, label_of(readings[text].probs))
+                undone.setdefault(text, label_of(readings[text].probs))  # what the engine said
                 readings[text] = p
 
     def _calibrate(self, probs: Probs) -> Probs:

@@ -159,12 +159,8 @@ def contrasted(prediction: Prediction, clause: Clause, reading: Prediction) -> P
         and -reading.score >= prediction.score
     ):
         return prediction
-    evidence = [Evidence(e.start + clause.start, e.end + clause.start, e.text, e.weight)
-                for e in reading.evidence]  # fmt: skip
-    return replace(
-        prediction, probs=reading.probs, score=reading.score,
-        emotions=strongest([prediction.emotions, reading.emotions]), evidence=evidence,
-    )  # fmt: skip
+    return _given_way(prediction, clause, reading,
+                      strongest([prediction.emotions, reading.emotions]))  # fmt: skip
 
 
 def relief_clause(text: str) -> Clause | None:
@@ -193,10 +189,18 @@ def relieved(prediction: Prediction, clause: Clause, reading: Prediction) -> Pre
     painless." read −0.95), and what it came to is the point."""
     if prediction.reads("positive") or not reading.reads("positive"):
         return prediction
+    return _given_way(prediction, clause, reading, reading.emotions)
+
+
+def _given_way(
+    prediction: Prediction, clause: Clause, reading: Prediction, emotions: dict[str, float]
+) -> Prediction:
+    """``prediction`` with the probabilities, score and evidence (moved to the text's
+    offsets) of ``reading``, its ``clause``'s, and ``emotions``."""
     evidence = [Evidence(e.start + clause.start, e.end + clause.start, e.text, e.weight)
                 for e in reading.evidence]  # fmt: skip
-    return replace(prediction, probs=reading.probs, score=reading.score,
-                   emotions=reading.emotions, evidence=evidence)  # fmt: skip
+    return replace(prediction, probs=reading.probs, score=reading.score, emotions=emotions,
+                   evidence=evidence)  # fmt: skip
 
 
 def complaint_part(sentences: Sequence[str]) -> list[int] | None:

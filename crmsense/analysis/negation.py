@@ -203,12 +203,12 @@ _UNMET = re.compile(
     r"|\bwould be (?:really |so )?(?:great|nice|good|lovely|helpful|refreshing) if\b"
     rf"[^.!?]{{0,50}}(?:\b(?:didn{_A}?t|did not|wasn{_A}?t|weren{_A}?t|stopped|for once)\b"
     r"|\bactually (?:work|worked|working|respond|responded|replied|answered|fixed|read)\b)"
-    # (2026-12-07) "honestly, the tool should just work.", "I wouldn't say the migration has
-    # been smooth, but we are where we are."
-    r"|\bshould (?:just|simply) work\b"
     # understatement (2026-12-07): "The support experience has been less than ideal."
     r"|\b(?:less than|far from|not exactly|hardly) (?:ideal|great|smooth|stellar|perfect"
     r"|seamless)\b(?![^.!?]*\bbut\b)"
+    # (2026-12-07) "honestly, the tool should just work.", "I wouldn't say the migration has
+    # been smooth, but we are where we are."
+    r"|\bshould (?:just|simply) work\b"
     rf"|\b(?:i|we) wouldn{_A}?t (?:say|call) (?:it|that|this|the [a-z-]+(?: [a-z-]+)?)"
     r"(?: (?:has been|had been|was|is|went))? (?:smooth|easy|great|good|seamless|painless"
     r"|a success|a win)\b"

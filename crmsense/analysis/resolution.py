@@ -41,7 +41,6 @@ from __future__ import annotations
 __all__ = ["is_resolution", "resolution_reading"]
 
 import re
-from dataclasses import replace
 
 from crmsense.analysis.negation import reports_problem
 from crmsense.analysis.sarcasm import FIX_THAT_ISNT
@@ -130,4 +129,4 @@ def resolution_reading(text: str, prediction: Prediction) -> Prediction:
     """
     if prediction.reads("positive") or not is_resolution(text):
         return prediction
-    return replace(prediction.toward("positive"), evidence=[])  # spans: the problem words
+    return prediction.toward("positive")  # which drops the spans: the problem words

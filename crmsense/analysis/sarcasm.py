@@ -14,9 +14,10 @@ positive reading of such a sentence into the mirror-image negative one (see
    the export, now we have two more bugs");
 2. a sentence that *opens* with praise ("Great,", "Wow, what a great…", "I love how…",
    "Fantastic support,", "Love waiting…") and also reports a bad event (broke, outage,
-   failed, locked, on hold, "only took three weeks", "down again", a price increase) —
-   unless it also reports a fix ("fixed", "resolved", "back up"), apologises or thanks for patience
-   (a rep's wording), or concedes with "but"/"though" (a mixed message, not sarcasm).
+   failed, locked, on hold, "only took three weeks", "down again", a price increase,
+   "couldn't log in") — unless it also reports a fix ("fixed", "resolved", "back up"),
+   apologises or thanks for patience (a rep's wording), or concedes with "but"/"though" (a
+   mixed message, not sarcasm).
 
 3. a last sentence that is bare praise ("Great job.", "Well done!", "Perfect.", "Nice
    work.", "Brilliant service.") after a sentence that reports a bad event ("… has been
@@ -67,8 +68,6 @@ _SET_PHRASES = re.compile(
     r"|\b(?:good|nice|great) to know (?:that )?[^.!?]{0,40}\b(?:means?|counts?|is worth) nothing\b"
     r"|\bappreciate it if (?:someone|somebody|anyone|you) (?:could|would) (?:actually|finally|"
     r"bother)\b"
-    # loving a chore: "Love how I have to re-enter my card every month.", "love having to
-    # explain it again" (not "love how we get to …", "love how easy it is")
     # grudging thanks, and mock compliance (2026-12-07): "Thanks, I guess. Still no refund."
     # +0.86, "Oh absolutely, I'll just re-enter 2,000 SKUs by hand then, no problem at all."
     # +0.52, "Love how 'priority support' apparently means a four-day response time." +0.56
@@ -82,6 +81,8 @@ _SET_PHRASES = re.compile(
     r"|\b(?:it(?:'|’)s fine|never ?mind|whatever|forget it|fine)\W+(?:we|i)(?:(?:'|’)ll| will)"
     r"(?: just)? (?:figure|work|sort) (?:it|this) out (?:ourselves|myself|on (?:our|my) own)"
     r"(?=\W*$|\s*[.!])|\bdon(?:'|’)?t bother(?: replying| responding| answering)?(?=\W*$|\s*[.!])"
+    # loving a chore: "Love how I have to re-enter my card every month.", "love having to
+    # explain it again" (not "love how we get to …", "love how easy it is")
     r"|\blove (?:how|that|it when) (?:i|we|you|they|my team|our team) (?:still |now |always )?"
     r"(?:have|had|has|need|needed) to\b|\blove (?:having|needing|being (?:forced|made)) to\b"
 )
@@ -168,8 +169,7 @@ _NOT_SARCASM = re.compile(
     r"updates?|updating|info|information|explanation|keeping (?:us|me) (?:posted|informed)|"
     r"looking into|no (?:bugs?|errors?|issues?|problems?|outages?|downtime|crash(?:es)?"
     r"|price (?:increases?|hikes?|rises?))|(?:(?:have|has|had|did)n(?:'|’)t|not|never) "
-    r"(?:been )?(?:raised|"
-    r"increased|hiked|doubled)|"
+    r"(?:been )?(?:raised|increased|hiked|doubled)|"
     r"(?:without|zero) (?:a )?(?:single )?(?:bugs?|errors?|issues?|hiccups?|downtime)|"
     r"but|though|although|however|except|even if|despite)\b"
 )

@@ -11,12 +11,14 @@ threatens when a sentence:
 - **brings in lawyers**: "our lawyers will be in touch", "involve our legal department",
   "legal action", "small claims";
 - **chases again**: "the fourth time I am asking", "third time I've raised this",
-  "I've reported this three times";
+  "I've reported this three times", "This is my fifth chat.", "Third reset this week.",
+  "exactly what I was told last Tuesday", "the same apology I received in March";
 - **pushes**: asks to escalate ("Please escalate if you can't help.") or is still
   waiting on you ("Still waiting.", "still waiting for a reply"; not "still waiting on
   legal to sign"), or says how long ("Any update? It's been a week.", "It's been three
   days and still no reply.", "I've been waiting two weeks for the refund.", "Four hours
-  on hold."; not "It's been a week since go-live");
+  on hold.", "WHERE IS MY PACKAGE. DAY 9."; not "It's been a week since go-live"), or
+  still has nothing ("Still no refund.");
 - **sets an ultimatum**: "… by Friday or we'll have to escalate", "or we will cancel",
   "Match their price. Otherwise we're done.",
   "if this isn't fixed by Monday we will cancel",
@@ -154,7 +156,8 @@ _HINTS = (
     "small claims", "still", "told", "day", "week", "been", "hold", "otherwise", "or else",
     "if not", "or we", "or i", "cancel", "terminat", "walk away", "review", "reconsider",
     "rethink", "evaluat", "time", "same", "third", "fourth", "fifth", "sixth", "seventh",
-    "eighth", "ninth", "tenth", "rd ", "th ",
+    "eighth", "ninth", "tenth", "3rd", "0th", "1th", "2th", "3th", "4th", "5th", "6th", "7th",
+    "8th", "9th",
 )  # fmt: skip
 _WHO = r"(?:anyone|anybody|someone|somebody|you(?: guys)?|your (?:team|support|company))"
 _CHASE_QUESTION = re.compile(
