@@ -53,7 +53,7 @@ import re
 from dataclasses import replace
 
 from crmsense.analysis.sentences import sentence_texts
-from crmsense.analysis.types import Prediction
+from crmsense.analysis.types import PRAISE_EMOTIONS, Prediction
 
 _SET_PHRASES = re.compile(
     r"\bthanks? (?:a lot |so much |very much )?for nothing\b|\byeah,? right\b"
@@ -226,13 +226,13 @@ def unsarcastic(text: str, prediction: Prediction) -> Prediction:
     {'satisfaction': 0.1, 'frustration': 0.96, 'enthusiasm': 0.1}
     """
     negative, _, positive = prediction.probs
-    praise = max(prediction.emotions.get(e, 0.0) for e in ("satisfaction", "enthusiasm"))
+    praise = max(prediction.emotions.get(e, 0.0) for e in PRAISE_EMOTIONS)
     annoyed = prediction.emotions.get("frustration", 0.0)
     if (positive <= negative and praise <= annoyed) or not is_sarcastic(text):
         return prediction
     emotions = dict(prediction.emotions)
     if emotions:
-        emotions.update(frustration=max(annoyed, praise), satisfaction=annoyed,
-                        enthusiasm=annoyed)  # fmt: skip
+        emotions.update(frustration=max(annoyed, praise))
+        emotions.update(dict.fromkeys(PRAISE_EMOTIONS, annoyed))
     turned = prediction.mirrored() if positive > negative else prediction
     return replace(turned, emotions=emotions)

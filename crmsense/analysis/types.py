@@ -50,10 +50,10 @@ EMOTIONS: tuple[str, ...] = (
     "frustration", "anger", "disappointment", "confusion", "urgency", "enthusiasm",
     "satisfaction",
 )  # fmt: skip
-_PRAISE = frozenset({"enthusiasm", "satisfaction"})
-_DISPLEASURE = frozenset({"frustration", "anger", "disappointment"})
-"""The emotions that go with a positive and with a negative reading (for
-:meth:`Prediction.mirrored`)."""
+PRAISE_EMOTIONS: tuple[str, ...] = ("satisfaction", "enthusiasm")
+DISPLEASURE_EMOTIONS: tuple[str, ...] = ("frustration", "anger", "disappointment")
+"""The emotions that go with a positive and with a negative reading (a corrected reading
+caps those of the side it turned from; sarcasm turns praise into frustration)."""
 EMOTION_MAP: dict[str, tuple[str, ...]] = {
     "frustration": ("annoyance",),
     "anger": ("anger",),
@@ -190,7 +190,9 @@ def _capped(emotions: dict[str, float], probs: tuple[float, float, float]) -> di
     negative, _, positive = probs
     if negative == positive:
         return emotions
-    losing, cap = (_PRAISE, positive) if negative > positive else (_DISPLEASURE, negative)
+    losing, cap = (
+        (PRAISE_EMOTIONS, positive) if negative > positive else (DISPLEASURE_EMOTIONS, negative)
+    )
     return {name: min(v, cap) if name in losing else v for name, v in emotions.items()}
 
 
