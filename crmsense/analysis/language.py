@@ -46,7 +46,8 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "en": _words(
         "the and of to is are was were be been it this that with for you your we our they "
         "have has had not but what which would could should there their from at by or can "
-        "will just about if my me i do does did an please thanks thank"
+        "will just about if my me i do does did an please thanks thank no as so in on a all "
+        "still now up out how when get got too very more"
     ),
     "de": _words(
         "der die das und ist nicht mit sich des dem den ein eine einer auch auf für von "
@@ -56,23 +57,26 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "fr": _words(
         "le la les et est une des du pour pas que qui dans sur avec nous vous je il elle "
         "sont ont mais ou très merci bonjour votre notre cette ce au aux être avoir ne plus "
-        "leur bien"
+        "leur bien je ne rien aucun aucune depuis mon ma mes"
     ),
     "es": _words(
         "el los las y es una del por para con que no muy pero su sus nosotros ustedes yo "
-        "está están gracias hola como más este esta estos ya hay le lo todo bien"
+        "está están gracias hola como más este esta estos ya hay le lo todo bien la de en se al "
+        "nos mi tenemos nada"
     ),
     "pt": _words(
         "o os as e é um uma do da dos das para com que não muito mas seu sua nós vocês "
-        "eu está obrigado obrigada olá como mais este esta isso já há bem"
+        "eu está obrigado obrigada olá como mais este esta isso já há bem de em na minha meu "
+        "você vocês"
     ),
     "it": _words(
         "il lo gli le e è di un una del della per con che non molto ma suo sua noi voi "
-        "io sono grazie ciao come più questo questa anche ci già bene"
+        "io sono grazie ciao come più questo questa anche ci già bene la da al mio mia siamo "
+        "nessuno della"
     ),
     "nl": _words(
         "de het een en van niet met voor op dat die wij ze ik zijn heeft hebben maar ook "
-        "nog bedankt alstublieft graag onze jullie wel geen naar"
+        "nog bedankt alstublieft graag onze jullie wel geen naar ik je willen wil kunnen"
     ),
 }
 _LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
