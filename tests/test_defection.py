@@ -33,6 +33,8 @@ WEIGHING = [  # evaluating, hedged, the renewal in doubt (2026-12-07, fifth sess
     "Our team has started a trial of Zendesk.",
     "Zendesk offered us a much better deal.",
     "HubSpot is cheaper, and honestly their UI is nicer.",
+    "HubSpot's reporting is miles ahead and costs less.",  # seventh session: +0.62
+    "Zendesk is way ahead of you on automation.",
     "We'll probably look elsewhere next year.",
     "Leadership wants us to look at alternatives before we renew.",
     "We're getting quotes from other providers.",

@@ -44,6 +44,12 @@ NEGATED = [
     "Couldn't have asked for a smoother handover.",  # 2026-12-07: −0.39 before
     "Zero tickets from the floor this week.",  # 2026-12-07: −0.84 before
     "I expected the go-live weekend to be a lot more painful than it was.",  # −0.44 before
+    # seventh session
+    "Can't imagine going back to how we worked before.",  # −0.55 before
+    "I couldn't recommend them more.",  # −0.91 before
+    "Never had to contact support once in two years.",
+    "I don't think I've ever had to contact support, and that says it all.",  # −0.83 before
+    "I wouldn't recommend anyone else for CRM work.",  # −0.87 before
 ]
 NOT_NEGATED = [
     "The sync isn't working.",
@@ -64,6 +70,9 @@ NOT_NEGATED = [
     "Please don't change a thing in the contract without telling us.",
     "Zero tickets resolved this week.",
     "We expected it to be painful and it was.",
+    "I wouldn't recommend the mobile app to anyone.",
+    "Never had to contact support before this week, now the sync is broken.",
+    "I can't imagine why the export still fails.",
 ]
 
 
@@ -143,6 +152,12 @@ def test_praise_said_with_a_negation_is_not_read_as_negative() -> None:
         ("We used to recommend your support to everyone.", True),
         ("We used to love it and we still do.", False),
         ("I used to like Trello better.", False),
+        # a recommendation withheld (seventh session)
+        ("Can't say I'd recommend it to anyone I like.", True),  # +0.39 before
+        ("Honestly I don't think I'd recommend it at this price.", True),  # +0.84 before
+        ("Not sure I'd recommend it to a friend.", True),
+        ("I'd recommend it to anyone.", False),
+        ("I can't say I'd recommend it highly enough.", False),
     ],
 )
 def test_faded_praise(text: str, faded: bool) -> None:
@@ -167,6 +182,7 @@ def test_faded_praise_is_not_read_as_positive() -> None:
         ("It's okay.", True),  # only that (fifth session)
         ("The product is average!", True),
         ("Could be better.", True),  # 2026-12-07: a survey comment read +0.18
+        ("Could be better, honestly.", True),  # seventh session: +0.52
         ("It could be better, the sync fails daily.", False),  # a complaint, not faint praise
         ("It's okay, the team loves it.", False),
         ("It's great.", False),
@@ -267,3 +283,17 @@ def test_bill_shock_reads_negative_and_objects_in_a_call() -> None:
     )
     assert message.label == "negative"
     assert call.call is not None and call.call.trajectory.objection_raised
+
+
+def test_survey_answers_of_the_eighth_session() -> None:
+    """A recommendation withheld (+0.39), faint praise with an aside (+0.52), no call for
+    help (−0.83) and life without it unimaginable (−0.25, :mod:`crmsense.analysis.praise`)
+    read as what they say."""
+    texts = [
+        "Can't say I'd recommend it to anyone I like.",
+        "Could be better, honestly.",
+        "I don't think I've ever had to contact support, and that says it all.",
+        "Hard to imagine running the shop without it now.",
+    ]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["negative", "neutral", "positive", "positive"]

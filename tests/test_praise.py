@@ -45,6 +45,7 @@ PRAISE = [
     # the old way left behind (2026-12-07)
     "Never going back to spreadsheets.",
     "Busy week here, we renewed for three years and added the forecasting module.",
+    "Hard to imagine running the shop without it now.",  # seventh session: −0.25
 ]
 NOT_PRAISE = [
     "It used to save us hours, but the sync is broken now.",
@@ -65,6 +66,8 @@ NOT_PRAISE = [
     "The legend on the chart is wrong.",
     "We're never going back to your support line.",
     "He was a hero during the outage.",  # the outage is a problem: not a clean idiom
+    "Can't say I'd recommend it to anyone I like.",  # a recommendation withheld
+    "It's hard to imagine the team without Sam.",
 ]
 
 

@@ -56,6 +56,11 @@ SARCASTIC = [
     "Oh sure, I'll just wait another week then.",
     "Love how the premium plan apparently means a four-day response time.",
     "Love that the status page said all green while we couldn't log in.",
+    # sarcasm said outright (seventh session): +0.81 before
+    "booked a sea view room, got a view of the car park and the bins. lovely 🙃",
+    "Love the new pricing page 🙄",
+    "best support team ever /s",
+    "Another great day with this app #not",
 ]
 SINCERE = [
     "Great job on the migration, everything went smoothly!",
@@ -94,6 +99,7 @@ SINCERE = [
     "Don't bother sending the invoice, we'll pay by card.",
     "Sure, I'll just send it over then.",  # no burden accepted: a plain yes
     "I love how you apparently read my mind.",
+    "I love the /settings page, and #nothing beats it.",
 ]
 
 
@@ -191,3 +197,12 @@ def test_thanks_for_a_fix_that_isnt_reads_negative() -> None:
     ]
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
     assert [a.label for a in analyses] == ["negative"] * 2 + ["positive"]
+
+
+def test_sarcasm_said_outright_reads_negative() -> None:
+    """model.v1 read these +0.81 and +0.77 (seventh session)."""
+    analyses = crmsense.analyze([
+        "@CasaHotels booked a sea view room, got a view of the car park and the bins. lovely 🙃",
+        "Love the new pricing page 🙄",
+    ])  # fmt: skip
+    assert [a.label for a in analyses] == ["negative", "negative"]

@@ -147,7 +147,10 @@ for us anymore"."""
 _BETTER = (
     r"(?:cheaper|less expensive|better|faster|easier|nicer|simpler|more (?:affordable|"
     r"reliable|intuitive|responsive|flexible)|lower (?:price|cost)s?|a (?:much )?better "
-    r"(?:deal|price|offer)|discount|\d+ ?(?:%|percent) (?:off|cheaper|less|lower|discount))"
+    r"(?:deal|price|offer)|discount|\d+ ?(?:%|percent) (?:off|cheaper|less|lower|discount)"
+    # (seventh session) "HubSpot's reporting is miles ahead and costs less." read +0.62
+    r"|(?:miles|way|streets|light[- ]years|years) ahead|superior|costs? (?:a lot |much |far )?less"
+    r"|half the (?:price|cost)|outperforms?|runs? rings around)"
 )
 _NEGATED = re.compile(  # the negation governs the verb: only auxiliaries in between
     r"(?:\bnot|n(?:'|’)t|\bnever|\bno (?:plans?|intention|interest|reason|desire)"

@@ -21,9 +21,8 @@ False
 from __future__ import annotations
 
 __all__ = [
-    "is_faded_praise", "is_lukewarm", "is_negated_complaint", "is_unmet_expectation",
-    "reports_problem",
-    "unnegated",
+    "WITHHELD_RECOMMENDATION", "is_faded_praise", "is_lukewarm", "is_negated_complaint",
+    "is_unmet_expectation", "reports_problem", "unnegated",
 ]  # fmt: skip
 
 import re
@@ -73,8 +72,19 @@ _NEGATED_COMPLAINT = re.compile(
     r"|\b(?:can(?:'|’)?t|cannot|could ?n(?:'|’)?t) (?:thank (?:you|them|[a-z]+)(?: all)? enough"
     r"|be (?:happier|more pleased|more satisfied|more grateful)|(?:have )?asked for (?:a |any )?"
     r"(?:better|more|smoother|easier|faster|nicer)|ask for (?:a |any )?(?:better|more)"
-    r"|recommend (?:[a-z]+ ){0,3}(?:highly )?enough|fault (?:it|them|you|the [a-z]+)"
-    r"|(?:live|do|work|manage) without (?:it|you|them|this|[a-z]+ (?:app|tool|platform|product)))\b"
+    r"|recommend (?:[a-z]+ ){0,3}(?:highly )?(?:enough|more)|fault (?:it|them|you|the [a-z]+)"
+    r"|(?:live|do|work|manage) without (?:it|you|them|this|[a-z]+ (?:app|tool|platform|product))"
+    # (seventh session) "Can't imagine going back to how we worked before." read −0.55
+    r"|imagine (?:[a-z]+ ){0,4}?(?:without (?:it|you|them|this)|going back))\b"
+    # no call for help (seventh session): "Never had to contact support once in two years.",
+    # "I don't think I've ever had to contact support" (−0.83); and nobody else recommended:
+    # "I wouldn't recommend anyone else." (−0.87)
+    rf"|\b(?:never|not once|(?:have|has)(?:n{_A}?t| not) (?:ever|once)|(?:i|we) (?:don{_A}?t"
+    rf"|do not) think (?:i|we)(?:{_A}ve| have) ever) (?:had|needed) to (?:contact|call|ring"
+    r"|e-?mail|chase|raise a ticket with|open a ticket with|bother) (?:support|you|anyone|the "
+    r"(?:help ?desk|support team|team))\b"
+    rf"|\b(?:would(?:n{_A}?t| not)|won{_A}?t|will not|would never|could(?:n{_A}?t| not)) (?:ever )?"
+    r"recommend (?:anyone|anybody|anything|any other [a-z]+|another [a-z]+|[a-z]+ else)\b"
     r"|\bcould ?n(?:'|’)?t have (?:done|hit|managed|made|achieved|pulled|got|gotten|delivered|"
     r"launched|met|finished)\b[^.!?]{0,60}\bwithout (?:you|your|the team)\b"
     # the same, as one word: "painless", "hassle-free" (the network reads "pain", "hassle")
@@ -122,6 +132,14 @@ def reports_problem(lowered: str) -> bool:
     return bool(_REAL_PROBLEM.search(lowered) or BAD_EVENT.search(lowered))
 
 
+WITHHELD_RECOMMENDATION = (
+    rf"\b(?:(?:can{_A}?t|cannot|couldn{_A}?t|wouldn{_A}?t) (?:really |honestly |truly )?say"
+    rf"|not sure|doubt|(?:don{_A}?t|do not) think) (?:that )?(?:i|we)(?:{_A}d| would) (?:ever )?"
+    r"(?:really )?recommend\b(?! (?:it|them|you|[a-z]+) (?:highly )?(?:enough|more)\b)"
+)
+"""A recommendation hedged away, for lower-cased text: "can't say I'd recommend", "not
+sure I'd recommend", "I don't think I'd recommend" (:mod:`~crmsense.analysis.praise`'s
+"I'd recommend" does not count inside it)."""
 _FADED_PRAISE = re.compile(
     r"\b(?:it|this|that|you|they|the [a-z]+|your [a-z]+) used to be (?:so |really |very |pretty "
     r"|truly )?(?:great|good|excellent|amazing|awesome|fantastic|brilliant|reliable|fast|easy|"
@@ -129,6 +147,9 @@ _FADED_PRAISE = re.compile(
     # (2026-12-07) "Used to love it, not anymore." read +0.54
     r"|\bused to (?:love|like|enjoy|adore|recommend) (?:it|this|you|your [a-z]+|the (?:product|"
     r"app|platform|tool|service|support))\b"
+    # a recommendation withheld (seventh session): "Can't say I'd recommend it to anyone I
+    # like." +0.39, "Honestly I don't think I'd recommend it at this price." +0.84
+    rf"|{WITHHELD_RECOMMENDATION}"
 )
 _STILL = re.compile(r"\b(?:still|again|now (?:it(?:'|’)s|it is) (?:even )?better)\b")
 
@@ -156,7 +177,9 @@ _LUKEWARM = re.compile(
     r"(?:is|was)) (?:just |only |mostly )?(?:okay|ok|alright|all right|average|mediocre|"
     r"passable|adequate)\W*$"
     # (2026-12-07) "Could be better." read +0.18 as a survey comment
-    r"|^\W*(?:it |that |this |the [a-z]+ )?could (?:be|have been) better\W*$"
+    r"|^\W*(?:it |that |this |the [a-z]+ )?could (?:be|have been) better"
+    # the same with an aside after it (seventh session): "Could be better, honestly." +0.52
+    r"(?:,? (?:honestly|tbh|to be honest|i guess|i suppose|imo|frankly))?\W*$"
 )
 
 

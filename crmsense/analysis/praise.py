@@ -32,7 +32,7 @@ __all__ = ["PRAISE", "is_praise", "praise_reading"]
 
 import re
 
-from crmsense.analysis.negation import reports_problem
+from crmsense.analysis.negation import WITHHELD_RECOMMENDATION, reports_problem
 from crmsense.analysis.types import Prediction
 
 PRAISE = re.compile(
@@ -51,6 +51,9 @@ PRAISE = re.compile(
     r" (?:so much time|a lot of time|a ton of time|tons of time|(?:many |countless |several )?"
     r"(?:hours|days|weeks))\b"
     r"|\bhow we (?:ever )?(?:managed|lived|coped|worked|survived) (?:before|without)\b"
+    # (seventh session) "Hard to imagine running the shop without it now." read −0.25
+    r"|\b(?:hard|difficult|impossible) to imagine (?:[\w'’-]+ ){0,5}?without (?:it|you|them|this"
+    r"|your [a-z]+)\b"
     r"|\b(?:solved|fixed|resolved|sorted|answered) (?:on|in|at|with) (?:the|your) first "
     r"(?:reply|response|call|contact|try|attempt)\b"
     # keeping its promise (fifth session): "Does what it says on the tin." read −0.59
@@ -83,6 +86,7 @@ PRAISE = re.compile(
     r"|excellent) work)\b"
 )
 """Praise idioms, for lower-cased text."""
+_WITHHELD = re.compile(WITHHELD_RECOMMENDATION)
 _NOT_A_STATEMENT = re.compile(r"\b(?:if|unless|whether|hopefully)\b|\?")
 
 
@@ -93,6 +97,7 @@ def is_praise(text: str) -> bool:
         PRAISE.search(lowered)
         and not _NOT_A_STATEMENT.search(lowered)
         and not reports_problem(lowered)
+        and not _WITHHELD.search(lowered)
     )
 
 

@@ -6,7 +6,8 @@ shape, so crmsense finds it with patterns, sentence by sentence, and the analyze
 positive reading of such a sentence into the mirror-image negative one (see
 :func:`unsarcastic`):
 
-1. set phrases: "thanks for nothing", "yeah right", "oh great", "gotta love how", and
+1. set phrases: "thanks for nothing", "yeah right", sarcasm said outright (🙃, 🙄, 😒,
+   "/s", "#sarcasm", "#not"), "oh great", "gotta love how", and
    passive-aggressive thanks ("thanks for finally getting back to me", "nice of you to
    reply", "appreciate the canned response", "good to know the SLA means nothing", "I'd
    appreciate it if someone could actually read my emails", "such as it is"), thanks for
@@ -85,6 +86,9 @@ _SET_PHRASES = re.compile(
     # explain it again" (not "love how we get to …", "love how easy it is")
     r"|\blove (?:how|that|it when) (?:i|we|you|they|my team|our team) (?:still |now |always )?"
     r"(?:have|had|has|need|needed) to\b|\blove (?:having|needing|being (?:forced|made)) to\b"
+    # said to be sarcastic (seventh session): "got a view of the car park and the bins. lovely
+    # 🙃" read +0.81; an upside-down, eye-rolling or unamused face, "/s", "#sarcasm", "#not"
+    r"|[\U0001f643\U0001f644\U0001f612]|(?:^|\s)/s\W*$|#(?:sarcasm|sarcastic|not|irony)\b"
 )
 FIX_THAT_ISNT = re.compile(
     r"^\W*(?:thanks?|thank you)(?: so much| a lot)? for (?:fixing|resolving|solving|sorting)"
@@ -180,7 +184,8 @@ _HINTS = (
     "thrilled", "delighted", "thank", "impressive", "bravo", "kudos", "right", "joy", "goody",
     "joke", "surprise", "canned", "such as", "appreciate", "nothing", "good", "well done",
     "way to go", "thx", "stars", "star ", "-star", "10/10", "ourselves", "myself", "on our own",
-    "on my own", "bother", "'ll just", "’ll just",
+    "on my own", "bother", "'ll just", "’ll just", "\U0001f643", "\U0001f644", "\U0001f612", "/s",
+    "#sarcas", "#not", "#irony",
 )  # fmt: skip
 
 
