@@ -128,6 +128,12 @@ def test_kind_engine_votes() -> None:
         "I was billed for 40 seats, we only have 25.",
         "The renewal quote keeps changing.",
         "Invoice 3391 has the wrong VAT rate!",
+        # pointed questions, @-addresses and hashtags (seventh session)
+        "Why was flight 4199 out of Boston cancelled?",
+        "What is the reason for the delay on flight 1316?",
+        "Refund request 16866853, case id 8465981?? Nothing since March.",
+        "@NorthRail delay repay rejected for train 1F22",
+        "Order 5512 arrived damaged #fail",
     ],
 )
 def test_a_negative_message_in_a_persons_voice_is_conversational(text: str) -> None:
@@ -149,6 +155,22 @@ def test_notices_read_as_negative_stay_transactional() -> None:
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
     assert [a.label for a in analyses].count("negative") >= 2  # the misreadings rule 4 met
     assert [a.kind for a in analyses] == ["transactional"] * 4
+
+
+def test_a_negative_chat_or_social_post_is_never_a_notice() -> None:
+    """Only people write in chat and on social media (seventh session: the head took 65
+    negative airline-dev tweets for transactional, and so kept them from every alert)."""
+    notice = "Payment failed: the card ending 4242 was declined."
+    votes = {"transactional": 0.9}
+    for channel in ("chat", "social"):
+        assert classify_kind(Document(notice, channel=channel), 1, -0.6, votes) == (
+            "conversational"
+        )
+    assert classify_kind(Document(notice, channel="email"), 1, -0.6, votes) == "transactional"
+    [tweet] = Analyzer(load_engine("model.v1")).analyze(
+        [Document("@JetBlue what is the reason for the delay", channel="social")]
+    )
+    assert (tweet.label, tweet.kind) == ("negative", "conversational")
 
 
 def test_frustration_or_anger_overrules_the_head_but_not_an_auto_reply_flag() -> None:
