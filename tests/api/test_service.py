@@ -109,6 +109,8 @@ def test_analyze_reads_only_the_new_text_of_an_email(
     chat = client.post("/api/v1/analyze", json={"text": thread, "channel": "chat"},
                        headers=keys["read"]).json()  # fmt: skip
     assert any("terrible" in s["text"] for s in chat["sentences"])  # other channels: as given
+    plain = client.post("/api/v1/analyze", json={"text": thread}, headers=keys["read"]).json()
+    assert [s["text"] for s in plain["sentences"]] == ["Thanks, that fixed it!"]  # no channel
 
 
 def test_analyze_batch_applies_channel_and_topics_to_every_text(
@@ -121,9 +123,9 @@ def test_analyze_batch_applies_channel_and_topics_to_every_text(
     assert [s["text"] for s in first["sentences"]] == ["Thanks, that fixed it!"]
     assert first["label"] == "positive"
     assert "onboarding" in [a["aspect"] for a in second["aspects"]]
-    plain = client.post("/api/v1/analyze/batch", json={"texts": [thread], "engine": "rules.v1"},
-                        headers=keys["read"]).json()  # fmt: skip
-    assert any("crashing" in s["text"] for s in plain[0]["sentences"])  # no channel: as given
+    chat = {"texts": [thread], "channel": "chat", "engine": "rules.v1"}
+    plain = client.post("/api/v1/analyze/batch", json=chat, headers=keys["read"]).json()
+    assert any("crashing" in s["text"] for s in plain[0]["sentences"])  # chat: as given
 
 
 @pytest.mark.parametrize(
