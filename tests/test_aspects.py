@@ -211,3 +211,14 @@ def test_clauses_of_a_huge_sentence_take_linear_time() -> None:
         "print(len(clauses(text, Sentence(0, len(text), text))))\n"
     )
     assert int(run_python(code)) == 100001  # the opening clause, then one per "but"
+
+
+def test_slow_pages_are_performance() -> None:
+    """Seventh session: "Reports load slowly" found no topic."""
+    assert found("Reports load slowly, otherwise the product is solid.") == [
+        ("product_quality", "the product is solid."),
+        ("reliability_performance", "Reports load slowly,"),
+    ]
+    assert found("Everything crawls on Mondays.") == [
+        ("reliability_performance", "Everything crawls on Mondays.")
+    ]

@@ -77,7 +77,7 @@ TAXONOMY: dict[str, tuple[str, ...]] = {
     ),
     "reliability_performance": (
         "outage", "downtime", "went down", "is down", "was down", "slow to load", "slowness",
-        "sluggish", "load time", "loading",
+        "sluggish", "load time", "loading", "load slowly", "loads slowly", "runs slowly", "crawls",
         "latency", "performance", "uptime", "reliability", "reliable", "unreliable",
         "timeout", "timed out", "lag", "laggy", "speed", "unavailable", "sla",
     ),
