@@ -413,6 +413,29 @@ def test_objection_language() -> None:
     # bill shock (2026-12-07)
     assert has_objection("We were surprised by the invoice, it was higher than the quote.")
     assert has_objection("The March invoice is 30% higher than what we were quoted.")
+    # a concern named (seventh session), as a call's customer raises it
+    assert has_objection("The pricing for the renewal is also a concern, it's 20% up.")
+    assert has_objection("My main worry is the implementation timeline.")
+    assert has_objection("Security is the sticking point.")
+    assert not has_objection("That is no longer a concern.")
+    assert not has_objection("Is that a concern for you?")
+    assert not has_objection("No concerns from our side.")
+
+
+def test_a_call_that_names_a_concern_raises_an_objection() -> None:
+    segments = (
+        ("Dana", "customer", "The sync broke three times last quarter."),
+        ("Sam", "rep", "I'm sorry about that, we've shipped a fix and added monitoring."),
+        ("Dana", "customer", "The pricing for the renewal is also a concern."),
+        ("Sam", "rep", "I can hold last year's price if you renew for two years."),
+        ("Dana", "customer", "That helps a lot, thank you."),
+    )
+    [analysis] = Analyzer(load_engine("model.v1")).analyze(
+        [Document(" ".join(t for _, _, t in segments), segments=segments)]
+    )
+    assert analysis.call is not None
+    assert analysis.call.trajectory.objection_raised
+    assert analysis.call.trajectory.objection_resolved
 
 
 @pytest.mark.parametrize(

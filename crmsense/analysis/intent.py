@@ -69,6 +69,13 @@ OBJECTION = _any(
     r"\b(?:legal|procurement|security|it) (?:won(?:'|’)?t|will not|would never)"
     r" (?:approve|allow)\b",
     r"\b(?:concerned|worried|skeptical|sceptical) (?:about|that)\b",
+    # a concern named (seventh session): "The pricing for the renewal is also a concern",
+    # "My main worry is the implementation timeline.", "That is a dealbreaker for us."
+    r"\b(?:is|are|remains?|was|were)(?: also| still| really| definitely)? (?:a |the |our |my )?"
+    r"(?:(?:main|biggest|big|real|major|key|only|serious) )?(?:concern|worry|sticking point"
+    r"|blocker|deal[- ]?breaker|hurdle|red flag)\b(?! for you\b)",
+    r"\b(?:our|my|the) (?:(?:main|biggest|big|real|major|key|only|one) )?(?:concern|worry"
+    r"|hesitation|sticking point|reservation)s? (?:is|are|was|were|remains?|would be)\b",
     r"\bdoes(?:n(?:'|’)?t| not) (?:fit|meet) our (?:needs|requirements|use case)\b",
     r"\bwe (?:don(?:'|’)?t|do not) (?:need|see the (?:need|value))\b",
 )  # fmt: skip
