@@ -60,6 +60,19 @@ ROUTINE = [
     "Please find our purchase order attached. Billing address unchanged.",
     "Our bank details remain the same as before.",
     "No change to our billing information this year.",
+    # how the product behaves, and admin of keys and environments (seventh session;
+    # model.v1: -0.64, -0.51, -0.46, -0.87, -0.56)
+    "What does the stale flag on a report mean exactly, and when does it get cleared?",
+    "Can an admin recover a dashboard someone deleted, and if so, for how many days?",
+    "Compliance wants to know how long deleted records stay in backups before they're purged.",
+    "Kindly revoke the API key ending in 7f3a, it belonged to a contractor who has left.",
+    "Please delete the sandbox environment named test-q1-2023; nobody uses it anymore.",
+    # a problem put down to the writer's own side (seventh session; -0.41, -0.69, -0.60)
+    "The broken links in the onboarding emails came from our own template edit, and we've "
+    "corrected them.",
+    "We were charged twice for September because of a card update on our side; please refund "
+    "one of the charges.",
+    "Please disregard PO 88-4412; it was raised in error on our end.",
 ]
 NOT_ROUTINE = [
     # a problem anywhere
@@ -98,6 +111,12 @@ NOT_ROUTINE = [
     "Unfortunately I won't be able to make the renewal work at this price.",
     "How is this still broken?",
     "The bug is the same as before, still broken.",
+    # persistence, and a problem that only shows on the writer's side (seventh session)
+    "Please disable SSO, it keeps locking everyone out.",
+    "The export is still broken on our side.",
+    "This was not our mistake, the sync deleted the records.",
+    "The sync failed because of a change on our side? No, it's your bug.",
+    "Can an admin recover the dashboard your migration deleted?",
 ]
 
 
@@ -227,3 +246,14 @@ def test_a_huge_text_is_read_in_linear_time() -> None:
         "      is_routine('please add ' * 100000))\n"
     )
     assert run_python(code).split() == ["True", "False"]
+
+
+def test_questions_about_behaviour_and_own_side_problems_are_not_complaints() -> None:
+    """model.v1 read these from -0.41 to -0.87 (seventh session): the problem words are a
+    question's, an admin request's or the writer's own doing."""
+    start = ROUTINE.index(
+        "What does the stale flag on a report mean exactly, and when does it get cleared?"
+    )
+    texts = ROUTINE[start : start + 8]
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    assert [a.label for a in analyses] == ["neutral"] * len(texts)

@@ -100,7 +100,9 @@ _REAL_PROBLEM = re.compile(
     r"too (?:high|expensive|pricey|steep|costly)|overpriced|hard to justify|"
     # no money for it (fifth session): "the budget just isn't there this year"
     r"no budget|budget (?:just |simply )?(?:isn(?:'|’)?t|is not|wasn(?:'|’)?t|was not) there|"
-    r"budget (?:cuts?|freezes?|was cut|has been cut)|can(?:'|’)?t afford|cannot afford)\b"
+    r"budget (?:cuts?|freezes?|was cut|has been cut)|can(?:'|’)?t afford|cannot afford|"
+    # persistence (seventh session): "Please disable SSO, it keeps locking everyone out."
+    r"(?:keeps|kept) (?:on )?[a-z]+ing)\b"
 )
 _HINTS = ("no", "not", "nothing", "never", "without", "complain", "n't", "n’t", "painless", "free",
           "zero", "expected")  # fmt: skip
