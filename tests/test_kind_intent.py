@@ -241,6 +241,10 @@ def test_auto_reply_cues(text: str) -> None:
         "Hi Mark, thanks for sending the contract. Our legal team is reviewing it and will get "
         "back to you by Friday. Best, Lisa",
         "Got it, I'll get back to you on pricing once I've spoken to finance.",
+        # things working again (seventh session: the head then took it for an auto-reply)
+        "Following up from yesterday's call: the backlog has drained and our order system is "
+        "back in sync.",
+        "The rollout is back on track.",
     ],
 )
 def test_no_auto_reply_cue(text: str) -> None:

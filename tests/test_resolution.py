@@ -32,6 +32,10 @@ RESOLVED = [
     "Thanks for sorting out the billing error.",
     "Huge shoutout to support for fixing our outage in 10 minutes!",
     "Kudos to Priya for resolving the login issue.",
+    # seventh session: -0.34 and -0.51 before
+    "All good now, the error on the forecast report disappeared after I cleared the cache.",
+    "The webhook backlog has drained and our order system is back in sync.",
+    "The errors vanished after the patch.",
 ]
 NOT_RESOLVED = [
     # negated, stopped or unfinished
@@ -61,6 +65,10 @@ NOT_RESOLVED = [
     "The list is sorted by date.",
     # more than one sentence: the other may hold the complaint
     "The outage is over. Our data from Tuesday is missing.",
+    # seventh session
+    "The error disappeared but the data is still missing.",
+    "Will the error disappear after the patch?",
+    "All good now?",
 ]
 
 

@@ -57,6 +57,10 @@ THREATS = [
     "Third reset this week. Same result.",  # counting the contacts (2026-12-07)
     "Hi. Any update? This is my fifth chat.",
     "I appreciate the apology, though it's the same one I received in March.",
+    # seventh session: neutral before
+    "Following up for the third time on the missing audit logs.",
+    "We'll have to revisit our renewal if the reporting issues aren't resolved by June.",
+    "Thanks for the update, but 'we're looking into it' is what we heard last week too.",
 ]
 NOT_THREATS = [
     "We've escalated this to our engineering team and will update you today.",
@@ -94,6 +98,9 @@ NOT_THREATS = [
     "Our third office opened this month!",
     "Just what I was told I'd need, thanks!",
     "Is there any update on the report I requested this morning?",
+    "We'll revisit the dashboard layout next sprint.",
+    "Following up on the quote we discussed, as agreed last time.",
+    "That's what we heard from the analysts too.",
 ]
 
 

@@ -51,7 +51,10 @@ _PROBLEM = (
     r"(?:issues?|problems?|bugs?|errors?|outages?|incidents?|glitch(?:es)?|crash(?:es)?|"
     r"downtime|delays?|defects?|hiccups?|disruptions?|failures?)"
 )
-_ENDED = r"(?:fixed|resolved|sorted(?: out)?|solved|gone|over|cleared(?: up)?|patched|behind us)"
+_ENDED = (
+    r"(?:fixed|resolved|sorted(?: out)?|solved|gone|over|cleared(?: up)?|patched|behind us"
+    r"|disappeared|vanished|gone away)"
+)
 _RESOLVED = re.compile(
     rf"\b{_PROBLEM} (?:is|are|was|were|has been|have been|got|seems? to be|appears? to be) "
     rf"(?:now |finally |completely |fully |all |officially )?{_ENDED}\b"
@@ -62,7 +65,11 @@ _RESOLVED = re.compile(
     r"sends?|sending|imports?|importing|exports?|exporting)"
     r"(?: (?:fine|properly|normally|correctly|smoothly|perfectly|as expected))? again\b"
     r"|\b(?:works?|working|fixed|resolved|sorted) now\b"
-    r"|\bback (?:up and running|up|online|to normal)\b"
+    r"|\bback (?:up and running|up|online|to normal|in sync|on track)\b"
+    # (seventh session) "All good now, the error on the forecast report disappeared after I
+    # cleared the cache." read −0.34
+    r"|^\W*all (?:good|sorted|working|fine) now\b"
+    rf"|\b{_PROBLEM}(?: [\w'’-]+){{0,4}}? (?:has |have )?(?:disappeared|vanished|went away)\b"
     rf"|\bno (?:more|further) {_PROBLEM}"
     # stable since the fix: "it has been stable since the patch", "no failures since"
     r"|\b(?:has|have|(?:'|’)s) been (?:rock[- ])?(?:stable|solid|fine|smooth|reliable|flawless)"
@@ -87,7 +94,8 @@ _HEDGE = re.compile(
 _HINTS = (
     "fixed", "resolved", "sorted", "solved", "gone", "over", "cleared", "patched",
     "behind us", "again", "now", "back", "no more", "no further", "since", "fixing",
-    "resolving", "sorting", "solving", "clearing", "patching",
+    "resolving", "sorting", "solving", "clearing", "patching", "disappeared", "vanished",
+    "went away", "all good",
 )  # fmt: skip
 
 

@@ -102,9 +102,9 @@ THREAT = re.compile(
     r"|credit|replacement|delivery|invoice correction)\b"
     # the same non-answer again, and counting the days (2026-12-07): "'we're looking into it'
     # is exactly what I was told last Tuesday too.", "WHERE IS MY PACKAGE. DAY 9."
-    r"|\b(?:exactly |just )?what (?:i|we) (?:was|were) told (?:last|before|yesterday|on (?:mon"
-    r"|tues|wednes|thurs|fri|satur|sun)day|(?:a|one|two|three|\d+) (?:days?|weeks?) ago|the last"
-    r" time)\b"
+    r"|\b(?:exactly |just )?what (?:i|we) (?:was |were )?(?:told|heard|got) (?:last|before|"
+    r"yesterday|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:a|one|two|three|\d+) (?:days?"
+    r"|weeks?) ago|the last time)\b"
     r"|(?:^|(?<=[.!?] ))day (?:[3-9]|[1-9]\d)(?=\W*$|\s*[.!])|\b(?:days?|weeks?) and counting\b"
     r"|\bthe same (?:one|e-?mail|answer|response|reply|message|apology|thing) (?:i|we) "
     r"(?:received|got|had|was sent|were sent)\b"
@@ -138,12 +138,18 @@ THREAT = re.compile(
     r"|(?:(?<=\bwe'll )|(?<=\bwe’ll )|(?<=\bwe will )|(?<=\bi'll )|(?<=\bi’ll )|(?<=\bi will ))"
     r"(?:cancel|terminate|walk away)(?=\W*$|\s*[.!])"
     rf"|\b(?:we|i)(?:{_A}ll| will| may| might| would)(?:(?: (?:have|need) to| be forced to)"
-    r" (?:review|reconsider|rethink|re-?evaluate)| (?:reconsider|rethink|re-?evaluate))"
+    r" (?:review|reconsider|rethink|re-?evaluate|revisit)| (?:reconsider|rethink|re-?evaluate"
+    r"|revisit))"
     r" (?:the|our|this) (?:contract|relationship|partnership|renewal|subscription|investment)\b"
     rf"|\b(?:third|fourth|fifth|sixth|seventh|\d+(?:st|nd|rd|th)) time (?:that )?(?:i{_A}ve|"
     rf"i am|i{_A}m|i have|we{_A}ve|we are|we{_A}re|we have|i|we)? ?(?:asked|asking|raised|"
     r"raising|reported|reporting|written|writing|chased|chasing|called|calling|e-?mailed|"
     r"e-?mailing|requested|requesting|flagged|contacted|contacting|followed up|following up)\b"
+    # the same, verb first (seventh session): "Following up for the third time on the
+    # missing audit logs." read neutral
+    r"|\b(?:following up|chasing|asking|writing|reaching out|e-?mailing|calling|contacting "
+    r"you)(?: (?:on|about) (?:this|it))? (?:for )?(?:the|a) (?:third|fourth|fifth|sixth|seventh"
+    r"|\d+(?:rd|th)) time\b"
     r"|\b(?:raised|reported|asked about|chased|flagged|mentioned|requested) (?:this|it|"
     r"this (?:issue|problem|bug|ticket|request)|the (?:issue|problem|bug|ticket|request)) "
     r"(?:now )?(?:three|four|five|six|several|multiple|many|\d+) times\b"
@@ -155,9 +161,9 @@ _HINTS = (
     "escalat", "speak", "talk", "take ", "go over", "lawyer", "attorney", "solicitor", "legal",
     "small claims", "still", "told", "day", "week", "been", "hold", "otherwise", "or else",
     "if not", "or we", "or i", "cancel", "terminat", "walk away", "review", "reconsider",
-    "rethink", "evaluat", "time", "same", "third", "fourth", "fifth", "sixth", "seventh",
-    "eighth", "ninth", "tenth", "3rd", "0th", "1th", "2th", "3th", "4th", "5th", "6th", "7th",
-    "8th", "9th",
+    "rethink", "evaluat", "revisit", "heard", "time", "same", "third", "fourth", "fifth",
+    "sixth", "seventh", "eighth", "ninth", "tenth", "3rd", "0th", "1th", "2th", "3th", "4th",
+    "5th", "6th", "7th", "8th", "9th",
 )  # fmt: skip
 _WHO = r"(?:anyone|anybody|someone|somebody|you(?: guys)?|your (?:team|support|company))"
 _CHASE_QUESTION = re.compile(

@@ -119,6 +119,9 @@ _CUE = re.compile(
     r"|\bholidays?\b|\bvacation\b|\btravell?ing\b"
     r"|\blimited (?:access|connectivity|satellite|internet|signal)\b"
     r"|\b(?:return(?:ing)?|be back|back) (?:on|in|to the office|at)\b"
+    # not things working again: "back in sync", "back on track" (seventh session)
+    r"(?! (?:sync|stock|service|action|order|shape|business|operation|track|line|schedule"
+    r"|budget)\b)"
     r"|\b(?:i(?:'|’)m|i am) (?:currently )?(?:out|off|offline|away|at (?:a|an|our|the) "
     r"(?:conference|offsite|event|trade ?show))\b"
     rf"|\b(?:back(?! to (?:you|me|us)\b)|until|through|returning)\b[^.!?\n]{{0,12}}\b{_DAY}\w*"
