@@ -46,6 +46,9 @@ PRAISE = [
     "Never going back to spreadsheets.",
     "Busy week here, we renewed for three years and added the forecasting module.",
     "Hard to imagine running the shop without it now.",  # seventh session: −0.25
+    "car was spotless and pick up took 5 mins. will def book again",  # −0.44
+    "switched last month and my bill has halved. should've done it years ago",  # −0.18
+    "We'd definitely order from them again.",
 ]
 NOT_PRAISE = [
     "It used to save us hours, but the sync is broken now.",
@@ -68,6 +71,10 @@ NOT_PRAISE = [
     "He was a hero during the outage.",  # the outage is a problem: not a clean idiom
     "Can't say I'd recommend it to anyone I like.",  # a recommendation withheld
     "It's hard to imagine the team without Sam.",
+    "Would not book again.",
+    "I will book again if the price drops.",
+    "I'll come back tomorrow.",
+    "We should have switched sooner, the old CRM was awful.",
 ]
 
 

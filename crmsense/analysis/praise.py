@@ -12,7 +12,8 @@ off to", "a game changer", "made my week", "saved our quarter", "kudos to", "sho
 to", "a lifesaver", "nailed it", "top-notch", "worked like a charm", "exceeded our
 expectations", "a pleasure to work with", "second to none", "knocked it out of the
 park", "has saved my team hours every week", "how we managed before it", "solved on the first
-reply"), is not a question or a condition, and reports no problem
+reply", "will def book again", "should've done it years ago"), is not a question or a
+condition, and reports no problem
 (:func:`~crmsense.analysis.negation.reports_problem`). :func:`praise_reading` turns a
 neutral reading of praise positive (the neutral and positive probabilities swap) and
 mirrors a negative one. Sarcasm is checked after it, so "Great, another outage. Hats off."
@@ -81,6 +82,16 @@ PRAISE = re.compile(
     r"|\b(?:never|not|no) (?:going|gonna go) back to (?:spreadsheets?|excel|paper|e-?mail threads"
     r"|post-its|the old (?:way|system|tool|process|setup)|(?:our|the) (?:old|previous|legacy) "
     r"[a-z]+|manual [a-z]+|doing (?:it|this) by hand)\b"
+    # coming back, and switching late (seventh session): "car was spotless and pick up took
+    # 5 mins. will def book again" read −0.44, "my bill has halved. should've done it years
+    # ago" −0.18
+    r"|\b(?:will|would|(?:i|we)(?:'|’)(?:ll|d))(?: (?:definitely|def|defo|certainly|absolutely"
+    r"|happily|100%|surely))? (?:book|use|order|buy|shop|stay|fly|rent|hire|come back|be back"
+    r"|return)(?: (?:with|from|at|through) (?:you|them|here|[a-z]+))? again\b"
+    r"|\bshould(?:(?:'|’)ve| have) (?:done|switched|moved|made the (?:switch|move)|signed up"
+    r"|joined)(?: (?:it|this|that|over))? (?:years|months|ages|long) ago\b"
+    r"|\bshould(?:(?:'|’)ve| have) (?:switched|moved|made the (?:switch|move)|signed up|joined)"
+    r"(?: (?:over|to you))? (?:sooner|earlier)\b"
     # keep it up (2026-12-07): "Keep up the good work" ("Don't change a thing.": negation)
     r"|\bkeep (?:doing what you(?:'|’)re doing|up the (?:good|great|amazing"
     r"|excellent) work)\b"
