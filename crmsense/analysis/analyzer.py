@@ -129,7 +129,7 @@ _Decide = Callable[[Prediction, Clause, Prediction], Prediction]
 Source = tuple[Sentence, Prediction, float]
 """A part a reading comes from: the part, its prediction and its share of the reading."""
 
-ANALYZER_VERSION = 36
+ANALYZER_VERSION = 37
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 and the corrections of :meth:`Analyzer._corrected`). Raise it when a change alters what
 stored analyses hold: every stored analysis by an older one is then recomputed
@@ -190,7 +190,19 @@ think it's the right time" a decline; "less than ideal" an unmet expectation; "D
 it would ship on Monday" an unmet expectation; "reviewing alternatives at renewal"
 weighing; a resolution read neutral turns positive too; "Otherwise we're done." is an
 ultimatum. An emoticon is a sentence (":(" was ``empty``), and a text of emoticons alone
-is the lexicon's reading with ``model.v1``."""
+is the lexicon's reading with ``model.v1``. 37 (seventh session of 2026-12-07): the language
+gate knows "no", "as" and other English words (it took "Still no SSO, no audit log" for
+Spanish and left it unscored); a recommendation withheld is faded praise, "couldn't
+recommend them more" and "never had to contact support" negated praise, "will def book
+again" and "hard to imagine running the shop without it" praise; 🙃, 🙄, "/s" and
+"#sarcasm" are sarcasm; a competitor "miles ahead" is weighing; a negative chat or social
+post, a pointed question, an @-address or a hashtag is never transactional; questions
+about how the product behaves, admin of keys and environments, and a problem put down to
+the writer's own side are routine; persistence ("keeps locking us out") is a problem; "load
+slowly" is performance; a concern named is an objection; "following up for the third
+time", "revisit our renewal if" and "what we heard last week too" are threats; a problem
+that "disappeared", "All good now" and "back in sync" are resolutions, and "back in sync"
+no auto-reply cue."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
