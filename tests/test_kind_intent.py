@@ -287,12 +287,22 @@ INTENTS = {
         "Could you walk our team through it next week?",
         "What does the enterprise plan include?",
         "Can we get a discount if we sign for three years?",
+        # seventh session
+        "Can you share a pricing sheet and whether you offer an annual discount?",
+        "This is timely. What's the typical implementation time?",
+        "Price is a bit above budget, but the audit log is exactly what we need. Could we get "
+        "on a call to discuss options?",
+        "Forwarding this to our VP of Sales, I think she'll love it. Can you set up a call with "
+        "both of us?",
     ],
     "polite_disengagement": [
         "Not a priority for us right now. Let's circle back next quarter.",
         "Thanks, but we'll pass for now.",
         "We'll need to think about it and get back to you.",
         "Not interested at this time, thank you.",
+        # seventh session
+        "We're heads down on other projects at the moment. Ping me again in a few months?",
+        "Hey, we're all set for the moment. Will let you know if that changes.",
     ],
     "objection": [
         "Honestly it looks good, but it's too expensive for a team our size.",
@@ -301,12 +311,17 @@ INTENTS = {
         "Bad timing - we are mid-migration and have no bandwidth until Q3.",
         # the head said "other" (2026-12-07)
         "Pricing is a bit steep for us. Is there any flexibility if we commit to two years?",
+        # seventh session
+        "Thanks Ben, but we don't really have a need for this.",
+        "Unfortunately our budget for tools was cut by 30% this year.",
+        "We're locked in with HubSpot until the end of next year, so I'll have to say no.",
     ],
     "unsubscribe": [
         "Please remove me from your mailing list.",
         "Stop emailing me. I never signed up for this.",
         "Unsubscribe",
         "Not interested. Take me off your list.",
+        "Kindly do not add me to any future campaigns. Much appreciated.",  # seventh session
     ],
     "referral": [
         "I'm not the right person for this - please reach out to Priya Shah.",
@@ -317,6 +332,12 @@ INTENTS = {
         "Looping in Hannah from finance, she'd be the one to ask about budgets.",
         "I've moved to a new role since March; Olu now covers vendor reviews.",
         "Try our IT manager, Bo, he owns the tooling budget.",
+        # seventh session
+        "Please direct this to our CTO, Aisha Bello. She decides on security tooling.",
+        "Personally not interested, but our security lead Omar might be. His email is "
+        "omar@tealbridge.example.",
+        "We're not interested on the HR side. Contact Robert Chen, our controller.",
+        "Not my area, please reach out to Dana. Can you send her the proposal?",
     ],
     "other": [
         # thanks for help (2026-12-07; the head said polite_disengagement)
@@ -325,6 +346,7 @@ INTENTS = {
         "Prices are high everywhere this year, but we'll see.",
         "Got it.",
         "See you at the conference.",
+        "We're all set for the demo on Tuesday.",
     ],
 }
 

@@ -78,6 +78,11 @@ OBJECTION = _any(
     r"|hesitation|sticking point|reservation)s? (?:is|are|was|were|remains?|would be)\b",
     r"\bdoes(?:n(?:'|’)?t| not) (?:fit|meet) our (?:needs|requirements|use case)\b",
     r"\bwe (?:don(?:'|’)?t|do not) (?:need|see the (?:need|value))\b",
+    # (seventh session) "we don't really have a need for this", "our budget for tools was cut
+    # by 30%", "We're locked in with HubSpot until the end of next year"
+    r"\b(?:don(?:'|’)?t|do not) (?:really )?have (?:a|any) (?:real )?(?:need|use(?: case)?) for\b",
+    r"\bbudget\b[^.!?]{0,30}\b(?:was|has been|got|been) (?:cut|slashed|frozen|reduced)\b",
+    r"\b(?:locked|tied) in (?:with|to|until)\b",
 )  # fmt: skip
 
 #: Referral language: the writer hands the conversation to someone else ("I'm not the
@@ -113,6 +118,16 @@ REFERRAL = _any(
     r"\bsend (?:this|it|that) to .{1,40}? instead\b",
     r"\bi(?:(?:'|’)?ve| have) (?:passed|forwarded|shared) (?:your (?:details|e-?mail|note|message|"
     r"info)|this|it) (?:on|along|with)\b",
+    # (seventh session) "Please direct this to our CTO", "our security lead Omar might be.
+    # His email is …", "Contact Robert Chen, our controller."
+    r"\bplease (?:direct|send|forward|route|redirect) (?:this|it|these|your (?:e-?mail|note"
+    r"|message|request)) to\b",
+    r"\b(?:his|her|their) (?:e-?mail|e-?mail address|contact details|number) is\b",
+    r"\b(?:our|my) (?:[a-z]+ ){0,2}(?:lead|head|director|manager|colleague|cto|cfo|controller)"
+    r"(?: [a-z]+)? (?:might|may|could|would) be\b",
+    r"\b(?:contact|reach out to|try|ask|e-?mail) [a-z]+(?: [a-z]+)?,? (?:our|the|my) "
+    r"(?:[a-z]+ ){0,2}(?:lead|head|director|manager|controller|cto|cfo|ceo|coo|vp|owner"
+    r"|officer)\b",
 )  # fmt: skip
 
 #: (intent, pattern) in priority order; the first match wins.
@@ -123,6 +138,9 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         r"\bstop (?:e-?mailing|contacting|sending|messaging|spamming)\b",
         r"\b(?:do not|don(?:'|’)?t) (?:contact|e-?mail|message) (?:me|us)\b",
         r"\bno longer wish to (?:receive|be contacted)\b",
+        # (seventh session) "Kindly do not add me to any future campaigns."
+        r"\b(?:do not|don(?:'|’)?t) add (?:me|us|my (?:e-?mail|address)) to\b",
+        r"\bno (?:more|further) (?:e-?mails|campaigns|messages|outreach)\b",
     )),
     ("referral", REFERRAL),
     ("objection", OBJECTION),
@@ -136,6 +154,14 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         r"\bhold off\b", r"\bnot (?:at this|at the|right) (?:time|moment|now)\b",
         r"\b(?:on|to) the back burner\b", r"\bkeep (?:you|your (?:info|details)) on file\b",
         r"\bnot (?:right )?now\b", DECLINE.pattern,
+        # (seventh session) "Ping me again in a few months?", "we're all set for the
+        # moment", "heads down on other projects"
+        r"\b(?:ping|reach out to|contact|e-?mail|check (?:back )?(?:in )?with) (?:me|us) "
+        r"(?:again )?(?:in|next|after) (?:a (?:few|couple)|\d+|two|three|six|the new)\b",
+        r"\b(?:we(?:'|’)re|we are|i(?:'|’)m|i am) all set\b(?! (?:for|to) (?:the (?:call|meeting"
+        r"|demo|session|kick-?off|launch|go-?live|webinar)|our|a|monday|tuesday|wednesday"
+        r"|thursday|friday|tomorrow|next))",
+        r"\bheads[- ]down\b",
     )),
     ("interest", _any(
         r"\b(?:interested|interesting|intrigued|curious)\b",
@@ -181,6 +207,13 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         r"\bwhat (?:does|do|would) (?:the|your) [\w-]+ (?:plan|tier|edition|package|licen[cs]e)s? "
         r"(?:include|cost|come with)\b",
         r"\b(?:discount|better (?:price|rate|deal)) if (?:we|i) (?:sign|commit|go|buy|pay)\b",
+        # (seventh session) "Can you share a pricing sheet and whether you offer an annual
+        # discount?", "What's the typical implementation time?", "Could we get on a call?"
+        r"\b(?:send|share) (?:me |us )?(?:a |the |your )?pricing (?:sheet|page|deck|details"
+        r"|info(?:rmation)?|breakdown|overview)\b",
+        r"\bwhat(?:(?:'|’)s| is) the (?:typical |usual |average |expected )?(?:implementation"
+        r"|onboarding|setup|rollout|deployment) (?:time|timeline|period|process)\b",
+        r"\b(?:get|hop|jump) on a (?:quick |short )?call\b",
     )),
     # a thank-you for help and nothing else answers no outreach (the head read "Thanks so
     # much for your help, really appreciate it." as polite disengagement)
@@ -190,6 +223,15 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         r"(?:(?:i |we )?(?:really |truly )?appreciate (?:it|that|your help)\W*)?$",
     )),
 )  # fmt: skip
+
+
+_NEXT_STEP = _any(
+    r"\b(?:can|could) (?:you|we) (?:set up|schedule|book|arrange|send|share|get) (?:(?:me|us"
+    r"|over) )?(?:a |an |the |your )?(?:quick |short )?(?:call|demo|meeting|proposal|quote"
+    r"|pricing|deck)\b",
+)
+"""A buying step asked for (seventh session): "Forwarding this to our VP of Sales, I think
+she'll love it. Can you set up a call with both of us?" is interest, not a referral."""
 
 
 def has_objection(text: str) -> bool:
@@ -218,7 +260,10 @@ def reply_intent(
     """
     if auto_reply:
         return "other" if undelivered else "out_of_office"
-    rule = _rule(text.lower())
+    lowered = text.lower()
+    rule = _rule(lowered)
+    if rule == "referral" and _NEXT_STEP.search(lowered):
+        rule = "interest"  # handed on *and* asking for a call or a proposal
     if leaving and rule not in ("unsubscribe", "referral"):
         return "objection"
     if rule is not None:
