@@ -418,6 +418,18 @@ def test_emotions_detected(engine: RuleEngine, text: str, emotion: str) -> None:
     assert max(p.emotions, key=p.emotions.__getitem__) == emotion
 
 
+def test_deadlines_are_urgency(engine: RuleEngine) -> None:
+    """Seventh session: a deadline ("by Friday", "first thing tomorrow") read as no urgency,
+    so a late-stage prospect naming one looked like one without urgency (deal risk)."""
+    calm = one(engine, "Thanks, see you on Monday.").emotions["urgency"]
+    for text in (
+        "Please send the signed order form by Friday.",
+        "Can you fix it first thing tomorrow?",
+        "We need an answer within the hour.",
+    ):
+        assert one(engine, text).emotions["urgency"] > 3 * calm
+
+
 def test_negated_emotion_words_do_not_count(engine: RuleEngine) -> None:
     assert one(engine, "We are not frustrated at all").emotions["frustration"] < 0.2
     assert one(engine, "This is not urgent").emotions["urgency"] < 0.2
