@@ -65,6 +65,7 @@ ROUTINE = [
     "What does the stale flag on a report mean exactly, and when does it get cleared?",
     "Can an admin recover a dashboard someone deleted, and if so, for how many days?",
     "Compliance wants to know how long deleted records stay in backups before they're purged.",
+    "For dunning, how many failed payment attempts happen before an account is marked as past due?",
     "Kindly revoke the API key ending in 7f3a, it belonged to a contractor who has left.",
     "Please delete the sandbox environment named test-q1-2023; nobody uses it anymore.",
     # a problem put down to the writer's own side (seventh session; -0.41, -0.69, -0.60)
@@ -117,6 +118,7 @@ NOT_ROUTINE = [
     "This was not our mistake, the sync deleted the records.",
     "The sync failed because of a change on our side? No, it's your bug.",
     "Can an admin recover the dashboard your migration deleted?",
+    "For the third time, how do I stop the sync failing?",
 ]
 
 
@@ -254,6 +256,6 @@ def test_questions_about_behaviour_and_own_side_problems_are_not_complaints() ->
     start = ROUTINE.index(
         "What does the stale flag on a report mean exactly, and when does it get cleared?"
     )
-    texts = ROUTINE[start : start + 8]
+    texts = ROUTINE[start : start + 9]
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
     assert [a.label for a in analyses] == ["neutral"] * len(texts)

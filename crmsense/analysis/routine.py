@@ -169,8 +169,11 @@ _SLOW_REPLY = re.compile(
 """An apology for one's own slow reply ("Sorry for the delay in getting back to you."): the
 network reads "delay" as a complaint."""
 _HOW_TO = re.compile(
-    # a question that asks for a procedure: how to, what to do if, where to find, whom to ask
-    r"^(?:how (?:do|can|should|would|could|does) (?:i|we|you|one|my|our|a|an|the)\b|how to\b"
+    # a question that asks for a procedure: how to, what to do if, where to find, whom to ask;
+    # after a lead-in (seventh session): "For dunning, how many failed payment attempts …?",
+    # "Quick question: can an admin restore …?"
+    r"^(?:(?:for|re|regarding|about|on) [\w'’ -]{1,30}, |quick (?:question|q)\W+|question\W+)?"
+    r"(?:how (?:do|can|should|would|could|does) (?:i|we|you|one|my|our|a|an|the)\b|how to\b"
     r"|is there (?:a|any) way to\b|what (?:happens|do (?:i|we) do|should (?:i|we) do|"
     r"do (?:i|we) need to do|are the (?:steps|options)) (?:if|when|in case|to|for)\b"
     r"|what(?:(?:'|’)?s| is) the (?:process|procedure|policy|best way|way|protocol) "
