@@ -462,3 +462,21 @@ def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(importlib.import_module(f"crmsense.analysis.{module}"),
                              optionflags=doctest.NORMALIZE_WHITESPACE)  # fmt: skip
     assert result.failed == 0
+
+
+def test_a_correction_cites_the_words_it_recognised() -> None:
+    """Seventh session: a reading a correction turned cited the whole sentence, or the
+    engine's spans mirrored ("Can't say I'd recommend it to anyone I like." cited "I like"
+    as negative)."""
+    texts = {
+        "Hats off to the implementation team.": "Hats off to",
+        "We'll have to revisit our renewal if the reports aren't fixed by June.":
+            "We'll have to revisit our renewal",
+        "The outage is over.": "outage is over",
+        "Can't say I'd recommend it to anyone I like.": "Can't say I'd recommend",
+        "Honestly we expected more for what we pay.": "we expected more",
+    }  # fmt: skip
+    analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
+    for analysis, cue in zip(analyses, texts.values(), strict=True):
+        assert analysis.evidence[0].text == cue
+        assert analysis.evidence[0].weight * analysis.score > 0  # it pushes the label's way

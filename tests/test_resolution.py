@@ -82,13 +82,15 @@ def test_unresolved_problems_are_not(text: str) -> None:
     assert not is_resolution(text)
 
 
-def test_a_reading_that_is_not_positive_turns_and_the_problem_words_are_not_cited() -> None:
+def test_a_reading_that_is_not_positive_turns_and_cites_the_resolution() -> None:
     misread = Prediction((0.9, 0.07, 0.03), -0.87, {"frustration": 0.2},
                          [Evidence(4, 10, "outage", -0.87)])  # fmt: skip
     turned = resolution_reading("The outage is over.", misread)
     assert turned.probs == (0.03, 0.07, 0.9)
     assert turned.score == pytest.approx(0.87)
-    assert turned.evidence == []
+    # the resolution is cited (seventh session), not the problem word pushing the other way
+    assert [(e.start, e.end, e.text) for e in turned.evidence] == [(4, 18, "outage is over")]
+    assert turned.evidence[0].weight == pytest.approx(0.87)
     right = Prediction((0.1, 0.2, 0.7), 0.6)
     assert resolution_reading("The outage is over.", right) is right
     # a neutral reading turns too (2026-12-07): "That's fixed it. Ta." was too uncertain

@@ -46,7 +46,10 @@ a lot — with a cache kept across calls), and assembles the rest:
   every name in ``EMOTIONS`` is present.
 - ``evidence``: the engine's spans (or, for engines without spans, whole sentences),
   weighted by their part's share of the reading, mapped to document offsets; the five
-  strongest that push towards the label.
+  strongest that push towards the label. A reading that a correction turned cites the
+  words it recognised instead ("Hats off to", "we expected more", "revisit our renewal",
+  "outage is over", "price is too high"; negation, praise, resolution, threat and price
+  objections since the seventh session), or its sentence.
 - ``kind`` and ``reply_intent`` combine rules with the engine's kind/intent readings (when
   it has them) of the message or its opening sentences, without another engine pass.
 - ``aspects``, ``competitors``, ``call``, ``language``: see

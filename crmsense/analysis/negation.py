@@ -113,12 +113,17 @@ def is_negated_complaint(text: str) -> bool:
 
     Longer texts are left alone: their other sentences may hold the real complaint.
     """
-    lowered = text.lower().strip()
+    return _negated_complaint_span(text) is not None
+
+
+def _negated_complaint_span(text: str) -> tuple[int, int] | None:
+    lowered = text.lower()
     if not any(hint in lowered for hint in _HINTS) or len(sentence_texts(text)) > 1:
-        return False
-    if not _NEGATED_COMPLAINT.search(lowered):
-        return False
-    return not reports_problem(_NEGATED_COMPLAINT.sub(" ", lowered))
+        return None
+    found = _NEGATED_COMPLAINT.search(lowered)
+    if found is None or reports_problem(_NEGATED_COMPLAINT.sub(" ", lowered)):
+        return None
+    return found.span()
 
 
 def reports_problem(lowered: str) -> bool:
@@ -165,8 +170,13 @@ def is_faded_praise(text: str) -> bool:
     >>> is_faded_praise("It used to be good and still is.")
     False
     """
+    return _faded_praise_span(text) is not None
+
+
+def _faded_praise_span(text: str) -> tuple[int, int] | None:
     lowered = text.lower()
-    return bool(_FADED_PRAISE.search(lowered)) and not _STILL.search(lowered)
+    found = _FADED_PRAISE.search(lowered)
+    return None if found is None or _STILL.search(lowered) else found.span()
 
 
 _LUKEWARM = re.compile(
@@ -261,10 +271,15 @@ def is_unmet_expectation(text: str) -> bool:
     >>> is_unmet_expectation("Can you confirm the discount we were promised?")
     False
     """
+    return _unmet_span(text) is not None
+
+
+def _unmet_span(text: str) -> tuple[int, int] | None:
     lowered = text.lower()
     if "?" in lowered or not any(hint in lowered for hint in _UNMET_HINTS):
-        return False
-    return bool(_UNMET.search(lowered))
+        return None
+    found = _UNMET.search(lowered)
+    return None if found is None else found.span()
 
 
 def unnegated(text: str, prediction: Prediction) -> Prediction:
@@ -272,15 +287,21 @@ def unnegated(text: str, prediction: Prediction) -> Prediction:
     plain negated complaint becomes its mirror image, and so does a positive reading of
     faded praise, and a positive reading of lukewarm praise turns neutral; a reading of
     unmet expectations that is not negative turns negative
-    (:meth:`~crmsense.analysis.types.Prediction.toward`); anything else is returned as
-    is."""
+    (:meth:`~crmsense.analysis.types.Prediction.toward`). A reading turned polar cites the
+    words recognised ("no complaints", "can't say I'd recommend", "we expected more");
+    anything else is returned as is.
+
+    >>> p = Prediction((0.2, 0.1, 0.7), 0.5)
+    >>> [e.text for e in unnegated("Can't say I'd recommend it.", p).evidence]
+    ["Can't say I'd recommend"]
+    """
     negative, _, positive = prediction.probs
-    if negative > positive and is_negated_complaint(text):
-        return prediction.mirrored()
-    if positive > negative and is_faded_praise(text):
-        return prediction.mirrored()
+    if negative > positive and (span := _negated_complaint_span(text)):
+        return prediction.mirrored().citing(text, span)
+    if positive > negative and (span := _faded_praise_span(text)):
+        return prediction.mirrored().citing(text, span)
     if prediction.reads("positive") and is_lukewarm(text):
         return prediction.swapped("positive", "neutral")
-    if not prediction.reads("negative") and is_unmet_expectation(text):
-        return prediction.toward("negative")
+    if not prediction.reads("negative") and (span := _unmet_span(text)):
+        return prediction.toward("negative").citing(text, span)
     return prediction

@@ -103,23 +103,32 @@ _NOT_A_STATEMENT = re.compile(r"\b(?:if|unless|whether|hopefully)\b|\?")
 
 def is_praise(text: str) -> bool:
     """Whether ``text`` praises with an idiom and reports no problem."""
+    return _praise_span(text) is not None
+
+
+def _praise_span(text: str) -> tuple[int, int] | None:
+    """Where ``text`` (lower-cased) praises with an idiom, when it reports no problem."""
     lowered = text.lower()
-    return bool(
-        PRAISE.search(lowered)
-        and not _NOT_A_STATEMENT.search(lowered)
-        and not reports_problem(lowered)
-        and not _WITHHELD.search(lowered)
-    )
+    found = PRAISE.search(lowered)
+    if (
+        found is None
+        or _NOT_A_STATEMENT.search(lowered)
+        or reports_problem(lowered)
+        or _WITHHELD.search(lowered)
+    ):
+        return None
+    return found.span()
 
 
 def praise_reading(text: str, prediction: Prediction) -> Prediction:
     """``prediction`` of ``text`` turned positive when it praises with an idiom
-    (:meth:`~crmsense.analysis.types.Prediction.toward`); anything else is returned as is.
+    (:meth:`~crmsense.analysis.types.Prediction.toward`), citing the idiom; anything else is
+    returned as is.
 
     >>> p = Prediction(probs=(0.1, 0.8, 0.1), score=0.0, emotions={})
     >>> praise_reading("Hats off to the implementation team.", p).probs
     (0.1, 0.1, 0.8)
     """
-    if prediction.reads("positive") or not is_praise(text):
+    if prediction.reads("positive") or (span := _praise_span(text)) is None:
         return prediction
-    return prediction.toward("positive")
+    return prediction.toward("positive").citing(text, span)

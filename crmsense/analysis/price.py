@@ -30,7 +30,7 @@ __all__ = ["PRICE_OBJECTION", "is_price_objection", "price_reading"]
 
 import re
 
-from crmsense.analysis.sentences import sentence_texts
+from crmsense.analysis.sentences import statement_match
 from crmsense.analysis.types import Prediction
 from crmsense.text.patterns import APOSTROPHE as _A
 
@@ -79,26 +79,29 @@ _WINDOW = 40
 
 def is_price_objection(text: str) -> bool:
     """Whether a sentence of ``text`` objects to the price (see the module docstring)."""
+    return _objection_span(text) is not None
+
+
+def _objection_span(text: str) -> tuple[int, int] | None:
     if not PRICE_OBJECTION.search(text.lower()):  # most texts: no need to split
-        return False
-    for sentence in (s.lower() for s in sentence_texts(text)):
-        if "?" in sentence:
-            continue
-        for match in PRICE_OBJECTION.finditer(sentence):
-            before = sentence[max(0, match.start() - _WINDOW) : match.start()]
-            if not _RULED_OUT.search(before) and not _CONTRAST.search(sentence, match.end()):
-                return True
-    return False
+        return None
+    return statement_match(text, PRICE_OBJECTION, _stands)
+
+
+def _stands(sentence: str, match: re.Match[str]) -> bool:
+    """No negation just before the objection, no "but" after it."""
+    before = sentence[max(0, match.start() - _WINDOW) : match.start()]
+    return not _RULED_OUT.search(before) and not _CONTRAST.search(sentence, match.end())
 
 
 def price_reading(text: str, prediction: Prediction) -> Prediction:
     """``prediction`` of ``text``, mirrored when it reads positive and ``text`` objects to
-    the price; anything else as it is.
+    the price, citing the objection; anything else as it is.
 
     >>> p = Prediction(probs=(0.1, 0.08, 0.82), score=0.72, emotions={})
     >>> price_reading("The price is higher than we budgeted.", p).probs
     (0.82, 0.08, 0.1)
     """
-    if not prediction.reads("positive") or not is_price_objection(text):
+    if not prediction.reads("positive") or (span := _objection_span(text)) is None:
         return prediction
-    return prediction.mirrored()
+    return prediction.mirrored().citing(text, span)

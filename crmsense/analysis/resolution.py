@@ -104,27 +104,34 @@ def is_resolution(text: str) -> bool:
 
     Longer texts are left alone: their other sentences may hold the real complaint.
     """
-    lowered = text.lower().strip()
+    return _resolution_span(text) is not None
+
+
+def _resolution_span(text: str) -> tuple[int, int] | None:
+    """Where ``text`` (lower-cased) first says a problem ended, when that is its only
+    sentiment (see :func:`is_resolution`)."""
+    lowered = text.lower()
     if not any(hint in lowered for hint in _HINTS) or len(sentence_texts(text)) > 1:
-        return False
+        return None
     if "?" in lowered or _HEDGE.search(lowered) or FIX_THAT_ISNT.search(lowered):
-        return False
-    found = False
+        return None
+    found: tuple[int, int] | None = None
     for match in _RESOLVED.finditer(lowered):
         if _UNDONE.search(lowered[max(0, match.start() - 24) : match.start()]):
-            return False
-        found = True
-    if not found:
-        return False
-    return not reports_problem(_RESOLVED.sub(" ", lowered))
+            return None
+        found = found or match.span()
+    if found is None or reports_problem(_RESOLVED.sub(" ", lowered)):
+        return None
+    return found
 
 
 def resolution_reading(text: str, prediction: Prediction) -> Prediction:
     """``prediction`` of ``text`` with a misread resolution undone: a reading of a plain
     resolved problem that is not positive turns positive
     (:meth:`~crmsense.analysis.types.Prediction.toward`: a negative one is mirrored, a
-    neutral one swaps its neutral and positive probabilities), citing the sentence rather
-    than its problem words; anything else is returned as is. Until the sixth session of
+    neutral one swaps its neutral and positive probabilities), citing the resolution ("is
+    over", "working again") rather than its problem words; anything else is returned as
+    is. Until the sixth session of
     2026-12-07 only negative readings turned, and "That's fixed it. Ta." stayed unscored as
     too uncertain; turning neutral ones too read two more held-out customer messages
     right and one review sentence wrong ("That system is fixed.", labelled neutral).
@@ -135,6 +142,6 @@ def resolution_reading(text: str, prediction: Prediction) -> Prediction:
     >>> resolution_reading("The bug is fixed.", Prediction((0.3, 0.5, 0.2), -0.1)).probs
     (0.3, 0.2, 0.5)
     """
-    if prediction.reads("positive") or not is_resolution(text):
+    if prediction.reads("positive") or (span := _resolution_span(text)) is None:
         return prediction
-    return prediction.toward("positive")  # which drops the spans: the problem words
+    return prediction.toward("positive").citing(text, span)

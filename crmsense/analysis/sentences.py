@@ -24,10 +24,11 @@ Rules, in order:
 
 from __future__ import annotations
 
-__all__ = ["Sentence", "sentence_texts", "split_sentences"]
+__all__ = ["Sentence", "sentence_texts", "split_sentences", "statement_match"]
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from crmsense.text.patterns import EMOTICON
@@ -155,3 +156,25 @@ def sentence_texts(text: str) -> list[str]:
     ['We compared you vs. Zendesk.', 'Thanks!']
     """
     return [sentence.text for sentence in split_sentences(text)]
+
+
+def statement_match(
+    text: str, pattern: re.Pattern[str], keep: Callable[[str, re.Match[str]], bool]
+) -> tuple[int, int] | None:
+    """Where in ``text`` the first match of ``pattern`` (which reads lower-cased text) lies
+    in a sentence that asks nothing and ``keep(sentence, match)`` accepts it (the lower-cased
+    sentence: say, no negation just before the match); ``None`` if nowhere. The shared
+    search of the threat and price-objection corrections.
+
+    >>> statement_match("Can we talk? We will escalate.", re.compile(r"escalate"),
+    ...                 lambda sentence, match: True)
+    (21, 29)
+    """
+    for sentence in split_sentences(text):
+        lowered = sentence.text.lower()
+        if "?" in lowered:  # "Can I speak to your manager about the partner programme?"
+            continue
+        for match in pattern.finditer(lowered):
+            if keep(lowered, match):
+                return sentence.start + match.start(), sentence.start + match.end()
+    return None

@@ -52,7 +52,7 @@ __all__ = ["THREAT", "is_threat", "threat_reading"]
 
 import re
 
-from crmsense.analysis.sentences import sentence_texts
+from crmsense.analysis.sentences import statement_match
 from crmsense.analysis.types import Prediction
 from crmsense.text.patterns import APOSTROPHE as _A
 
@@ -192,28 +192,32 @@ _WINDOW = 40
 
 def is_threat(text: str) -> bool:
     """Whether a sentence of ``text`` escalates, brings in lawyers or chases again."""
+    return _threat_span(text) is not None
+
+
+def _threat_span(text: str) -> tuple[int, int] | None:
     lowered = text.lower()
-    if any(hint in lowered for hint in _CHASE_HINTS) and _CHASE_QUESTION.search(lowered):
-        return True
+    if any(hint in lowered for hint in _CHASE_HINTS) and (asked := _CHASE_QUESTION.search(lowered)):
+        return asked.span()
     if not any(hint in lowered for hint in _HINTS) or not THREAT.search(lowered):
-        return False
-    for sentence in (s.lower() for s in sentence_texts(text)):
-        if "?" in sentence:  # "Can I speak to your manager about the partner programme?"
-            continue
-        for match in THREAT.finditer(sentence):
-            if not _RULED_OUT.search(sentence[max(0, match.start() - _WINDOW) : match.start()]):
-                return True
-    return False
+        return None
+    return statement_match(text, THREAT, _stands)
+
+
+def _stands(sentence: str, match: re.Match[str]) -> bool:
+    """No negation just before the threat ("no need to escalate")."""
+    return not _RULED_OUT.search(sentence[max(0, match.start() - _WINDOW) : match.start()])
 
 
 def threat_reading(text: str, prediction: Prediction) -> Prediction:
     """``prediction`` of ``text`` turned negative when it threatens
-    (:meth:`~crmsense.analysis.types.Prediction.toward`); anything else is returned as is.
+    (:meth:`~crmsense.analysis.types.Prediction.toward`), citing the threat; anything else
+    is returned as is.
 
     >>> p = Prediction(probs=(0.2, 0.7, 0.1), score=-0.1, emotions={})
     >>> threat_reading("I want to speak to your manager.", p).probs
     (0.7, 0.2, 0.1)
     """
-    if prediction.reads("negative") or not is_threat(text):
+    if prediction.reads("negative") or (span := _threat_span(text)) is None:
         return prediction
-    return prediction.toward("negative")
+    return prediction.toward("negative").citing(text, span)
