@@ -205,7 +205,7 @@ the writer's own side are routine; persistence ("keeps locking us out") is a pro
 slowly" is performance; a concern named is an objection; "following up for the third
 time", "revisit our renewal if" and "what we heard last week too" are threats; a problem
 that "disappeared", "All good now" and "back in sync" are resolutions, and "back in sync"
-no auto-reply cue."""
+no auto-reply cue; a reading a correction turned cites the words it recognised."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
