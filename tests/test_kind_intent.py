@@ -167,6 +167,8 @@ def test_a_negative_chat_or_social_post_is_never_a_notice() -> None:
             "conversational"
         )
     assert classify_kind(Document(notice, channel="email"), 1, -0.6, votes) == "transactional"
+    coded = "Your order #AB1234 has been delayed."  # an order code is no hashtag
+    assert classify_kind(Document(coded), 1, -0.6, votes) == "transactional"
     [tweet] = Analyzer(load_engine("model.v1")).analyze(
         [Document("@JetBlue what is the reason for the delay", channel="social")]
     )

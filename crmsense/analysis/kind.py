@@ -113,7 +113,7 @@ _PRODUCT_QUESTION = re.compile(
 #: flight 4199 cancelled?", "how is this acceptable?", "Y do U not reply??").
 _PERSONAL = re.compile(
     rf"\b(?:i|i{_A}(?:m|ve|d|ll)|we|we{_A}(?:re|ve|d|ll)|my|our|me|us|again|still|keeps?|"
-    r"third time|repeatedly|every time)\b|!|\?\?|^\W*@\w|(?<!\w)#[a-z]"
+    r"third time|repeatedly|every time)\b|!|\?\?|^\W*@\w|(?<!\w)#[a-z]{2,}\b"
     r"|\b(?:why|y|how come|how is (?:this|that|it)|what(?:'|’)?s (?:up|going on) with|what is "
     r"(?:the|your) (?:reason|problem|deal)|any idea (?:why|what))\b"
 )
