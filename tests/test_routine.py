@@ -65,6 +65,7 @@ ROUTINE = [
     "What does the stale flag on a report mean exactly, and when does it get cleared?",
     "Can an admin recover a dashboard someone deleted, and if so, for how many days?",
     "Compliance wants to know how long deleted records stay in backups before they're purged.",
+    "Our auditors want to know whether failed logins are kept for a year.",
     "For dunning, how many failed payment attempts happen before an account is marked as past due?",
     "Kindly revoke the API key ending in 7f3a, it belonged to a contractor who has left.",
     "Please delete the sandbox environment named test-q1-2023; nobody uses it anymore.",
@@ -74,6 +75,7 @@ ROUTINE = [
     "We were charged twice for September because of a card update on our side; please refund "
     "one of the charges.",
     "Please disregard PO 88-4412; it was raised in error on our end.",
+    "Our bad, the failed import was a typo in our file.",  # every own-side hint gated in
 ]
 NOT_ROUTINE = [
     # a problem anywhere
@@ -118,6 +120,7 @@ NOT_ROUTINE = [
     "This was not our mistake, the sync deleted the records.",
     "The sync failed because of a change on our side? No, it's your bug.",
     "Can an admin recover the dashboard your migration deleted?",
+    "So the fact that the computer does not work on the 24th day is my fault.",  # irony
     "For the third time, how do I stop the sync failing?",
 ]
 

@@ -225,10 +225,10 @@ RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
 )  # fmt: skip
 
 
-_NEXT_STEP = _any(
+_NEXT_STEP = re.compile(
     r"\b(?:can|could) (?:you|we) (?:set up|schedule|book|arrange|send|share|get) (?:(?:me|us"
     r"|over) )?(?:a |an |the |your )?(?:quick |short )?(?:call|demo|meeting|proposal|quote"
-    r"|pricing|deck)\b",
+    r"|pricing|deck)\b"
 )
 """A buying step asked for (seventh session): "Forwarding this to our VP of Sales, I think
 she'll love it. Can you set up a call with both of us?" is interest, not a referral."""

@@ -72,7 +72,7 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "it": _words(
         "il lo gli le e è di un una del della per con che non molto ma suo sua noi voi "
         "io sono grazie ciao come più questo questa anche ci già bene la da al mio mia siamo "
-        "nessuno della"
+        "nessuno"
     ),
     "nl": _words(
         "de het een en van niet met voor op dat die wij ze ik zijn heeft hebben maar ook "

@@ -184,7 +184,7 @@ _HINTS = (
     "thrilled", "delighted", "thank", "impressive", "bravo", "kudos", "right", "joy", "goody",
     "joke", "surprise", "canned", "such as", "appreciate", "nothing", "good", "well done",
     "way to go", "thx", "stars", "star ", "-star", "10/10", "ourselves", "myself", "on our own",
-    "on my own", "bother", "'ll just", "’ll just", "\U0001f643", "\U0001f644", "\U0001f612", "/s",
+    "on my own", "bother", "'ll just", "’ll just", "\U0001f643", "\U0001f644", "\U0001f612", " /s",
     "#sarcas", "#not", "#irony",
 )  # fmt: skip
 

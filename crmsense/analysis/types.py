@@ -161,20 +161,20 @@ class Prediction:
             return replace(self.mirrored(), evidence=[])
         return self.swapped(label, "neutral")
 
-    def citing(self, text: str, span: tuple[int, int] | None) -> Prediction:
+    def citing(self, text: str, span: tuple[int, int]) -> Prediction:
         """The reading with one span of ``text`` as its evidence, weighted by its score: the
         words a correction recognised ("hats off to", "revisit our renewal") rather than
         the engine's spans, which pushed the other way. ``span`` indexes ``text.lower()``,
-        so it is used only where lower-casing kept the length; without one the evidence is
-        dropped (the analysis then cites the sentence).
+        so it is used only where lower-casing kept the length; else the evidence is dropped
+        (the analysis then cites the sentence).
 
         >>> p = Prediction((0.1, 0.1, 0.8), 0.7).citing("Hats off to Sam.", (0, 11))
         >>> [(e.text, e.weight) for e in p.evidence]
         [('Hats off to', 0.7)]
         """
-        if span is None or len(text.lower()) != len(text) or not 0 <= span[0] < span[1]:
-            return replace(self, evidence=[])
         start, end = span
+        if len(text.lower()) != len(text) or not 0 <= start < end:
+            return replace(self, evidence=[])
         return replace(self, evidence=[Evidence(start, end, text[start:end], self.score)])
 
     def mirrored(self) -> Prediction:
