@@ -411,6 +411,18 @@ def test_the_engines_out_of_office_needs_an_away_word() -> None:
     assert reply_intent(away, {"out_of_office": 0.7}) == "out_of_office"
 
 
+def test_the_engines_unsubscribe_needs_a_word_of_stopping() -> None:
+    """The head read a support e-mail as an unsubscribe (eighth session); acting on one
+    takes the contact out of every sequence, so the reply must say so in words."""
+    urgent = "This is blocking our payroll run for 400 employees."
+    assert reply_intent(urgent, {"unsubscribe": 0.7, "other": 0.2}) == "other"
+    assert reply_intent(urgent, {"unsubscribe": 0.5, "objection": 0.45}) == "objection"
+    stopped = "The integration stopped syncing last night."
+    assert reply_intent(stopped, {"unsubscribe": 0.7}) == "other"
+    for terse in ("Spam. Remove.", "Enough. Unsub me from everything.", "No more of this outreach"):
+        assert reply_intent(terse, {"unsubscribe": 0.7}) == "unsubscribe"
+
+
 def test_intent_only_for_inbound_replies(analyzer: Analyzer) -> None:
     text = "Thanks, but we'll pass for now."
     inbound, outbound, survey, call, ticket, note, mail, chat = analyzer.analyze([

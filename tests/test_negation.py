@@ -242,6 +242,13 @@ def test_lukewarm_praise_is_not_read_as_positive() -> None:
         ("Not exactly smooth, but it's live.", False),  # conceded, then the point
         ("We were told it would be ready by Friday. It isn't.", True),  # a promise broken
         ("I was told I'd love it and I do.", False),
+        # (eighth session)
+        ("You can do better than that.", True),
+        ("I hoped I would have had a response by now.", True),
+        ("Would love to see some seriousness here.", True),
+        ("We can do better on our side with the data.", False),
+        ("I hoped you'd like the new dashboard, and you did.", False),
+        ("Would love to see some examples of the API.", False),
     ],
 )
 def test_unmet_expectations(text: str, unmet: bool) -> None:

@@ -61,6 +61,13 @@ SARCASTIC = [
     "Love the new pricing page 🙄",
     "best support team ever /s",
     "Another great day with this app #not",
+    # (eighth session; airline tweets read positive)
+    "Never fails to disappoint.",
+    "Thanks for the standard reply.",
+    "Thanks for patronizing.",
+    "Thank you for blowing my vacation.",
+    "thank you for 7 hrs at terminal D",
+    "Thanks for wrecking our launch week.",
 ]
 SINCERE = [
     "Great job on the migration, everything went smoothly!",
@@ -98,6 +105,10 @@ SINCERE = [
     "Thanks for the docs, we'll figure it out ourselves from here!",
     "Don't bother sending the invoice, we'll pay by card.",
     "Sure, I'll just send it over then.",  # no burden accepted: a plain yes
+    "This release never fails to impress.",
+    "Thanks for the quick reply.",
+    "Thanks for two days in Lisbon, the team loved it!",
+    "Thanks for blowing us away with the new dashboard.",
     "I love how you apparently read my mind.",
     "I love the /settings page, and #nothing beats it.",
 ]

@@ -134,6 +134,17 @@ def test_a_threat_the_engine_was_unsure_about_is_not_unscored() -> None:
     assert analysis.unscored is None and analysis.label == "negative"
 
 
+def test_a_label_a_correction_decided_is_as_sure_as_the_corrections_are_right() -> None:
+    """The same e-mail read at 0.40 (score −0.20) after its threat turned it, which was
+    the confidence of the reading it overturned: corrected labels were right 0.91 of the
+    time on held-out messages at a mean confidence of 0.66, and such a message barely
+    moved an account's trend. It reads at the corrections' measured precision now."""
+    text = "Still waiting. Please escalate if you can't help.\n\nJane"
+    [analysis] = Analyzer(load_engine("model.v1")).analyze([Document(text, channel="email")])
+    assert analysis.confidence >= 0.85 and analysis.score <= -0.75
+    assert analysis.probabilities["negative"] == analysis.confidence
+
+
 def test_neutral_turns_negative_and_positive_is_mirrored() -> None:
     neutral = Prediction(probs=(0.2, 0.7, 0.1), score=-0.1)
     assert threat_reading(THREATS[0], neutral).probs == (0.7, 0.2, 0.1)

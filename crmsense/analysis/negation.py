@@ -247,13 +247,21 @@ _UNMET = re.compile(
     rf"|\b(?:i|we) wouldn{_A}?t (?:say|call) (?:it|that|this|the [a-z-]+(?: [a-z-]+)?)"
     r"(?: (?:has been|had been|was|is|went))? (?:smooth|easy|great|good|seamless|painless"
     r"|a success|a win)\b"
+    # (eighth session) "You can do better than that." +0.60, "I hoped I would have had a
+    # response by now." +0.67, "Would love to see some seriousness here." +0.85
+    r"|\byou (?:can|could|should|must) do (?:much |a lot |way |far |so much )?better\b"
+    r"|\bhoped\b[^.!?]{0,60}\bby now\b"
+    r"|\bwould (?:love|like) to see (?:some|a little|a bit of|any) (?:seriousness|urgency"
+    r"|accountability|effort|action|progress|competence|professionalism|respect|communication"
+    r"|follow-through|ownership)\b"
 )
 
 #: Every alternative of ``_UNMET`` contains one of these: a cheap gate for most texts.
 _UNMET_HINTS = (
     "expect", "hope", "hoping", "anticipat", "promised", "surprised", "shocked", "caught off",
     "blindsided", "quote", "estimate", "agreed", "would be", "should", "wouldn", "less than",
-    "far from", "not exactly", "hardly", "told", "assured",
+    "far from", "not exactly", "hardly", "told", "assured", "do better", "would love",
+    "would like",
 )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ positive reading of such a sentence into the mirror-image negative one (see
 :func:`unsarcastic`):
 
 1. set phrases: "thanks for nothing", "yeah right", sarcasm said outright (🙃, 🙄, 😒,
-   "/s", "#sarcasm", "#not"), "oh great", "gotta love how", and
+   "/s", "#sarcasm", "#not"), "oh great", "gotta love how", "never fails to disappoint", and
    passive-aggressive thanks ("thanks for finally getting back to me", "nice of you to
    reply", "appreciate the canned response", "good to know the SLA means nothing", "I'd
    appreciate it if someone could actually read my emails", "such as it is"), thanks for
@@ -89,6 +89,8 @@ _SET_PHRASES = re.compile(
     # said to be sarcastic (seventh session): "got a view of the car park and the bins. lovely
     # 🙃" read +0.81; an upside-down, eye-rolling or unamused face, "/s", "#sarcasm", "#not"
     r"|[\U0001f643\U0001f644\U0001f612]|(?:^|\s)/s\W*$|#(?:sarcasm|sarcastic|not|irony)\b"
+    # (eighth session) "@USAirways never fails to disappoint." read +0.44
+    r"|\bnever (?:fails|ceases) to disappoint\b"
 )
 FIX_THAT_ISNT = re.compile(
     r"^\W*(?:thanks?|thank you)(?: so much| a lot)? for (?:fixing|resolving|solving|sorting)"
@@ -149,8 +151,15 @@ _HARM = re.compile(
     r"\b(?:(?:the|a|an|such an?|your|this) (?:\w+ )?(?:worst|subpar|sub-par|terrible|awful|"
     r"horrible|horrendous|useless|pointless|pathetic|vague|rude|unhelpful|lousy|crappy|"
     r"miserable|disastrous)|worst|"
-    r"(?:losing|breaking|ruining|wasting|ignoring|delaying|"
-    r"overcharging|double[- ]charging) (?:my|our|the|all|it|me|us|another|a whole|an entire)|"
+    r"(?:losing|breaking|ruining|wasting|ignoring|delaying|wrecking|screwing up|"
+    r"messing up|overcharging|double[- ]charging) (?:my|our|the|all|it|me|us|another|a whole"
+    r"|an entire)|blowing (?:my|our|the) (?!minds?\b)|patroni[sz]ing|condescending|"
+    # (eighth session) "Thanks for the standard reply." +0.92, "thank you for 7 hrs at
+    # terminal D" +0.61
+    r"(?:the|a|an|your|another) (?:standard|generic|automated|copy[- ]?pasted?|boilerplate"
+    r"|scripted|form) (?:reply|response|answer|e-?mail|message)|(?:\d+|one|two|three|four"
+    r"|five|six|several) (?:hrs?|hours?) (?:at (?:the )?(?:gate|terminal|airport|desk)|stuck"
+    r"|on the tarmac|in (?:the )?(?:queue|line|terminal|airport))|"
     r"charging (?:me|us) twice|(?:keeping|leaving|putting) (?:me|us) (?:on hold|waiting|"
     r"stranded|hanging|in the dark)|making (?:me|us) wait|"
     r"(?:the|a|an|another) (?:\d+|one|two|three|four|five|six|several)[- ]"
@@ -185,7 +194,7 @@ _HINTS = (
     "joke", "surprise", "canned", "such as", "appreciate", "nothing", "good", "well done",
     "way to go", "thx", "stars", "star ", "-star", "10/10", "ourselves", "myself", "on our own",
     "on my own", "bother", "'ll just", "’ll just", "\U0001f643", "\U0001f644", "\U0001f612", " /s",
-    "#sarcas", "#not", "#irony",
+    "#sarcas", "#not", "#irony", "disappoint",
 )  # fmt: skip
 
 

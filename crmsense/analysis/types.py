@@ -161,6 +161,28 @@ class Prediction:
             return replace(self.mirrored(), evidence=[])
         return self.swapped(label, "neutral")
 
+    def assured(self, floor: float) -> Prediction:
+        """The reading with its most probable label at least ``floor`` probable, the other
+        two scaled down in proportion, the score recomputed and the emotions capped as in
+        :meth:`mirrored`: a label that a correction
+        decided is as sure as that correction is right, not as unsure as the reading it
+        overturned ("Still waiting. Please escalate." read (0.22, 0.40, 0.38), its threat
+        turned it (0.40, 0.22, 0.38): negative, at 0.40).
+
+        >>> p = Prediction((0.40, 0.22, 0.38), -0.02).assured(0.9)
+        >>> [round(x, 3) for x in p.probs], round(p.score, 3)
+        ([0.9, 0.037, 0.063], -0.837)
+        """
+        i = max((1, 0, 2), key=lambda k: self.probs[k])  # label_of's order
+        top = self.probs[i]
+        if top >= floor:
+            return self
+        scale = (1.0 - floor) / (1.0 - top)
+        new = tuple(floor if k == i else p * scale for k, p in enumerate(self.probs))
+        probs = (new[0], new[1], new[2])
+        return replace(self, probs=probs, score=probs[2] - probs[0],
+                       emotions=_capped(self.emotions, probs))  # fmt: skip
+
     def citing(self, text: str, span: tuple[int, int]) -> Prediction:
         """The reading with one span of ``text`` as its evidence, weighted by its score: the
         words a correction recognised ("hats off to", "revisit our renewal") rather than
