@@ -222,3 +222,35 @@ def test_slow_pages_are_performance() -> None:
     assert found("Everything crawls on Mondays.") == [
         ("reliability_performance", "Everything crawls on Mondays.")
     ]
+
+
+def test_although_whereas_and_despite_split_without_a_comma() -> None:
+    """Eighth session: "The price is reasonable although the service is poor." was one
+    clause (SemEval-2014 review sentences: topic accuracy, restaurants 0.7021 → 0.7032,
+    laptops 0.7122 → 0.7118)."""
+    text = "The price is reasonable although the support is poor."
+    [sentence] = split_sentences(text)
+    assert [c.text for c in clauses(text, sentence)] == [
+        "The price is reasonable", "the support is poor.",
+    ]  # fmt: skip
+    text = "Despite the long setup, the support team was great."
+    [sentence] = split_sentences(text)
+    assert [c.text for c in clauses(text, sentence)] == [
+        "Despite the long setup,", "the support team was great.",
+    ]  # fmt: skip
+    # "while" and "though" without a comma are no contrast: time, or an afterthought
+    text = "The app crashed while I was exporting, it's fine though."
+    [sentence] = split_sentences(text)
+    assert [c.text for c in clauses(text, sentence)] == [text]
+
+
+def test_bugs_freezes_and_rate_limits_are_topics() -> None:
+    """Eighth session: "The mobile app is buggy and slow." found no topic."""
+    assert found("The mobile app is buggy and keeps freezing.") == [
+        ("product_quality", "The mobile app is buggy and keeps freezing.")
+    ]
+    assert found("The dashboard has slowed down since the update.") == [
+        ("reliability_performance", "The dashboard has slowed down since the update."),
+        ("usability", "The dashboard has slowed down since the update."),
+    ]
+    assert found("Your API rate limits are too low.")[0][0] == "integrations"

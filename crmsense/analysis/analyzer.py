@@ -212,7 +212,9 @@ no auto-reply cue; a reading a correction turned cites the words it recognised. 
 "never fails to disappoint" and thanks for a canned answer, a ruined trip or hours at a
 gate are sarcasm; "you can do better", "hoped … by now" and "would love to see some
 seriousness" are unmet expectations; the intent head's unsubscribe needs a word of
-stopping contact."""
+stopping contact; "although", "whereas" and "even though" end an aspect clause without a
+comma, a leading "Despite …," clause at its comma; "buggy", "freezing", "flaky", "slowed
+down" and "rate limit" are topics."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

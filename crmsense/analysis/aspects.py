@@ -2,11 +2,11 @@
 
 A topic is found by its keywords or phrases (case-insensitive, whole words, plural
 ``s``/``es`` allowed). Each mention is scored on its *clause* rather than its sentence:
-sentences are cut before ``but``, ``however``, ``yet``, ``;`` and before a ``, while`` /
-``, although`` / ``, whereas`` / ``, otherwise`` / ``, other than that`` clause, and a
-leading ``Although …,`` clause ends at its comma. So "The pricing is fair, but the
-implementation timeline keeps slipping" gives pricing one reading and
-implementation/timeline the other. A clause that lists its topics
+sentences are cut before ``but``, ``however``, ``yet``, ``although``, ``whereas``, ``even
+though``, ``;`` and before a ``, while`` / ``, though`` / ``, otherwise`` / ``, other than
+that`` clause, and a leading ``Although …,`` or ``Despite …,`` clause ends at its comma.
+So "The pricing is fair, but the implementation timeline keeps slipping" gives pricing one
+reading and implementation/timeline the other. A clause that lists its topics
 one per comma-separated piece ("Great product, terrible support.", "Support was quick,
 billing was a mess.") is cut at its commas too, when every piece has two words or more and
 a topic, and so is one whose every piece opens with its own verdict ("Love the reporting,
@@ -73,13 +73,15 @@ TAXONOMY: dict[str, tuple[str, ...]] = {
     ),
     "product_quality": (
         "bug", "defect", "glitch", "broken", "crash", "crashed", "crashing", "error",
-        "feature", "quality", "product", "regression", "workaround",
+        "feature", "quality", "product", "regression", "workaround", "buggy", "glitchy",
+        "freezes", "freezing", "froze", "frozen",
     ),
     "reliability_performance": (
         "outage", "downtime", "went down", "is down", "was down", "slow to load", "slowness",
         "sluggish", "load time", "loading", "load slowly", "loads slowly", "runs slowly", "crawls",
         "latency", "performance", "uptime", "reliability", "reliable", "unreliable",
-        "timeout", "timed out", "lag", "laggy", "speed", "unavailable", "sla",
+        "timeout", "timed out", "lag", "laggy", "speed", "unavailable", "sla", "unstable",
+        "flaky", "painfully slow", "slowed down", "slows down", "slowing down",
     ),
     "usability": (
         "usability", "easy to use", "hard to use", "user-friendly", "user friendly",
@@ -89,6 +91,7 @@ TAXONOMY: dict[str, tuple[str, ...]] = {
     "integrations": (
         "integration", "integrate", "api", "webhook", "sync", "syncing", "connector",
         "sso", "single sign-on", "plugin", "plug-in", "import", "export", "zapier",
+        "rate limit",
     ),
     "competitor": (
         "competitor", "competition", "alternative", "other vendor", "another vendor",
@@ -98,12 +101,15 @@ TAXONOMY: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 _CONTRAST = re.compile(
-    r"\b(?:but|however|yet|nevertheless|nonetheless|on the other hand)\b"
-    r"|(?<=[,;])\s*\b(?:while|whereas|although|though|except|otherwise|other than that|apart "
+    r"\b(?:but|however|yet|nevertheless|nonetheless|on the other hand|whereas|although"
+    r"|even though)\b"
+    r"|(?<=[,;])\s*\b(?:while|though|except|otherwise|other than that|apart "
     r"from that)\b|;",
     re.IGNORECASE,
 )
-_SUBORDINATE = re.compile(r"\s*(?:while|whereas|although|though|even though)\b", re.IGNORECASE)
+_SUBORDINATE = re.compile(
+    r"\s*(?:while|whereas|although|though|even though|despite|in spite of)\b", re.IGNORECASE
+)
 #: "The setup, however, is …": a connective between commas before a verb is an aside.
 _ASIDE = re.compile(
     r"\s*,\s*(?:is|are|was|were|has|have|had|does|did|do|will|would|can|could|should|seems?"
