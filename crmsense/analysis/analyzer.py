@@ -213,8 +213,8 @@ no auto-reply cue; a reading a correction turned cites the words it recognised. 
 gate are sarcasm; "you can do better", "hoped … by now" and "would love to see some
 seriousness" are unmet expectations; the intent head's unsubscribe needs a word of
 stopping contact; "although", "whereas" and "even though" end an aspect clause without a
-comma, a leading "Despite …," clause at its comma; "buggy", "freezing", "flaky", "slowed
-down" and "rate limit" are topics."""
+comma, a leading "Despite …," clause at its comma, "however" before a verb is an aside;
+"buggy", "freezing", "flaky", "slowed down" and "rate limit" are topics."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

@@ -116,6 +116,12 @@ _ASIDE = re.compile(
     r"|looks?|remains?|keeps?|feels?|still)\b",
     re.IGNORECASE,
 )
+#: "The integration however keeps dropping records": "however" before a verb, no commas.
+_BARE_ASIDE = re.compile(
+    r"\s+(?:is|are|was|were|has|have|had|does|did|do|will|would|can|could|should|seems?"
+    r"|looks?|remains?|keeps?|kept|feels?|still|never|often|always|only)\b",
+    re.IGNORECASE,
+)
 _LEADING = re.compile(
     r"(?:but|however|yet|nevertheless|nonetheless|on the other hand|while|whereas|although"
     r"|even though|though|except|otherwise|other than that|apart from that)\b[\s,;:]*",
@@ -225,7 +231,12 @@ def clauses(text: str, sentence: Sentence) -> list[Sentence]:
     """``sentence`` cut into clauses at contrast words, offsets into ``text``."""
     cuts = [sentence.start]
     for match in _CONTRAST.finditer(text, sentence.start, sentence.end):
-        aside = _follows_comma(text, match.start()) and _ASIDE.match(text, match.end())
+        if _follows_comma(text, match.start()):
+            aside = _ASIDE.match(text, match.end()) is not None
+        else:
+            aside = (
+                match[0].lower() == "however" and _BARE_ASIDE.match(text, match.end()) is not None
+            )
         if match.start() > cuts[-1] and not aside:
             cuts.append(match.start())
     if _SUBORDINATE.match(text, sentence.start):
