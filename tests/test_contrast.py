@@ -44,6 +44,12 @@ WITH_CLAUSE = [
      "the budget just isn't there this year."),
     ("Great product, but we simply can't afford it after the budget cuts.",
      "we simply can't afford it after the budget cuts."),
+    # the point named after a comma (eighth session): no problem word needed
+    ("The product itself is fine, the problem is your support.", "the problem is your support."),
+    ("I like the tool, my issue is with the onboarding, which has taken four months.",
+     "my issue is with the onboarding, which has taken four months."),
+    ("Honestly the product is great, it's your billing team that is a nightmare.",
+     "it's your billing team that is a nightmare."),
 ]  # fmt: skip
 WITHOUT_CLAUSE = [
     "Great onboarding, but the reports are a little plain.",  # no problem, no courtesy
@@ -52,6 +58,8 @@ WITHOUT_CLAUSE = [
     "Thanks, but no.",  # too short a clause to decide
     "The export is slow, though.",
     "The sync has been down all week.",  # no contrast word
+    "The problem is your support.",  # nothing before the point
+    "We fixed it, the problem was on our side anyway and it's sorted.",
 ]
 
 
@@ -129,6 +137,9 @@ def test_the_analyzer_reads_polite_complaints_as_negative() -> None:
         "Thanks for the update. However, we're still unable to log in.",
         "Appreciate the effort from your support team. That said, we've had four outages "
         "this quarter and our leadership is questioning the renewal.",
+        # eighth session: +0.19 before
+        "Honestly the product is great, it's your billing team that is a nightmare - we "
+        "were invoiced twice in March.",
     ]
     praise = [
         "Thanks for the quick turnaround, but no need to rush the rest.",
@@ -137,7 +148,7 @@ def test_the_analyzer_reads_polite_complaints_as_negative() -> None:
     ]
     analyzer = Analyzer(load_engine("model.v1"))
     analyses = analyzer.analyze([Document(t) for t in complaints + praise])
-    assert [a.label for a in analyses] == ["negative"] * 8 + ["positive"] * 3
+    assert [a.label for a in analyses] == ["negative"] * 9 + ["positive"] * 3
     # the clause's evidence points into the message
     first = analyses[0]
     assert all(complaints[0][e.start : e.end] == e.text for e in first.evidence)

@@ -214,7 +214,8 @@ gate are sarcasm; "you can do better", "hoped … by now" and "would love to see
 seriousness" are unmet expectations; the intent head's unsubscribe needs a word of
 stopping contact; "although", "whereas" and "even though" end an aspect clause without a
 comma, a leading "Despite …," clause at its comma, "however" before a verb is an aside;
-"buggy", "freezing", "flaky", "slowed down" and "rate limit" are topics."""
+"buggy", "freezing", "flaky", "slowed down" and "rate limit" are topics; the point named
+after a comma ("…, the problem is your support.") is a contrast clause."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

@@ -9,8 +9,10 @@ reads that clause on its own and lets it decide (:func:`contrasted`).
 
 A text has a *contrast clause* (:func:`contrast_clause`) when a contrast word ("but",
 "however", "though", "although", "yet" after a comma, "except", "unfortunately",
-"sadly", "that said", "nevertheless", "on the other hand") follows at least one word,
-at least three words follow the last one, and either that clause reports a problem
+"sadly", "that said", "nevertheless", "on the other hand"; or, since the eighth session,
+a comma before the point named: "…, the problem is …", "…, it's your X that is …")
+follows at least one word, at least three words follow the last one, and either that
+clause names the point or reports a problem
 (:func:`~crmsense.analysis.negation.reports_problem`:
 "still", "can't", "slow", "failed", …) or the text opens with thanks or a courtesy
 ("Thanks,", "I appreciate …", "I understand you're busy", "no offence"). A positive
@@ -63,9 +65,21 @@ _MARKER = re.compile(
     r"|on the other hand)\b[\s,]*|,\s*yet\b[\s,]*",
     re.IGNORECASE,
 )
+_POINT = re.compile(
+    rf"[,;:]\s*(?=(?:the|my|our) (?:only |real |main |biggest |big |one |actual )?(?:problem"
+    rf"|issue|complaint|gripe|concern|frustration)s? (?:is|are|was|were|has been|lies)\b"
+    r"(?! (?:on (?:our|my) (?:side|end)|ours|mine|(?:now |all )?(?:fixed|resolved|solved"
+    r"|sorted|gone))\b)"
+    rf"|it{_A}?s (?:your|the) (?:[\w-]+ ){{1,3}}that (?:is|are|was|were|has|have|keeps?)\b)",
+    re.IGNORECASE,
+)
+"""The point named after a comma (eighth session): "The product itself is fine, the problem
+is your support." read +0.50, "… is great, it's your billing team that is a nightmare"
++0.19. The clause names its problem itself, so it needs no problem word."""
 _HINTS = (
     "but", "however", "yet", "though", "except", "unfortunately", "sadly", "said", "nonethe",
-    "neverthe", "other hand",
+    "neverthe", "other hand", "problem", "issue", "complaint", "gripe", "concern",
+    "frustration", " that ",
 )  # fmt: skip
 _COURTESY = re.compile(
     r"^\W*(?:(?:hi|hello|hey|dear)\b[^,.!]{0,30}[,.!]\s*)?"
@@ -130,14 +144,15 @@ def contrast_clause(text: str) -> Clause | None:
     lowered = text.lower()
     if not any(hint in lowered for hint in _HINTS):
         return None
-    markers = list(_MARKER.finditer(text))
+    markers = [*_MARKER.finditer(text), *_POINT.finditer(text)]
     if not markers:
         return None
-    last = markers[-1]
+    last = max(markers, key=lambda m: m.start())
     head, clause = text[: last.start()], text[last.end() :].rstrip()
     if len(head.split()) < _MIN_HEAD_WORDS or len(clause.split()) < _MIN_CLAUSE_WORDS:
         return None
-    if not (reports_problem(clause.lower()) or _COURTESY.search(head)):
+    named = last.re is _POINT
+    if not (named or reports_problem(clause.lower()) or _COURTESY.search(head)):
         return None
     return Clause(last.end(), clause)
 
