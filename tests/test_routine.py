@@ -76,6 +76,15 @@ ROUTINE = [
     "one of the charges.",
     "Please disregard PO 88-4412; it was raised in error on our end.",
     "Our bad, the failed import was a typo in our file.",  # every own-side hint gated in
+    # what the writer's own users feel, passed on with a request (eighth session; model.v1
+    # -0.75, -0.42, -0.75)
+    "Tenants in our portfolio get upset when late-fee notices arrive on weekends. Can we "
+    "restrict sending to business days?",
+    "Our clients complain a lot about long forms. Can we shorten the onboarding survey?",
+    "Our agents say callers get annoyed when they have to repeat their account number. Can "
+    "the chat widget pass it through automatically?",
+    "Hi team, a few of our end users find the password rules confusing. Is there a setting "
+    "for the helper text? Thanks, Ana",
 ]
 NOT_ROUTINE = [
     # a problem anywhere
@@ -86,6 +95,12 @@ NOT_ROUTINE = [
     "Payment failed: your card was declined. No action is needed once you update it.",
     "Your account was locked. If you did not request this, contact support.",
     "The link below is broken, please resend.",
+    # relayed pain that is a fault, urgent, or asks for a fix, or no request at all
+    "Our customers say the portal has been down since this morning. Can you fix it?",
+    "Our customers keep getting errors at checkout. Can we get someone on this?",
+    "Our users complain that reports load slowly since the update. Is there a workaround?",
+    "Our clients complain a lot about long forms.",
+    "Our agents hate the new layout. Can you roll it back ASAP?",
     # another sentence that is not a courtesy
     "Can we move our call to Friday? I'm not sure this project is worth continuing.",
     # not a request: news and statements

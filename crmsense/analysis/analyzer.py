@@ -217,7 +217,9 @@ seriousness" are unmet expectations; the intent head's unsubscribe needs a word 
 stopping contact; "although", "whereas" and "even though" end an aspect clause without a
 comma, a leading "Despite …," clause at its comma, "however" before a verb is an aside;
 "buggy", "freezing", "flaky", "slowed down" and "rate limit" are topics; the point named
-after a comma ("…, the problem is your support.") is a contrast clause."""
+after a comma ("…, the problem is your support.") is a contrast clause; users' pain relayed
+with a request for an option ("Our clients complain about long forms. Can we shorten the
+survey?") is routine."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

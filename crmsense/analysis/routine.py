@@ -238,6 +238,39 @@ _BLAME = re.compile(
     r"(?:mistake|fault)|\b(?:still|again|keeps?|kept)\b"
 )
 """Blame back on you, or persistence: an own-side sentence with it is a complaint."""
+_RELAYED = re.compile(
+    # what the writer's own users feel, passed on with a request (eighth session): "Tenants
+    # in our portfolio get upset when late-fee notices arrive on weekends." −0.75, "Our
+    # clients complain a lot about long forms." −0.42, "Our agents say callers get annoyed
+    # when they have to repeat their account number." −0.75
+    r"^(?:[\w'’-]+ ){0,4}?(?:(?:our|my) (?:own )?(?:[\w-]+ )?)?(?:customers|clients|users"
+    r"|end[- ]users|tenants|members|agents|reps|staff|employees|callers|patients|students"
+    r"|guests|buyers|drivers|managers|admins|people|shoppers|subscribers|donors|learners)"
+    r"(?: [\w'’-]+){0,5}? (?:get|gets|got|getting|feel|feels|find|finds|say|says|said|keep"
+    r"|tell|told|complain|complains|complained|report|reports|struggle|struggles|hate|dislike"
+    r"|dispute|disputes|ask|asks|often|always|sometimes|regularly|frequently|would like|want"
+    r"|wants|prefer|prefers|mention)\b"
+)
+_RELAYED_ASK = re.compile(
+    r"^(?:(?:can|could) (?:we|i|you|it|admins|users|the [\w -]{1,30}?) (?!(?:please )?(?:fix"
+    r"|look|investigate|check|escalate)\b)[a-z]+\b"
+    r"|is there (?:a|an|any) (?:[\w-]+ ){0,3}?(?:way|option|setting|template|feature|toggle"
+    r"|plan|version|mode|workaround)\b|is it possible\b|do you (?:have|offer|support)\b"
+    r"|would it be possible\b|how (?:can|could|do|should) (?:we|i)\b)[^?!]*\?$"
+)
+_FAULT = re.compile(
+    r"\b(?:still|again|broke|broken|down|outage|crash\w*|fail\w*|errors?|bugs?|not working"
+    r"|(?:doesn|don|isn|aren|won|can)(?:'|’)?t (?:work|load|open|sync|log|save|send)\w*|stopped"
+    r"|lost|missing|wrong|since (?:the|your) (?:update|release|upgrade|change|migration)"
+    r"|urgent\w*|asap|immediately|refund\w*|cancel\w*|leav\w*|switch\w*)\b"
+)
+"""What makes relayed pain a complaint about the product after all."""
+#: ``_RELAYED`` needs one of these words, and a question.
+_RELAYED_HINTS = (
+    "customers", "clients", "users", "tenants", "members", "agents", "reps", "staff",
+    "employees", "callers", "patients", "students", "guests", "buyers", "drivers", "managers",
+    "admins", "people", "shoppers", "subscribers", "donors", "learners",
+)  # fmt: skip
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|morning|good (?:morning|afternoon))\b[^,.!?]{0,25}[,!]?\s*"
 )
@@ -294,7 +327,8 @@ def is_routine(text: str) -> bool:
     """Whether ``text`` is a routine request or notice: a rescheduling, account
     administration, account notice, slow-reply apology or how-to question sentence,
     courtesies around it, and no problem anywhere (a how-to question's own problem words
-    are hypothetical).
+    are hypothetical); or users' pain relayed with a request for an option
+    (:func:`_relayed_request`).
 
     >>> is_routine("How do I roll back a failed import?")
     True
@@ -303,6 +337,8 @@ def is_routine(text: str) -> bool:
     """
     lowered = text.lower().strip()
     asks = "?" in lowered or "to know " in lowered  # "Compliance wants to know how long …"
+    if "?" in lowered and any(w in lowered for w in _RELAYED_HINTS) and _relayed_request(text):
+        return True
     own = any(hint in lowered for hint in _OWN_HINTS)
     if not (own or any(hint in lowered for hint in _HINTS)) and not (
         asks and any(hint in lowered for hint in _HOW_TO_HINTS)
@@ -332,6 +368,19 @@ def is_routine(text: str) -> bool:
     # a how-to question's problem words are hypothetical, an own-side problem's no
     # complaint: only the other sentences count
     return found and not _problem(" ".join(rest) if exempt else lowered)
+
+
+def _relayed_request(text: str) -> bool:
+    """Whether ``text`` passes on what its writer's own users feel and asks for a change or
+    an option ("Our clients complain a lot about long forms. Can we shorten the onboarding
+    survey?"): a feature request, not a complaint about the product. Every other sentence
+    a courtesy, and no fault, urgency or leaving anywhere."""
+    sentences = [without_greeting(s.lower()) for s in sentence_texts(text)]
+    relayed = [s for s in sentences if _RELAYED.search(s)]
+    asked = [s for s in sentences if s not in relayed and _RELAYED_ASK.search(s)]
+    if not relayed or not asked or _FAULT.search(" ".join(relayed + asked)):
+        return False
+    return all(s in relayed or s in asked or is_courtesy(s) for s in sentences)
 
 
 def _problem(lowered: str) -> bool:
