@@ -14,6 +14,7 @@ from crmsense.analysis.contrast import (
     contrasted,
     relief_clause,
     relieved,
+    verdict,
 )
 from crmsense.analysis.types import Document, Evidence, Prediction
 
@@ -321,3 +322,33 @@ def test_the_analyzer_reads_relief_as_positive() -> None:
     ]
     analyses = Analyzer(load_engine("model.v1")).analyze([Document(t) for t in texts])
     assert [a.label for a in analyses] == ["positive", "positive", "negative"]
+
+
+@pytest.mark.parametrize(
+    ("sentences", "index"),
+    [
+        (["Some parts are great, others need work.", "Overall about average."], 1),
+        (["Setup took ages.", "All in all, a solid release.", "Thanks!"], 1),
+        (["Slow start.", "On balance: worth it.", "Bottom line, we renew."], 2),
+        (["Overall the rollout went well.", "Support was slow though."], None),  # opens
+        (["Support was slow.", "Overall, fine."], None),  # one word is no verdict
+        (["Support was slow.", "The overall score dropped."], None),
+    ],
+)
+def test_the_sentence_that_sums_a_message_up(sentences: list[str], index: int | None) -> None:
+    assert verdict(sentences) == index
+
+
+def test_the_writers_summary_decides_the_message() -> None:
+    """Eighth session: the first read +0.94 whole, the second, with the other engine, as
+    the roll-up of its sentences."""
+    texts = [
+        "Some parts are great, others need work. Overall about average.",
+        "The product is great. Overall, a disappointing quarter for us with all the outages.",
+        "Support was slow and the setup took ages. Overall though, we are very happy.",
+    ]
+    for engine in ("model.v1", "rules.v1"):
+        analyses = Analyzer(load_engine(engine)).analyze([Document(t) for t in texts])
+        assert [a.label for a in analyses] == ["neutral", "negative", "positive"], engine
+        start = texts[1].index("Overall")  # the evidence quotes the summary
+        assert analyses[1].evidence and all(e.start >= start for e in analyses[1].evidence)

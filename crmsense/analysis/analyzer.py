@@ -36,8 +36,9 @@ a lot — with a cache kept across calls), and assembles the rest:
   budgeted.") is never read as positive (:mod:`~crmsense.analysis.price`). Last, a
   positive reading of a polite complaint ("Thanks for the update, but we're still unable
   to log in.") gives way to the reading
-  of its clause after "but" (:mod:`~crmsense.analysis.contrast`), and a message whose
-  greetings, thanks and sign-off wrap a complaint is read from the complaint.
+  of its clause after "but" (:mod:`~crmsense.analysis.contrast`), a message whose
+  greetings, thanks and sign-off wrap a complaint is read from the complaint, and one
+  that sums itself up ("… Overall about average.") from its summary.
 - ``unscored``: ``"empty"`` (nothing to read), ``"no_content"`` (a non-answer such as
   "Nothing to add." or "N/A", :mod:`~crmsense.analysis.nonanswer`; the engine is never
   asked), ``"not_english"`` (language gate; the engine is never asked), ``"too_uncertain"``
@@ -86,6 +87,7 @@ from crmsense.analysis.contrast import (
     contrasted,
     relief_clause,
     relieved,
+    verdict,
 )
 from crmsense.analysis.decline import decline_reading
 from crmsense.analysis.defection import Defection
@@ -219,7 +221,7 @@ comma, a leading "Despite …," clause at its comma, "however" before a verb is 
 "buggy", "freezing", "flaky", "slowed down" and "rate limit" are topics; the point named
 after a comma ("…, the problem is your support.") is a contrast clause; users' pain relayed
 with a request for an option ("Our clients complain about long forms. Can we shorten the
-survey?") is routine."""
+survey?") is routine; a message's closing summary ("Overall about average.") decides it."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
@@ -512,10 +514,15 @@ class Analyzer:
         message's reading, or the roll-up of its sentences (long texts, calls, and a message
         whose whole reading shares a misreading that a correction undid in one of its
         sentences: most corrections apply to one sentence at a time, so "Setup was
-        painless. The only gripe: exports are slow." read −0.91 whole). A message whose
-        reading is not negative is read from the sentences around its courtesies when
-        those read negative (:func:`~crmsense.analysis.contrast.complaint_part`)."""
+        painless. The only gripe: exports are slow." read −0.91 whole). A message that
+        sums itself up is read from its summary (:func:`~crmsense.analysis.contrast.verdict`).
+        A message whose reading is not negative is read from the sentences around its
+        courtesies when those read negative
+        (:func:`~crmsense.analysis.contrast.complaint_part`)."""
         if not plan.is_call and len(preds) > 1:
+            summed = verdict([s.text for s in plan.sentences])
+            if summed is not None:
+                return self._rollup(plan, preds, [summed])
             reading, sources = self._message_reading(plan, preds, scored)
             if reading.reads("negative"):
                 return reading, sources

@@ -46,7 +46,10 @@ True
 
 from __future__ import annotations
 
-__all__ = ["Clause", "complaint_part", "contrast_clause", "contrasted", "relief_clause", "relieved"]
+__all__ = [
+    "Clause", "complaint_part", "contrast_clause", "contrasted", "relief_clause", "relieved",
+    "verdict",
+]  # fmt: skip
 
 import re
 from collections.abc import Sequence
@@ -249,3 +252,29 @@ def _formality(sentence: str, last: bool) -> bool:
     return bool(
         found and (last or not found.group("signoff")) and any(c.isalpha() for c in lowered)
     )
+
+
+_VERDICT = re.compile(
+    r"^\W*(?:overall|all in all|all told|on the whole|on balance|in summary|to sum (?:it )?up"
+    r"|in short|bottom line|net net|all things considered|taken together)\b[\s,:;-]*(?=\w)",
+    re.IGNORECASE,
+)
+_MIN_VERDICT_WORDS = 2  # after the marker
+
+
+def verdict(sentences: Sequence[str]) -> int | None:
+    """The index of the last sentence that sums a message up ("Overall, about average.",
+    "All in all, a solid release."), when it is not the first sentence and has at least
+    two words after its marker; None otherwise. The writer's own summary decides the message: "Some
+    parts are great, others need work. Overall about average." read +0.94 whole.
+
+    >>> verdict(["Some parts are great, others need work.", "Overall about average."])
+    1
+    >>> verdict(["Overall the rollout went well.", "Support was slow though."]) is None
+    True
+    """
+    for i in range(len(sentences) - 1, 0, -1):
+        found = _VERDICT.match(sentences[i])
+        if found and len(sentences[i][found.end() :].split()) >= _MIN_VERDICT_WORDS:
+            return i
+    return None
