@@ -68,6 +68,9 @@ SARCASTIC = [
     "Thank you for blowing my vacation.",
     "thank you for 7 hrs at terminal D",
     "Thanks for wrecking our launch week.",
+    "great, a £75 admin fee to change my car reg on the policy. really earning that money",
+    "buffering every 30 seconds during the final. on 500mb fibre btw. hilarious",
+    "The portal has been down for two days now. Classic.",
 ]
 SINCERE = [
     "Great job on the migration, everything went smoothly!",
@@ -109,6 +112,9 @@ SINCERE = [
     "Thanks for the quick reply.",
     "Thanks for two days in Lisbon, the team loved it!",
     "Thanks for blowing us away with the new dashboard.",
+    "The new dashboard is hilarious, our team loves the animations.",
+    "The onboarding call was great. Classic.",  # no trouble before it
+    "The new automation rules are really earning their keep.",
     "I love how you apparently read my mind.",
     "I love the /settings page, and #nothing beats it.",
 ]

@@ -221,7 +221,8 @@ comma, a leading "Despite …," clause at its comma, "however" before a verb is 
 "buggy", "freezing", "flaky", "slowed down" and "rate limit" are topics; the point named
 after a comma ("…, the problem is your support.") is a contrast clause; users' pain relayed
 with a request for an option ("Our clients complain about long forms. Can we shorten the
-survey?") is routine; a message's closing summary ("Overall about average.") decides it."""
+survey?") is routine; a message's closing summary ("Overall about average.") decides it;
+"really earning that money" is sarcasm, and "hilarious" or "classic" after trouble."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

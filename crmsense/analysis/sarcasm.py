@@ -89,8 +89,10 @@ _SET_PHRASES = re.compile(
     # said to be sarcastic (seventh session): "got a view of the car park and the bins. lovely
     # 🙃" read +0.81; an upside-down, eye-rolling or unamused face, "/s", "#sarcasm", "#not"
     r"|[\U0001f643\U0001f644\U0001f612]|(?:^|\s)/s\W*$|#(?:sarcasm|sarcastic|not|irony)\b"
-    # (eighth session) "@USAirways never fails to disappoint." read +0.44
+    # (eighth session) "@USAirways never fails to disappoint." read +0.44, "a £75 admin fee
+    # to change my car reg on the policy. really earning that money 👏" +0.74
     r"|\bnever (?:fails|ceases) to disappoint\b"
+    r"|\b(?:really|truly|clearly|certainly) earning (?:that|your|the) (?:money|fees?)\b"
 )
 FIX_THAT_ISNT = re.compile(
     r"^\W*(?:thanks?|thank you)(?: so much| a lot)? for (?:fixing|resolving|solving|sorting)"
@@ -132,14 +134,16 @@ BAD_EVENT = re.compile(
 _BARE_PRAISE = re.compile(
     r"^\W*(?:(?:just|really|so|well|very|absolutely|truly) )?(?:great|wonderful|fantastic|perfect"
     r"|brilliant|awesome|amazing|excellent|superb|nice|lovely|terrific|outstanding|stellar"
-    r"|good|well done|bravo|kudos|way to go|love it|impressive)(?: (?:job|work|one|stuff"
+    r"|good|well done|bravo|kudos|way to go|love it|impressive|hilarious|classic|genius"
+    r"|top notch|cheers for that)(?: (?:job|work|one|stuff"
     r"|service|support|team|effort|going|done|show))?(?:,? (?:guys|team|everyone|all"
     r"|folks))?\W*$"
 )
 """A sentence that is only praise ("Great job.", "Well done, team!"), for lower-cased text."""
 _TROUBLE = re.compile(
     r"\b(?:(?:has|have|had|was|were|is|are|been) (?:been )?down|nobody|no one|no-one"
-    r"|(?:hours?|days?|weeks?) (?:now|later|and counting)|again)\b"
+    r"|(?:hours?|days?|weeks?) (?:now|later|and counting)|again|buffering|freezing"
+    r"|every \d+ (?:seconds?|secs?|minutes?|mins?))\b"
 )
 """Trouble that :data:`BAD_EVENT` leaves out but a bare praise after it mocks."""
 _THANKS_FOR = re.compile(
@@ -194,7 +198,8 @@ _HINTS = (
     "joke", "surprise", "canned", "such as", "appreciate", "nothing", "good", "well done",
     "way to go", "thx", "stars", "star ", "-star", "10/10", "ourselves", "myself", "on our own",
     "on my own", "bother", "'ll just", "’ll just", "\U0001f643", "\U0001f644", "\U0001f612", " /s",
-    "#sarcas", "#not", "#irony", "disappoint",
+    "#sarcas", "#not", "#irony", "disappoint", "earning", "hilarious", "classic", "genius",
+    "top notch", "cheers for that",
 )  # fmt: skip
 
 
