@@ -29,7 +29,9 @@ a lot — with a cache kept across calls), and assembles the rest:
   "Wrong person, sorry. Our sales director is Andrew."); a positive reading of a polite
   decline turns neutral (:mod:`~crmsense.analysis.decline`), a negative reading of a
   resolved problem ("The outage is over.") is mirrored
-  (:mod:`~crmsense.analysis.resolution`), and praise idioms ("went above and beyond",
+  (:mod:`~crmsense.analysis.resolution`), and so is one of a result reported in the words
+  of decline ("Churn fell from 8% to 5%.", :mod:`~crmsense.analysis.improvement`), praise
+  idioms ("went above and beyond",
   "hats off to") are not read as neutral (:mod:`~crmsense.analysis.praise`), nor are
   threats to escalate or chasing again ("I want to speak to your manager.",
   :mod:`~crmsense.analysis.threat`); a price objection ("The price is higher than we
@@ -92,6 +94,7 @@ from crmsense.analysis.contrast import (
 from crmsense.analysis.decline import decline_reading
 from crmsense.analysis.defection import Defection
 from crmsense.analysis.engines import Engine
+from crmsense.analysis.improvement import improvement_reading
 from crmsense.analysis.intent import has_objection, reply_intent
 from crmsense.analysis.kind import classify_kind, is_automatic
 from crmsense.analysis.language import Language, detect_language
@@ -222,7 +225,8 @@ comma, a leading "Despite …," clause at its comma, "however" before a verb is 
 after a comma ("…, the problem is your support.") is a contrast clause; users' pain relayed
 with a request for an option ("Our clients complain about long forms. Can we shorten the
 survey?") is routine; a message's closing summary ("Overall about average.") decides it;
-"really earning that money" is sarcasm, and "hilarious" or "classic" after trouble."""
+"really earning that money" is sarcasm, and "hilarious" or "classic" after trouble; a
+measure that is better lower going down ("Churn fell from 8% to 5%.") is an improvement."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
@@ -382,17 +386,18 @@ class Analyzer:
     def _corrected(self, text: str, prediction: Prediction) -> Prediction:
         """The engine's reading of ``text`` with the misreadings every engine makes undone:
         negated complaints, praise idioms, ratings ("10/10"), sarcasm, resolved problems,
-        routine requests and notices, referrals, polite declines, price objections, threats,
-        defection. Praise and ratings come before sarcasm, which has the last word on a
-        positive reading ("5 stars for the three-hour outage"). Sarcasm comes
-        before resolution: "Great, the outage is over!" has the shape of sarcastic praise,
-        and its resolution turns a mirrored reading back. A decline comes before price
+        improvements ("churn fell"), routine requests and notices, referrals, polite
+        declines, price objections, threats, defection. Praise and ratings come before
+        sarcasm, which has the last word on a positive reading ("5 stars for the
+        three-hour outage"). Sarcasm comes before resolution: "Great, the outage is
+        over!" has the shape of sarcastic praise, and its resolution turns a mirrored
+        reading back. A decline comes before price
         objections ("Thanks, but it's too expensive for us, we'll pass." is a polite no:
         neutral), threats and defection, so "we decided to go with Zendesk, thanks" ends
         negative, not neutral."""
         p = rating_reading(text, praise_reading(text, unnegated(text, prediction)))
         p = unsarcastic(text, p)
-        p = resolution_reading(text, p)
+        p = improvement_reading(text, resolution_reading(text, p))
         p = referral_reading(text, routine_reading(text, p))
         p = price_reading(text, decline_reading(text, p))
         return self.defection.correct(text, threat_reading(text, p))
