@@ -17,30 +17,29 @@ a lot — with a cache kept across calls), and assembles the rest:
   negative message with a risk (``risks``).
 - ``sentences``: every sentence (or call segment) with its own reading, so mixed messages
   show. Sarcastic praise ("Great, another outage.") is read as the complaint it is and
-  flagged ``sarcastic`` (:mod:`~crmsense.analysis.sarcasm`): every engine's positive
-  reading of a sarcastic text is mirrored before anything else uses it, and so is a
-  negative reading of a plain negated complaint ("Not bad at all.",
-  :mod:`~crmsense.analysis.negation`). A customer saying they are leaving for a
-  competitor ("We're evaluating other vendors") is never read as positive or neutral, and
-  one saying they are not is not read as negative (:mod:`~crmsense.analysis.defection`).
-  A routine request or notice — moving a meeting, adding users or seats, a password reset
-  code — is never read as negative (:mod:`~crmsense.analysis.routine`), nor is a reply
-  that only hands the conversation to someone else (:mod:`~crmsense.analysis.referral`:
-  "Wrong person, sorry. Our sales director is Andrew."); a positive reading of a polite
-  decline turns neutral (:mod:`~crmsense.analysis.decline`), a negative reading of a
-  resolved problem ("The outage is over.") is mirrored
-  (:mod:`~crmsense.analysis.resolution`), and so is one of a result reported in the words
-  of decline ("Churn fell from 8% to 5%.", :mod:`~crmsense.analysis.improvement`), praise
-  idioms ("went above and beyond",
-  "hats off to") are not read as neutral (:mod:`~crmsense.analysis.praise`), nor are
-  threats to escalate or chasing again ("I want to speak to your manager.",
-  :mod:`~crmsense.analysis.threat`); a price objection ("The price is higher than we
-  budgeted.") is never read as positive (:mod:`~crmsense.analysis.price`). Last, a
-  positive reading of a polite complaint ("Thanks for the update, but we're still unable
-  to log in.") gives way to the reading
-  of its clause after "but" (:mod:`~crmsense.analysis.contrast`), a message whose
-  greetings, thanks and sign-off wrap a complaint is read from the complaint, and one
-  that sums itself up ("… Overall about average.") from its summary.
+  flagged ``sarcastic`` (:mod:`~crmsense.analysis.sarcasm`): every engine's positive reading
+  of a sarcastic text is mirrored before anything else uses it, and so is a negative reading
+  of a plain negated complaint ("Not bad at all.", :mod:`~crmsense.analysis.negation`). A
+  customer saying they are leaving for a competitor ("We're evaluating other vendors") is
+  never read as positive or neutral, and one saying they are not is not read as negative
+  (:mod:`~crmsense.analysis.defection`). A routine request or notice — moving a meeting,
+  adding users or seats, a password reset code — is never read as negative
+  (:mod:`~crmsense.analysis.routine`), nor is a reply that only hands the conversation to
+  someone else (:mod:`~crmsense.analysis.referral`: "Wrong person, sorry. Our sales director
+  is Andrew."); a positive reading of a polite decline turns neutral
+  (:mod:`~crmsense.analysis.decline`), a negative reading of a resolved problem ("The outage
+  is over.") is mirrored (:mod:`~crmsense.analysis.resolution`), and so is one of a result
+  reported in the words of decline ("Churn fell from 8% to 5%.",
+  :mod:`~crmsense.analysis.improvement`; a positive reading of a setback too: "Our ticket
+  volume doubled."), praise idioms ("went above and beyond", "hats off to") are not read as
+  neutral (:mod:`~crmsense.analysis.praise`), nor are threats to escalate or chasing again
+  ("I want to speak to your manager.", :mod:`~crmsense.analysis.threat`); a price objection
+  ("The price is higher than we budgeted.") is never read as positive
+  (:mod:`~crmsense.analysis.price`). Last, a positive reading of a polite complaint ("Thanks
+  for the update, but we're still unable to log in.") gives way to the reading of its clause
+  after "but" (:mod:`~crmsense.analysis.contrast`), a message whose greetings, thanks and
+  sign-off wrap a complaint is read from the complaint, and one that sums itself up ("…
+  Overall about average.") from its summary.
 - ``unscored``: ``"empty"`` (nothing to read), ``"no_content"`` (a non-answer such as
   "Nothing to add." or "N/A", :mod:`~crmsense.analysis.nonanswer`; the engine is never
   asked), ``"not_english"`` (language gate; the engine is never asked), ``"too_uncertain"``
@@ -226,7 +225,8 @@ after a comma ("…, the problem is your support.") is a contrast clause; users'
 with a request for an option ("Our clients complain about long forms. Can we shorten the
 survey?") is routine; a message's closing summary ("Overall about average.") decides it;
 "really earning that money" is sarcasm, and "hilarious" or "classic" after trouble; a
-measure that is better lower going down ("Churn fell from 8% to 5%.") is an improvement."""
+measure getting better in words of decline ("Churn fell from 8% to 5%.") is good news, one
+getting worse ("Our ticket volume doubled.") bad news."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
