@@ -146,6 +146,24 @@ def test_long_email_is_scored_whole_without_truncation() -> None:
     assert top.start > len(text) - 40
 
 
+def test_an_objection_answered_within_the_closing_third_is_resolved() -> None:
+    """Eighth session: with two of four customer segments in the closing third, a price
+    objection in the first of them left the call unresolved although the customer's last
+    word accepted the offer; an objection in the customer's last segment stays open."""
+    segments = (
+        ("Dana", "customer", "The sync failed again, this is a disaster."),
+        ("Sam", "rep", "Sorry, we found the cause."),
+        ("Dana", "customer", "Okay."),
+        ("Dana", "customer", "But the new seats are too expensive for us."),
+        ("Sam", "rep", "We can offer the volume tier."),
+        ("Dana", "customer", "That works, thanks, I am happy with that."),
+    )
+    call = one(Analyzer(KeywordEngine()), "", segments=segments).call
+    assert call is not None and call.trajectory.objection_resolved is True
+    call = one(Analyzer(KeywordEngine()), "", segments=segments[:4]).call
+    assert call is not None and call.trajectory.objection_resolved is False
+
+
 @pytest.mark.parametrize(
     ("text", "reason", "language"),
     [

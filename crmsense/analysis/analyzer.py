@@ -226,7 +226,8 @@ with a request for an option ("Our clients complain about long forms. Can we sho
 survey?") is routine; a message's closing summary ("Overall about average.") decides it;
 "really earning that money" is sarcasm, and "hilarious" or "classic" after trouble; a
 measure getting better in words of decline ("Churn fell from 8% to 5%.") is good news, one
-getting worse ("Our ticket volume doubled.") bad news."""
+getting worse ("Our ticket volume doubled.") bad news; a call's objection answered within
+its closing third is resolved."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

@@ -12,7 +12,10 @@ is marked customer, every segment that is not the rep's.
   any customer-side segment: :func:`~crmsense.analysis.intent.has_objection`, or the
   caller's ``objection`` (the Analyzer's adds a customer weighing a competitor,
   :mod:`~crmsense.analysis.defection`). ``objection_resolved`` (None when none was
-  raised): the closing third reads neutral or positive and raises no objection itself.
+  raised): the customer spoke again after their last objection, and what they said after
+  it within the closing third reads neutral or positive (since the eighth session; before,
+  an objection anywhere in the closing third left it unresolved, even when the customer's
+  last word was "That works, thanks").
 - A rep's sympathy ("I'm so sorry to hear that.", "I apologise for the inconvenience.",
   "I completely understand your frustration.") is courtesy, not the rep's mood: every
   engine reads it as negative (``model.v1``: −0.85, −0.82, −0.62), which made an
@@ -125,14 +128,19 @@ def _trajectory(
     opening, closing = side[:third], side[-third:]
     start = aggregate([scored[i] for i in opening])
     end = aggregate([scored[i] for i in closing])
-    raised = any(objection(segments[i][2]) for i in side)
-    calm = not any(objection(segments[i][2]) for i in closing)
-    resolved = label_of(end.probs) != "negative" and calm if raised else None
+    raised_at = [k for k, i in enumerate(side) if objection(segments[i][2])]
+    resolved = None
+    if raised_at:
+        # what the customer said after their last objection, within the closing third
+        after = [i for i in side[raised_at[-1] + 1 :] if i in closing]
+        resolved = bool(after) and label_of(aggregate([scored[i] for i in after]).probs) != (
+            "negative"
+        )
     return Trajectory(
         opening=round(start.score, 4),
         closing=round(end.score, 4),
         change=round(end.score - start.score, 4),
-        objection_raised=raised,
+        objection_raised=bool(raised_at),
         objection_resolved=resolved,
     )
 
