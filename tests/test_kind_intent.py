@@ -423,6 +423,17 @@ def test_the_engines_unsubscribe_needs_a_word_of_stopping() -> None:
         assert reply_intent(terse, {"unsubscribe": 0.7}) == "unsubscribe"
 
 
+def test_the_engines_referral_needs_someone_to_hand_over_to() -> None:
+    """The head read an escalation threat as a referral (eighth session): "your manager"
+    is the vendor's, nobody the writer hands the conversation to."""
+    threat = "I want to speak to your manager."
+    assert reply_intent(threat, {"referral": 0.6, "other": 0.3}) == "other"
+    for handed in ("I'm just an intern lol. try emailing Marco.",
+                   "Kofi runs our sales enablement, he'd be the one.",
+                   "ximena.r@halcyonhotels.com is who you want"):  # fmt: skip
+        assert reply_intent(handed, {"referral": 0.6, "other": 0.3}) == "referral"
+
+
 def test_intent_only_for_inbound_replies(analyzer: Analyzer) -> None:
     text = "Thanks, but we'll pass for now."
     inbound, outbound, survey, call, ticket, note, mail, chat = analyzer.analyze([

@@ -21,7 +21,8 @@ interest). Combination with an engine that reports intent probabilities:
    (:func:`~crmsense.text.autoreply.has_auto_reply_cue`, as for the kind head's
    ``auto_reply``): "Sorry for the delay, I was out sick. Let's reschedule for next
    week." is someone back at work, whom the head took for an absent one; its
-   ``unsubscribe`` only when the reply uses a word of stopping contact.
+   ``unsubscribe`` only when the reply uses a word of stopping contact, its ``referral``
+   only when it names someone to hand over to.
 
 >>> reply_intent("Please remove me from your mailing list.")
 'unsubscribe'
@@ -284,8 +285,20 @@ _OPT_OUT_CUE = re.compile(
     re.IGNORECASE,
 )
 
-_CUES = {"out_of_office": has_auto_reply_cue, "unsubscribe": lambda t: bool(_OPT_OUT_CUE.search(t))}
-"""The head's guesses that need a word of their own: an absent person's note, and asking
-to stop (eighth session: the head read "This is blocking our payroll run for 400
-employees." as an unsubscribe, 14 held-out support messages in all; held-out replies
-that unsubscribe all say so in words)."""
+_THIRD_PARTY_CUE = re.compile(
+    r"\b(?:our|my|he|she|him|her|they|them|his|their|who|whoever|colleague|cc|cc(?:'|’)?d"
+    r"|forward\w*|pass\w*|loop\w*|contact|reach out|handles?|owns?|runs?|leads?|decides?"
+    r"|try|address|responsible|e-?mailing)\b|@",
+    re.IGNORECASE,
+)
+
+_CUES = {
+    "out_of_office": has_auto_reply_cue,
+    "unsubscribe": lambda t: bool(_OPT_OUT_CUE.search(t)),
+    "referral": lambda t: bool(_THIRD_PARTY_CUE.search(t)),
+}
+"""The head's guesses that need a word of their own: an absent person's note, asking to
+stop, and someone else to hand over to (eighth session: the head read "This is blocking
+our payroll run for 400 employees." as an unsubscribe, 14 held-out support messages in
+all, and "I want to speak to your manager." as a referral; held-out replies that
+unsubscribe or refer all say so in words)."""
