@@ -49,6 +49,10 @@ PRAISE = [
     "car was spotless and pick up took 5 mins. will def book again",  # −0.44
     "switched last month and my bill has halved. should've done it years ago",  # −0.18
     "We'd definitely order from them again.",
+    # a one-word verdict (eighth session: +0.10, +0.19)
+    "Solid.",
+    "Solid product.",
+    "Rock solid so far.",
 ]
 NOT_PRAISE = [
     "It used to save us hours, but the sync is broken now.",
@@ -73,6 +77,8 @@ NOT_PRAISE = [
     "It's hard to imagine the team without Sam.",
     "Would not book again.",
     "I will book again if the price drops.",
+    "Solid state drives are included.",  # a word, not a verdict
+    "The product is solid but support is slow.",
     "I'll come back tomorrow.",
     "We should have switched sooner, the old CRM was awful.",
 ]

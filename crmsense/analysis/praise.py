@@ -12,8 +12,8 @@ off to", "a game changer", "made my week", "saved our quarter", "kudos to", "sho
 to", "a lifesaver", "nailed it", "top-notch", "worked like a charm", "exceeded our
 expectations", "a pleasure to work with", "second to none", "knocked it out of the
 park", "has saved my team hours every week", "how we managed before it", "solved on the first
-reply", "will def book again", "should've done it years ago"), is not a question or a
-condition, and reports no problem
+reply", "will def book again", "should've done it years ago", a bare "Solid."), is not a
+question or a condition, and reports no problem
 (:func:`~crmsense.analysis.negation.reports_problem`). :func:`praise_reading` turns a
 neutral reading of praise positive (the neutral and positive probabilities swap) and
 mirrors a negative one. Sarcasm is checked after it, so "Great, another outage. Hats off."
@@ -95,6 +95,10 @@ PRAISE = re.compile(
     # keep it up (2026-12-07): "Keep up the good work" ("Don't change a thing.": negation)
     r"|\bkeep (?:doing what you(?:'|’)re doing|up the (?:good|great|amazing"
     r"|excellent) work)\b"
+    # a one-word verdict (eighth session): "Solid." read +0.10, "Solid product." +0.19
+    r"|^\W*(?:really |very |pretty |rock[- ])?solid(?: (?:product|tool|platform|service|app"
+    r"|software|experience|support|team|choice|option|release|so far|overall|all round))?"
+    r"(?:,? (?:so far|overall|all round|thanks))?\W*$"
 )
 """Praise idioms, for lower-cased text."""
 _WITHHELD = re.compile(WITHHELD_RECOMMENDATION)
