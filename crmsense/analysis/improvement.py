@@ -44,7 +44,7 @@ __all__ = ["IMPROVEMENT", "SETBACK", "improvement_reading", "is_improvement", "i
 import re
 
 from crmsense.analysis.sentences import statement_match
-from crmsense.analysis.types import Prediction
+from crmsense.analysis.types import Label, Prediction
 from crmsense.text.patterns import APOSTROPHE as _A
 
 _BETTER_LOWER = (
@@ -213,7 +213,8 @@ def improvement_reading(text: str, prediction: Prediction) -> Prediction:
     >>> improvement_reading("Churn fell from 8% to 5% this year.", p).probs
     (0.05, 0.1, 0.85)
     """
-    for label, better in (("negative", True), ("positive", False)):
+    turns: tuple[tuple[Label, bool], ...] = (("negative", True), ("positive", False))
+    for label, better in turns:
         if prediction.reads(label) and (span := _span(text, better=better)) is not None:
             return prediction.mirrored().citing(text, span)
     return prediction

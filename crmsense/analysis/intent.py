@@ -41,6 +41,7 @@ from __future__ import annotations
 __all__ = ["OBJECTION", "REFERRAL", "RULES", "has_objection", "reply_intent"]
 
 import re
+from collections.abc import Callable
 
 from crmsense.analysis.decline import DECLINE
 from crmsense.analysis.price import PRICE_OBJECTION
@@ -292,10 +293,19 @@ _THIRD_PARTY_CUE = re.compile(
     re.IGNORECASE,
 )
 
-_CUES = {
+
+def _asks_to_stop(text: str) -> bool:
+    return _OPT_OUT_CUE.search(text) is not None
+
+
+def _hands_over(text: str) -> bool:
+    return _THIRD_PARTY_CUE.search(text) is not None
+
+
+_CUES: dict[str, Callable[[str], bool]] = {
     "out_of_office": has_auto_reply_cue,
-    "unsubscribe": lambda t: bool(_OPT_OUT_CUE.search(t)),
-    "referral": lambda t: bool(_THIRD_PARTY_CUE.search(t)),
+    "unsubscribe": _asks_to_stop,
+    "referral": _hands_over,
 }
 """The head's guesses that need a word of their own: an absent person's note, asking to
 stop, and someone else to hand over to (eighth session: the head read "This is blocking
