@@ -280,6 +280,10 @@ def test_the_complaint_part_decides_with_any_engine() -> None:
          "the import took twenty minutes"),
         ("Can't say I expected much from a chatbot, but it sorted my direct debit in minutes.",
          "it sorted my direct debit in minutes."),
+        # a concession first (eighth session: -0.83 before)
+        ("Not perfect, but I wouldn't go back to spreadsheets for anything.",
+         "I wouldn't go back to spreadsheets for anything."),
+        ("It has its quirks, but the team loves it.", "the team loves it."),
     ],
 )  # fmt: skip
 def test_a_worry_then_what_it_came_to(text: str, clause: str) -> None:

@@ -53,6 +53,8 @@ PRAISE = [
     "Solid.",
     "Solid product.",
     "Rock solid so far.",
+    "We'd never go back to Excel.",
+    "I wouldn't go back to spreadsheets for anything.",
 ]
 NOT_PRAISE = [
     "It used to save us hours, but the sync is broken now.",

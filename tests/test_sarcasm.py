@@ -71,6 +71,7 @@ SARCASTIC = [
     "great, a £75 admin fee to change my car reg on the policy. really earning that money",
     "buffering every 30 seconds during the final. on 500mb fibre btw. hilarious",
     "The portal has been down for two days now. Classic.",
+    "great, so my data from last month is just gone?",
 ]
 SINCERE = [
     "Great job on the migration, everything went smoothly!",
@@ -114,6 +115,7 @@ SINCERE = [
     "Thanks for blowing us away with the new dashboard.",
     "The new dashboard is hilarious, our team loves the animations.",
     "The onboarding call was great. Classic.",  # no trouble before it
+    "Great, the old bugs are all gone since the patch!",  # a fix
     "The new automation rules are really earning their keep.",
     "I love how you apparently read my mind.",
     "I love the /settings page, and #nothing beats it.",

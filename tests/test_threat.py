@@ -61,8 +61,12 @@ THREATS = [
     "Following up for the third time on the missing audit logs.",
     "We'll have to revisit our renewal if the reporting issues aren't resolved by June.",
     "Thanks for the update, but 'we're looking into it' is what we heard last week too.",
+    "you said that yesterday too",  # eighth session: +0.08 in a chat
+    "Your agent promised the same thing two days ago.",
 ]
 NOT_THREATS = [
+    "You said that the export would be ready, and it is. Thanks!",
+    "They wrote this before the migration.",
     "We've escalated this to our engineering team and will update you today.",
     "No need to escalate to your manager, it's sorted.",
     "We won't involve legal for now.",

@@ -124,11 +124,16 @@ _RELIEF = re.compile(
     rf"|(?:can{_A}?t say (?:i|we)|(?:i|we) (?:didn{_A}?t|did not|don{_A}?t)) (?:really )?expect"
     r"(?:ed)? (?:much|a lot|great things|miracles)"
     r"|(?:fully |half )?expect(?:ed|ing) (?:the worst|a (?:battle|fight|nightmare|disaster|"
-    r"headache))|hated? to (?:admit|say))\b",
+    r"headache))|hated? to (?:admit|say)"
+    # a concession first (eighth session): "Not perfect, but I wouldn't go back to
+    # spreadsheets for anything." read −0.83
+    rf"|(?:it{_A}s |it is )?(?:not|far from) perfect|(?:it )?has (?:its|a few|some) (?:quirks"
+    r"|flaws|rough edges|downsides)|(?:there (?:are|were) )?(?:a few|some) (?:rough edges|quirks"
+    r"|hiccups|teething (?:problems|issues)))\b",
     re.IGNORECASE,
 )
 """An opening worry or a grudging concession: "I was dreading the migration…", "Hate to
-admit it…"."""
+admit it…", "Not perfect, but …", "It has its quirks, but …"."""
 _BUT = re.compile(r"\bbut\b[\s,]*", re.IGNORECASE)
 _MIN_HEAD_WORDS = 1
 _MIN_CLAUSE_WORDS = 3

@@ -79,7 +79,9 @@ PRAISE = re.compile(
     r"real |true )?(?:legend|gem|star|mvp|hero)s?\b"
     r"|\byou (?:absolute |total |real )?(?:legend|gem|star|hero|rock ?star|superstar)s?\b"
     # the old way left behind (2026-12-07): "Never going back to spreadsheets lol" read −0.75
-    r"|\b(?:never|not|no) (?:going|gonna go) back to (?:spreadsheets?|excel|paper|e-?mail threads"
+    r"|\b(?:never|not|no|(?:would|could)(?:n(?:'|’)?t| not)|won(?:'|’)?t|will not|(?:i|we)"
+    r"(?:'|’)?d never) (?:going |gonna |ever )?go(?:ing)? back to (?:spreadsheets?|excel|paper"
+    r"|e-?mail threads"
     r"|post-its|the old (?:way|system|tool|process|setup)|(?:our|the) (?:old|previous|legacy) "
     r"[a-z]+|manual [a-z]+|doing (?:it|this) by hand)\b"
     # coming back, and switching late (seventh session): "car was spotless and pick up took

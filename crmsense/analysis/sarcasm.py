@@ -122,6 +122,10 @@ BAD_EVENT = re.compile(
     r"still (?:not|no|waiting|broken|down)|never (?:works|worked|got|answered|replied)|"
     r"no (?:reply|response|answer)|charged (?:us |me )?twice|double[- ]charged|"
     r"wiped|deleted|disappeared|unusable|useless|without (?:any )?(?:notice|warning)|"
+    # (eighth session) "great, so my data from last month is just gone?" read +0.35
+    r"(?:data|files?|records?|e-?mails?|contacts?|history|notes?|settings|work|money|orders?"
+    r"|bookings?|account|photos?|messages?|reports?|dashboards?) (?:[\w'’-]+ ){0,4}?(?:is|are"
+    r"|was|were) (?:just |all |simply |completely )?gone|"
     r"(?:went|gone|goes|going) up again|"
     # (2026-12-07) "Love that the status page said 'all systems operational' for the entire
     # two hours we couldn't log in."
@@ -180,6 +184,9 @@ _HELP = re.compile(
 """Help with, a fix of or news about a harm: sincere thanks (rule 4)."""
 _NOT_SARCASM = re.compile(
     r"\b(?:fixed|fixing|fixes|resolved|resolving|solved|restored|back up|working again|"
+    # a problem gone (eighth session): "Great, the old bugs are all gone since the patch!"
+    r"(?:bugs?|errors?|issues?|problems?|glitch(?:es)?|crash(?:es)?|outages?|delays?) "
+    r"(?:[\w'’-]+ ){0,2}?(?:is|are|was|were) (?:all |now |finally |completely )?gone|"
     r"sorted|recovered|workaround|quick(?:ly)?|fast(?:er)?|prompt(?:ly)?|apolog\w*|sorry|"
     r"patience|bearing with|"
     r"letting (?:us|me) know|flagging|heads[- ]up|reporting|report(?:ed)?|investigat\w*|"

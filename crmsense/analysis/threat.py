@@ -108,6 +108,11 @@ THREAT = re.compile(
     r"|(?:^|(?<=[.!?] ))day (?:[3-9]|[1-9]\d)(?=\W*$|\s*[.!])|\b(?:days?|weeks?) and counting\b"
     r"|\bthe same (?:one|e-?mail|answer|response|reply|message|apology|thing) (?:i|we) "
     r"(?:received|got|had|was sent|were sent)\b"
+    # (eighth session) "you said that yesterday too" read +0.08 in a chat
+    r"|\b(?:you|they|your (?:team|agent|colleague|rep|support))(?: guys)? (?:said|told (?:me|us)"
+    r"|promised) (?:the same(?: thing)?(?= (?:yesterday|last|on|a|one|two|three|\d)|\W*$)|(?:that"
+    r"|this|exactly that) (?:yesterday|last (?:week|time|month)|on (?:mon|tues|wednes|thurs|fri"
+    r"|satur|sun)day|(?:a|one|two|three|\d+) (?:days?|weeks?) ago) (?:too|as well|also|again))\b"
     # counting the contacts (2026-12-07): "This is my fifth chat.", "Third reset this week.",
     # "Fourth engineer, fourth set of questions." (not "the fifth call in the series")
     r"|\b(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:rd|th)) (?:chat|e-?mail"
@@ -163,7 +168,7 @@ _HINTS = (
     "if not", "or we", "or i", "cancel", "terminat", "walk away", "review", "reconsider",
     "rethink", "evaluat", "revisit", "heard", "time", "same", "third", "fourth", "fifth",
     "sixth", "seventh", "eighth", "ninth", "tenth", "3rd", "0th", "1th", "2th", "3th", "4th",
-    "5th", "6th", "7th", "8th", "9th",
+    "5th", "6th", "7th", "8th", "9th", "said", "promised",
 )  # fmt: skip
 _WHO = r"(?:anyone|anybody|someone|somebody|you(?: guys)?|your (?:team|support|company))"
 _CHASE_QUESTION = re.compile(
