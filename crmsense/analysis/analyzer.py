@@ -212,13 +212,12 @@ the writer's own side are routine; persistence ("keeps locking us out") is a pro
 slowly" is performance; a concern named is an objection; "following up for the third
 time", "revisit our renewal if" and "what we heard last week too" are threats; a problem
 that "disappeared", "All good now" and "back in sync" are resolutions, and "back in sync"
-no auto-reply cue; a reading a correction turned cites the words it recognised. 38
-(eighth session, 2026-12-07): a label a correction decided, and a negative message with a
-risk, is at least 0.88 probable;
-"never fails to disappoint" and thanks for a canned answer, a ruined trip or hours at a
-gate are sarcasm; "you can do better", "hoped … by now" and "would love to see some
-seriousness" are unmet expectations; the intent head's unsubscribe needs a word of
-stopping contact; "although", "whereas" and "even though" end an aspect clause without a
+no auto-reply cue; a reading a correction turned cites the words it recognised. 38 (eighth
+session, 2026-12-07): a label a correction decided, and a negative message with a risk, is
+at least 0.88 probable; "never fails to disappoint" and thanks for a canned answer, a ruined
+trip or hours at a gate are sarcasm; "you can do better", "hoped … by now" and "would love
+to see some seriousness" are unmet expectations; the intent head's unsubscribe needs a word
+of stopping contact; "although", "whereas" and "even though" end an aspect clause without a
 comma, a leading "Despite …," clause at its comma, "however" before a verb is an aside;
 "buggy", "freezing", "flaky", "slowed down" and "rate limit" are topics; the point named
 after a comma ("…, the problem is your support.") is a contrast clause; users' pain relayed
