@@ -265,3 +265,16 @@ def test_bugs_freezes_and_rate_limits_are_topics() -> None:
         ("usability", "The dashboard has slowed down since the update."),
     ]
     assert found("Your API rate limits are too low.")[0][0] == "integrations"
+
+
+def test_a_figure_that_went_down_is_no_outage() -> None:
+    """Eighth session: "time-to-invoice is down 40%" was a reliability_performance topic."""
+    assert found("Time-to-invoice is down 40% this year.") == [
+        ("billing", "Time-to-invoice is down 40% this year.")
+    ]
+    assert found("Our backlog was down to 12 tickets by Friday.") == [
+        ("support", "Our backlog was down to 12 tickets by Friday.")
+    ]
+    assert found("The portal is down again.") == [
+        ("reliability_performance", "The portal is down again.")
+    ]

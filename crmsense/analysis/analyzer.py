@@ -228,7 +228,8 @@ measure getting better in words of decline ("Churn fell from 8% to 5%.") is good
 getting worse ("Our ticket volume doubled.") bad news; a call's objection answered within
 its closing third is resolved; the intent head's referral needs someone to hand over to; a
 bare "Solid." is praise; "Not perfect, but …" is relief, "you said that yesterday too" a
-threat, "wouldn't go back to spreadsheets" praise, data "just gone" a bad event."""
+threat, "wouldn't go back to spreadsheets" praise, data "just gone" a bad event; "is down
+40%" is no outage topic."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})

@@ -134,6 +134,9 @@ _STOP = frozenset({
 
 
 _TOKEN = re.compile(r"\w+")
+#: "is down 40%", "was down to two days": a figure that went down, no outage (eighth session:
+#: "time-to-invoice is down 40%" was a reliability_performance topic).
+_A_FIGURE_DOWN = re.compile(r"(?:is|was) down\s+(?:by\s+|to\s+|from\s+)?[\d$£€]", re.IGNORECASE)
 _COMMA = re.compile(r",(?!\d)\s*")  # not in "1,200"
 #: A piece that opens with its own verdict: "Love the reporting, hate the billing portal."
 _VERDICT = re.compile(
@@ -282,7 +285,7 @@ class AspectFinder:
     ) -> list[Mention]:
         """Mentions in ``text`` of every aspect plus the per-document ``topics``."""
         tokens = _tokens(text)
-        hits = list(self.index.find(tokens))
+        hits = [hit for hit in self.index.find(tokens) if not _A_FIGURE_DOWN.match(text, hit[1])]
         order = dict(self.order)
         for topic in topics:
             if topic not in order:
