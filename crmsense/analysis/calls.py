@@ -132,10 +132,8 @@ def _trajectory(
     resolved = None
     if raised_at:
         # what the customer said after their last objection, within the closing third
-        after = [i for i in side[raised_at[-1] + 1 :] if i in closing]
-        resolved = bool(after) and label_of(aggregate([scored[i] for i in after]).probs) != (
-            "negative"
-        )
+        after = [scored[i] for i in side[raised_at[-1] + 1 :] if i in closing]
+        resolved = bool(after) and label_of(aggregate(after).probs) != "negative"
     return Trajectory(
         opening=round(start.score, 4),
         closing=round(end.score, 4),

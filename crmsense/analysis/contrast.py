@@ -269,9 +269,9 @@ _MIN_VERDICT_WORDS = 2  # after the marker
 
 def verdict(sentences: Sequence[str]) -> int | None:
     """The index of the last sentence that sums a message up ("Overall, about average.",
-    "All in all, a solid release."), when it is not the first sentence and has at least
-    two words after its marker; None otherwise. The writer's own summary decides the message: "Some
-    parts are great, others need work. Overall about average." read +0.94 whole.
+    "All in all, a solid release."), when it is not the first sentence and has at least two
+    words after its marker; None otherwise. The writer's own summary decides the message:
+    "Some parts are great, others need work. Overall about average." read +0.94 whole.
 
     >>> verdict(["Some parts are great, others need work.", "Overall about average."])
     1

@@ -51,7 +51,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from crmsense.analysis.competitors import normalized
-from crmsense.analysis.sentences import sentence_texts
+from crmsense.analysis.sentences import preceding, sentence_texts
 from crmsense.analysis.types import Prediction
 
 Stance = Literal["leaving", "weighing", "staying"]
@@ -240,8 +240,7 @@ class Defection:
         stance: Stance | None = None
         stayed: bool | None = None
         for match in self._pattern.finditer(lowered):
-            # the words just before the match (a bounded window: linear on huge text)
-            before = lowered[max(0, match.start() - _WINDOW) : match.start()]
+            before = preceding(lowered, match, _WINDOW)
             if _NEGATED.search(before):
                 stance = stance or "staying"
             elif _ELSE.match(lowered, match.end()):

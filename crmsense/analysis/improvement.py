@@ -43,7 +43,7 @@ __all__ = ["IMPROVEMENT", "SETBACK", "improvement_reading", "is_improvement", "i
 
 import re
 
-from crmsense.analysis.sentences import statement_match
+from crmsense.analysis.sentences import preceding, statement_match
 from crmsense.analysis.types import Label, Prediction
 from crmsense.text.patterns import APOSTROPHE as _A
 
@@ -116,6 +116,7 @@ _FROM_TO = re.compile(
     r"(?P<new>\d+(?:\.\d+)?)\b"
 )
 """A measure moving between two numbers: "Our CSAT went from 78 to 92"."""
+_LOWER_IS_BETTER = re.compile(_BETTER_LOWER)
 _RULED_OUT = re.compile(
     rf"(?:\bnot|n{_A}t|\bnever|\bhardly|\bif|\bwhen|\bonce|\bhope|\bhoping|\bexpect|\bexpecting"
     r"|\bshould|\bwould|\bcould|\bwill|\bgoal|\btarget|\baim)\W+(?:[\w%-]+\W+){0,4}$"
@@ -188,7 +189,7 @@ def _span(text: str, *, better: bool) -> tuple[int, int] | None:
 
     def numbers(sentence: str, match: re.Match[str]) -> bool:
         rose = float(match["new"]) > float(match["old"])
-        lower_is_better = re.fullmatch(_BETTER_LOWER, match["measure"]) is not None
+        lower_is_better = _LOWER_IS_BETTER.fullmatch(match["measure"]) is not None
         return _stands(sentence, match) and rose != (better == lower_is_better)
 
     return statement_match(text, _FROM_TO, numbers)
@@ -196,7 +197,7 @@ def _span(text: str, *, better: bool) -> tuple[int, int] | None:
 
 def _stands(sentence: str, match: re.Match[str]) -> bool:
     """No negation or hope just before the move, none inside it, no concession after it."""
-    before = sentence[max(0, match.start() - _WINDOW) : match.start()]
+    before = preceding(sentence, match, _WINDOW)
     return (
         not _RULED_OUT.search(before)
         and not _NEGATED.search(match.group())

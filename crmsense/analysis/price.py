@@ -30,7 +30,7 @@ __all__ = ["PRICE_OBJECTION", "is_price_objection", "price_reading"]
 
 import re
 
-from crmsense.analysis.sentences import statement_match
+from crmsense.analysis.sentences import preceding, statement_match
 from crmsense.analysis.types import Prediction
 from crmsense.text.patterns import APOSTROPHE as _A
 
@@ -90,7 +90,7 @@ def _objection_span(text: str) -> tuple[int, int] | None:
 
 def _stands(sentence: str, match: re.Match[str]) -> bool:
     """No negation just before the objection, no "but" after it."""
-    before = sentence[max(0, match.start() - _WINDOW) : match.start()]
+    before = preceding(sentence, match, _WINDOW)
     return not _RULED_OUT.search(before) and not _CONTRAST.search(sentence, match.end())
 
 

@@ -24,7 +24,7 @@ Rules, in order:
 
 from __future__ import annotations
 
-__all__ = ["Sentence", "sentence_texts", "split_sentences", "statement_match"]
+__all__ = ["Sentence", "preceding", "sentence_texts", "split_sentences", "statement_match"]
 
 import re
 import unicodedata
@@ -156,6 +156,17 @@ def sentence_texts(text: str) -> list[str]:
     ['We compared you vs. Zendesk.', 'Thanks!']
     """
     return [sentence.text for sentence in split_sentences(text)]
+
+
+def preceding(text: str, match: re.Match[str], chars: int) -> str:
+    """Up to ``chars`` characters of ``text`` just before ``match``: the window the
+    corrections search for a negation or a hedge before what they found (bounded, so the
+    search stays linear on huge text).
+
+    >>> preceding("we will not escalate", re.search("escalate", "we will not escalate"), 8)
+    'ill not '
+    """
+    return text[max(0, match.start() - chars) : match.start()]
 
 
 def statement_match(

@@ -52,7 +52,7 @@ __all__ = ["THREAT", "is_threat", "threat_reading"]
 
 import re
 
-from crmsense.analysis.sentences import statement_match
+from crmsense.analysis.sentences import preceding, statement_match
 from crmsense.analysis.types import Prediction
 from crmsense.text.patterns import APOSTROPHE as _A
 
@@ -211,7 +211,7 @@ def _threat_span(text: str) -> tuple[int, int] | None:
 
 def _stands(sentence: str, match: re.Match[str]) -> bool:
     """No negation just before the threat ("no need to escalate")."""
-    return not _RULED_OUT.search(sentence[max(0, match.start() - _WINDOW) : match.start()])
+    return not _RULED_OUT.search(preceding(sentence, match, _WINDOW))
 
 
 def threat_reading(text: str, prediction: Prediction) -> Prediction:
