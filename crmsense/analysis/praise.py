@@ -97,12 +97,16 @@ PRAISE = re.compile(
     # keep it up (2026-12-07): "Keep up the good work" ("Don't change a thing.": negation)
     r"|\bkeep (?:doing what you(?:'|’)re doing|up the (?:good|great|amazing"
     r"|excellent) work)\b"
-    # a one-word verdict (eighth session): "Solid." read +0.10, "Solid product." +0.19
-    r"|^\W*(?:really |very |pretty |rock[- ])?solid(?: (?:product|tool|platform|service|app"
+)
+"""Praise idioms, for lower-cased text."""
+_SOLID = re.compile(
+    r"\W*(?:really |very |pretty |rock[- ])?solid(?: (?:product|tool|platform|service|app"
     r"|software|experience|support|team|choice|option|release|so far|overall|all round))?"
     r"(?:,? (?:so far|overall|all round|thanks))?\W*$"
 )
-"""Praise idioms, for lower-cased text."""
+"""A one-word verdict, the whole text (eighth session): "Solid." read +0.10, "Solid
+product." +0.19. Its own pattern, matched at the start: an alternative anchored with "^"
+inside :data:`PRAISE` cost every search its fast scan (12 → 104 µs a text)."""
 _WITHHELD = re.compile(WITHHELD_RECOMMENDATION)
 _NOT_A_STATEMENT = re.compile(r"\b(?:if|unless|whether|hopefully)\b|\?")
 
@@ -115,7 +119,7 @@ def is_praise(text: str) -> bool:
 def _praise_span(text: str) -> tuple[int, int] | None:
     """Where ``text`` (lower-cased) praises with an idiom, when it reports no problem."""
     lowered = text.lower()
-    found = PRAISE.search(lowered)
+    found = PRAISE.search(lowered) or _SOLID.match(lowered)
     if (
         found is None
         or _NOT_A_STATEMENT.search(lowered)
