@@ -35,6 +35,9 @@ PRAISE = [
     "We've decided to renew for another two years.",
     "We are renewing for another year.",
     "We have just renewed our contract.",
+    # a fair price (ninth session)
+    "Your pricing is competitive",
+    "The rates are very reasonable.",
     # keeping it up (2026-12-07)
     "Keep up the great work!",
     "Keep doing what you're doing.",
@@ -83,6 +86,8 @@ NOT_PRAISE = [
     "The product is solid but support is slow.",
     "I'll come back tomorrow.",
     "We should have switched sooner, the old CRM was awful.",
+    "Is the price reasonable?",
+    "The price is not competitive at all.",
 ]
 
 

@@ -35,11 +35,12 @@ a lot — with a cache kept across calls), and assembles the rest:
   neutral (:mod:`~crmsense.analysis.praise`), nor are threats to escalate or chasing again
   ("I want to speak to your manager.", :mod:`~crmsense.analysis.threat`); a price objection
   ("The price is higher than we budgeted.") is never read as positive
-  (:mod:`~crmsense.analysis.price`). Last, a positive reading of a polite complaint ("Thanks
-  for the update, but we're still unable to log in.") gives way to the reading of its clause
-  after "but" (:mod:`~crmsense.analysis.contrast`), a message whose greetings, thanks and
-  sign-off wrap a complaint is read from the complaint, and one that sums itself up ("…
-  Overall about average.") from its summary.
+  (:mod:`~crmsense.analysis.price`), nor is one that names a deal breaker ("The timeline is
+  a deal breaker for us.", :mod:`~crmsense.analysis.blocker`). Last, a positive reading of
+  a polite complaint ("Thanks for the update, but we're still unable to log in.") gives way
+  to the reading of its clause after "but" (:mod:`~crmsense.analysis.contrast`), a message
+  whose greetings, thanks and sign-off wrap a complaint is read from the complaint, and one
+  that sums itself up ("… Overall about average.") from its summary.
 - ``unscored``: ``"empty"`` (nothing to read), ``"no_content"`` (a non-answer such as
   "Nothing to add." or "N/A", :mod:`~crmsense.analysis.nonanswer`; the engine is never
   asked), ``"not_english"`` (language gate; the engine is never asked), ``"too_uncertain"``
@@ -79,6 +80,7 @@ from functools import cached_property
 
 from crmsense.analysis.aggregate import aggregate, label_of, strongest, weight, word_count
 from crmsense.analysis.aspects import AspectFinder, Mention, summarize
+from crmsense.analysis.blocker import blocker_reading
 from crmsense.analysis.calls import call_text, customer_side, is_sympathy, summarize_call
 from crmsense.analysis.competitors import CompetitorFinder, normalized
 from crmsense.analysis.contrast import (
@@ -390,19 +392,18 @@ class Analyzer:
         """The engine's reading of ``text`` with the misreadings every engine makes undone:
         negated complaints, praise idioms, ratings ("10/10"), sarcasm, resolved problems,
         improvements ("churn fell"), routine requests and notices, referrals, polite
-        declines, price objections, threats, defection. Praise and ratings come before
-        sarcasm, which has the last word on a positive reading ("5 stars for the
-        three-hour outage"). Sarcasm comes before resolution: "Great, the outage is
+        declines, price objections, deal breakers, threats, defection. Praise and ratings
+        come before sarcasm, which has the last word on a positive reading ("5 stars for
+        the three-hour outage"). Sarcasm comes before resolution: "Great, the outage is
         over!" has the shape of sarcastic praise, and its resolution turns a mirrored
-        reading back. A decline comes before price
-        objections ("Thanks, but it's too expensive for us, we'll pass." is a polite no:
-        neutral), threats and defection, so "we decided to go with Zendesk, thanks" ends
-        negative, not neutral."""
+        reading back. A decline comes before price objections and deal breakers ("Thanks,
+        but it's too expensive for us, we'll pass." is a polite no: neutral), threats and
+        defection, so "we decided to go with Zendesk, thanks" ends negative, not neutral."""
         p = rating_reading(text, praise_reading(text, unnegated(text, prediction)))
         p = unsarcastic(text, p)
         p = improvement_reading(text, resolution_reading(text, p))
         p = referral_reading(text, routine_reading(text, p))
-        p = price_reading(text, decline_reading(text, p))
+        p = blocker_reading(text, price_reading(text, decline_reading(text, p)))
         return self.defection.correct(text, threat_reading(text, p))
 
     def _contrast(self, readings: dict[str, Prediction], undone: dict[str, Label]) -> None:

@@ -12,7 +12,8 @@ off to", "a game changer", "made my week", "saved our quarter", "kudos to", "sho
 to", "a lifesaver", "nailed it", "top-notch", "worked like a charm", "exceeded our
 expectations", "a pleasure to work with", "second to none", "knocked it out of the
 park", "has saved my team hours every week", "how we managed before it", "solved on the first
-reply", "will def book again", "should've done it years ago", a bare "Solid."), is not a
+reply", "will def book again", "should've done it years ago", "the pricing is competitive", a
+bare "Solid."), is not a
 question or a condition, and reports no problem
 (:func:`~crmsense.analysis.negation.reports_problem`). :func:`praise_reading` turns a
 neutral reading of praise positive (the neutral and positive probabilities swap) and
@@ -94,6 +95,11 @@ PRAISE = re.compile(
     r"|joined)(?: (?:it|this|that|over))? (?:years|months|ages|long) ago\b"
     r"|\bshould(?:(?:'|’)ve| have) (?:switched|moved|made the (?:switch|move)|signed up|joined)"
     r"(?: (?:over|to you))? (?:sooner|earlier)\b"
+    # a fair price (ninth session): the clause "Your pricing is competitive" (before "but
+    # the timeline is …") read neutral (0.63)
+    r"|\b(?:price|pricing|rate|quote|offer|proposal|cost)s? (?:is|are|was|were|seems?|looks?"
+    r"|feels?) (?:very |really |quite |pretty |extremely |super |totally |more than )?"
+    r"(?:competitive|fair|reasonable)\b"
     # keep it up (2026-12-07): "Keep up the good work" ("Don't change a thing.": negation)
     r"|\bkeep (?:doing what you(?:'|’)re doing|up the (?:good|great|amazing"
     r"|excellent) work)\b"
