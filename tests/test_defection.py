@@ -61,6 +61,15 @@ WEIGHING = [  # evaluating, hedged, the renewal in doubt (2026-12-07, fifth sess
     "Every ticket takes a week. We're reviewing our options for next year.",
     "We're exploring our options.",
     "We'll be reviewing alternatives at renewal.",
+    # the renewal on hold, thinking of leaving, weighing someone unnamed (ninth session)
+    "We're going to hold off on renewing until we see the roadmap for the API.",
+    "We are pausing the renewal discussion for now.",
+    "The renewal is on hold until the budget is approved.",
+    "I've been a customer for 6 years and this is the first time I've seriously considered "
+    "leaving.",
+    "Honestly we are thinking about leaving.",
+    "We're considering cancelling our subscription.",
+    "We're evaluating Pipedrive alongside you, so we'll need your best offer by Friday.",
 ]
 STAYING = [
     "We are not considering other vendors at this point.",
@@ -109,6 +118,12 @@ NEITHER = [
     "Our competitors use your product too.",
     "We're sure we'll renew.",
     "I'm not sure this is the right fit for us.",  # a prospect's decline: no customer to lose
+    "Can we delay the renewal call to Thursday?",
+    "We'll hold off on renewing the domain until IT confirms.",
+    "We are considering leaving the office early on Friday for the offsite.",
+    "I'm thinking of leaving a review on G2 for your team!",
+    "We considered leaving last year but decided to stay.",
+    "We're testing the new API alongside the old one.",
 ]
 
 

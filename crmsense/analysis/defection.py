@@ -18,7 +18,10 @@ shapes with patterns, sentence by sentence, and the analyzer corrects the readin
   offered us 40% off") or any competitor's offer ("your competitor offered us"), a move
   hedged ("we might switch to another provider"), the renewal in doubt ("rethinking the
   renewal", "we need to see real improvement before we renew", "not sure we'll renew",
-  "on the fence about the renewal", "reviewing all our vendors"). Competitors are the
+  "on the fence about the renewal", "reviewing all our vendors"; since the ninth session
+  the renewal on hold, "hold off on renewing", "pausing the renewal discussion"), thinking
+  of leaving ("I've seriously considered leaving", "considering cancelling our
+  subscription"), anyone weighed "alongside you". Competitors are the
   names you configure plus generic ones ("another provider", "a competitor",
   "alternatives"). A leaving or weighing sentence is never read as positive or neutral;
   the two differ in what they raise (:class:`Analysis.risks
@@ -87,6 +90,10 @@ _WEIGH = (
     r"benchmark(?:s|ing)? (?:you )?against|comparing (?:you |your \w+ )?"
     r"(?:with|to|against|vs|versus))"
 )
+_ALONGSIDE = (
+    r"\b(?:alongside|side by side with) (?:you|your (?:product|platform|tool|solution|software"
+    r"|offering|service))\b"
+)
 _GOING_ELSEWHERE = (
     r"\b(?:we|i)\b[^.!?]{0,20}\bgo(?:ing)? elsewhere\b"  # not "the bag must go elsewhere"
     r"|\b(?:take|taking|move|moving) (?:our|my) (?:business|account|spend|money) elsewhere\b"
@@ -133,6 +140,21 @@ _IN_DOUBT = (
     r"needs)))?\b"
     r"|\b(?:need|have|want) to see (?:real |some |significant |major |a lot of )?"
     r"(?:improvement|progress|changes?)\b[^.!?]{0,30}\bbefore (?:the |our |we )?renew"
+    # the renewal put on hold (ninth session): "We're going to hold off on renewing until we
+    # see the roadmap" read +0.11, "We are pausing the renewal discussion for now." 0.00
+    r"|\b(?:hold(?:s|ing)? off|paus(?:e|es|ed|ing)|delay(?:s|ed|ing)?|postpon(?:e|es|ed|ing)|"
+    r"defer(?:s|red|ring)?|freez(?:e|es|ing)) (?:on )?(?:the |our |any )?renew(?:al|ing)\b"
+    r"(?! (?:call|meeting|date|session|review|demo|kick-?off|invoice|paperwork|form)s?\b)"
+    r"|\b(?:put(?:s|ting)?|plac(?:e|es|ed|ing)) (?:the |our )?renewal on hold\b"
+    r"|\brenewal (?:is|has been) (?:on hold|paused|frozen)\b"
+    # thinking of leaving (ninth session): "this is the first time I've seriously considered
+    # leaving" read −0.26 with no risk
+    r"|\b(?:consider(?:s|ing)?|(?:ha(?:ve|s)|(?:'|’)ve) (?:\w+ )?considered|contemplat(?:e|es|"
+    r"ing)|thinking (?:about|of)) (?:seriously )?(?:leaving(?=\s*(?:[.,!;]|$|\s+(?:you\b|your "
+    r"\w+|for\b|altogether|entirely|completely|at (?:the|our) renewal|when|after|once|if|and"
+    r"|but|unless)))|cancel(?:l?ing) (?:our|the|my) (?:subscription|contract|account|plan|"
+    r"service|licen[cs]es)|churning|ending (?:our|the) (?:contract|subscription|relationship|"
+    r"partnership))"
     # a vendor review or tool consolidation puts every subscription at risk
     r"|\b(?:reviewing|auditing) (?:(?:all|every)(?: of)? (?:our )?(?:vendors|suppliers|tools|"
     r"subscriptions|software)|(?:our )?(?:vendors|suppliers|(?:software|saas|tool|vendor) "
@@ -202,7 +224,9 @@ _HINTS = (
     "consider", "evaluat", "look", "explor", "assess", "trial", "pilot", "test", "talk",
     "speak", "meet", "quote", "benchmark", "compar", "elsewhere", "shop", "renew", "churn",
     "cancel", "terminat", "to end", "ending", "rethink", "reconsider", "evaluat", "review",
-    "audit", "cutting", "consolidat", "rationali", "trimming", "fit", "competitor",
+    "audit", "cutting", "consolidat", "rationali", "trimming", "fit", "competitor", "hold",
+    "paus", "delay", "postpon", "defer", "freez", "contemplat", "thinking", "alongside",
+    "side by side",
 )  # fmt: skip
 
 
@@ -218,7 +242,10 @@ class Defection:
         alternatives = {
             "leave_to": rf"\b(?:{_LEAVE})\s+(?:the |a |an )?(?:{target}|{_PRODUCT})",
             # within the sentence; "vs." does not end it ("comparing you vs. Zendesk")
-            "weigh_vendor": rf"\b{_WEIGH}\b(?:[^.!?]|(?<=\bvs)\.){{0,30}}?{target}",
+            # or someone unnamed weighed against you (ninth session): "We're evaluating
+            # HubSpot alongside you" (HubSpot not configured)
+            "weigh_vendor": rf"\b{_WEIGH}\b(?:[^.!?]|(?<=\bvs)\.){{0,30}}?(?:{target}|"
+            rf"{_ALONGSIDE})",
             "leave_elsewhere": _GOING_ELSEWHERE,
             "weigh_elsewhere": _LOOKING_ELSEWHERE,
             "leave_cancel": _NOT_RENEWING,
