@@ -510,6 +510,26 @@ def test_a_product_question_is_not_made_transactional_by_the_head(text: str) -> 
     assert classify_kind(Document(text), 1, 0.0, {"transactional": 0.85}) == "conversational"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Hi Sam, just a heads up that our CFO wants to revisit the budget before we sign. Can "
+     "we push the call to next week?",
+     "Procurement is pushing back on the price. Can we move our call to Thursday?",
+     "Can we move our call to Thursday? Security is the sticking point for us."],
+)  # fmt: skip
+def test_an_objection_is_not_made_transactional_by_the_head(text: str) -> None:
+    """Deal talk beside a scheduling request (ninth session: the head read the first as
+    paperwork at 0.88, which would have kept the stalled deal from every alert)."""
+    assert has_objection(text)
+    assert classify_kind(Document(text), 2, 0.0, {"transactional": 0.88}) == "conversational"
+
+
+def test_someone_above_reopening_the_numbers_is_an_objection() -> None:
+    assert reply_intent("Our CFO wants to revisit the budget before we sign.") == "objection"
+    assert reply_intent("Finance asked us to renegotiate the contract terms.") == "objection"
+    assert not has_objection("Our CFO approved the budget, let's sign.")
+
+
 def test_a_survey_comment_is_conversational_whatever_the_head_says() -> None:
     doc = Document("Would be 10 if the mobile app worked offline.", channel="survey")
     assert classify_kind(doc, 1, -0.6, {"transactional": 0.9}) == "conversational"

@@ -24,7 +24,10 @@ rules lean towards *conversational*:
    Thursday.", "Could you look into the sync errors?") are conversational whatever the
    head says:
    the head learnt short neutral requests as transactional and read such questions so
-   (0.81–0.85), and feature requests too.
+   (0.81–0.85), and feature requests too. So is objection language anywhere in the
+   message (:func:`~crmsense.analysis.intent.has_objection`): "… our CFO wants to revisit
+   the budget before we sign. Can we push the call to next week?" read transactional
+   (0.88), keeping a stalled deal from every alert.
 4. A clearly negative transactional message (score ≤ -0.35) is conversational when a
    person speaks in it: the first person ("I", "we", "our"), "!", persistence ("again",
    "still", "keeps", "third time"), a pointed question ("why", "how is this", "??"), a
@@ -78,6 +81,7 @@ __all__ = ["classify_kind", "is_automatic"]
 
 import re
 
+from crmsense.analysis.intent import has_objection
 from crmsense.analysis.types import KINDS, Document, Kind
 from crmsense.text.autoreply import has_auto_reply_cue, is_auto_reply
 from crmsense.text.patterns import APOSTROPHE as _A
@@ -192,7 +196,7 @@ def classify_kind(
     if hits and hits * 6 >= sentences:
         kind = "transactional"
     elif votes.get(best, 0.0) >= CONFIDENT and not (
-        (best == "transactional" and _PRODUCT_QUESTION.search(doc.text[:200].lower()))
+        (best == "transactional" and _not_paperwork(doc.text))
         or (best == "auto_reply" and not _believable_auto_reply(doc.text))
     ):
         kind = best
@@ -204,6 +208,13 @@ def classify_kind(
     ):  # fmt: skip
         return "conversational"
     return kind
+
+
+def _not_paperwork(text: str) -> bool:
+    """Rule 3's exceptions to the head's ``transactional``: a product question, a feature
+    request or a fix asked for in the opening; an objection anywhere in the first 3,000
+    characters (:func:`~crmsense.analysis.intent.has_objection`)."""
+    return bool(_PRODUCT_QUESTION.search(text[:200].lower())) or has_objection(text[:3000])
 
 
 def is_automatic(doc: Document) -> bool:
