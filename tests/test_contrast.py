@@ -51,6 +51,9 @@ WITH_CLAUSE = [
      "my issue is with the onboarding, which has taken four months."),
     ("Honestly the product is great, it's your billing team that is a nightmare.",
      "it's your billing team that is a nightmare."),
+    # or in a sentence of its own (ninth session)
+    ("The tool itself is fine. Our problem is that nobody at your company owns our account.",
+     "Our problem is that nobody at your company owns our account."),
 ]  # fmt: skip
 WITHOUT_CLAUSE = [
     "Great onboarding, but the reports are a little plain.",  # no problem, no courtesy
@@ -61,6 +64,7 @@ WITHOUT_CLAUSE = [
     "The sync has been down all week.",  # no contrast word
     "The problem is your support.",  # nothing before the point
     "We fixed it, the problem was on our side anyway and it's sorted.",
+    "Thanks for the quick fix. Our main problem is now solved.",
 ]
 
 
@@ -141,6 +145,9 @@ def test_the_analyzer_reads_polite_complaints_as_negative() -> None:
         # eighth session: +0.19 before
         "Honestly the product is great, it's your billing team that is a nightmare - we "
         "were invoiced twice in March.",
+        # ninth session: +0.32 before
+        "The tool itself is fine. Our problem is that nobody at your company seems to own "
+        "our account.",
     ]
     praise = [
         "Thanks for the quick turnaround, but no need to rush the rest.",
@@ -149,7 +156,7 @@ def test_the_analyzer_reads_polite_complaints_as_negative() -> None:
     ]
     analyzer = Analyzer(load_engine("model.v1"))
     analyses = analyzer.analyze([Document(t) for t in complaints + praise])
-    assert [a.label for a in analyses] == ["negative"] * 9 + ["positive"] * 3
+    assert [a.label for a in analyses] == ["negative"] * 10 + ["positive"] * 3
     # the clause's evidence points into the message
     first = analyses[0]
     assert all(complaints[0][e.start : e.end] == e.text for e in first.evidence)

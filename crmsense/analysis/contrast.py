@@ -69,16 +69,19 @@ _MARKER = re.compile(
     re.IGNORECASE,
 )
 _POINT = re.compile(
-    rf"[,;:]\s*(?=(?:the|my|our) (?:only |real |main |biggest |big |one |actual )?(?:problem"
-    rf"|issue|complaint|gripe|concern|frustration)s? (?:is|are|was|were|has been|lies)\b"
+    rf"(?:[,;:]\s*|[.!?]\s+)(?=(?:the|my|our) (?:only |real |main |biggest |big |one "
+    rf"|actual )?(?:problem|issue|complaint|gripe|concern|frustration)s? (?:is|are|was|were"
+    rf"|has been|lies)\b"
     r"(?! (?:on (?:our|my) (?:side|end)|ours|mine|(?:now |all )?(?:fixed|resolved|solved"
     r"|sorted|gone))\b)"
     rf"|it{_A}?s (?:your|the) (?:[\w-]+ ){{1,3}}that (?:is|are|was|were|has|have|keeps?)\b)",
     re.IGNORECASE,
 )
-"""The point named after a comma (eighth session): "The product itself is fine, the problem
-is your support." read +0.50, "… is great, it's your billing team that is a nightmare"
-+0.19. The clause names its problem itself, so it needs no problem word."""
+"""The point named after a comma (eighth session) or in a sentence of its own (ninth): "The
+product itself is fine, the problem is your support." read +0.50, "… is great, it's your
+billing team that is a nightmare" +0.19, "The tool itself is fine. Our problem is that
+nobody at your company seems to own our account." +0.32. The clause names its problem
+itself, so it needs no problem word."""
 _HINTS = (
     "but", "however", "yet", "though", "except", "unfortunately", "sadly", "said", "nonethe",
     "neverthe", "other hand", "problem", "issue", "complaint", "gripe", "concern",
