@@ -35,6 +35,10 @@ PRAISE = [
     "We've decided to renew for another two years.",
     "We are renewing for another year.",
     "We have just renewed our contract.",
+    # pleasantly surprised (ninth session; model.v1 read the first −0.58)
+    "Can't believe how easy it was to set up the Slack integration.",
+    "Couldn't believe how much time the new workflow saves us.",
+    "Can't believe we waited so long to switch.",
     # a fair price (ninth session)
     "Your pricing is competitive",
     "The rates are very reasonable.",
@@ -87,6 +91,8 @@ NOT_PRAISE = [
     "I'll come back tomorrow.",
     "We should have switched sooner, the old CRM was awful.",
     "Is the price reasonable?",
+    "Can't believe how bad the new release is.",
+    "Can't believe how long this is taking.",
     "The price is not competitive at all.",
 ]
 

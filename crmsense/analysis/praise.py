@@ -12,8 +12,8 @@ off to", "a game changer", "made my week", "saved our quarter", "kudos to", "sho
 to", "a lifesaver", "nailed it", "top-notch", "worked like a charm", "exceeded our
 expectations", "a pleasure to work with", "second to none", "knocked it out of the
 park", "has saved my team hours every week", "how we managed before it", "solved on the first
-reply", "will def book again", "should've done it years ago", "the pricing is competitive", a
-bare "Solid."), is not a
+reply", "will def book again", "should've done it years ago", "the pricing is competitive",
+"can't believe how easy it was", a bare "Solid."), is not a
 question or a condition, and reports no problem
 (:func:`~crmsense.analysis.negation.reports_problem`). :func:`praise_reading` turns a
 neutral reading of praise positive (the neutral and positive probabilities swap) and
@@ -95,6 +95,12 @@ PRAISE = re.compile(
     r"|joined)(?: (?:it|this|that|over))? (?:years|months|ages|long) ago\b"
     r"|\bshould(?:(?:'|’)ve| have) (?:switched|moved|made the (?:switch|move)|signed up|joined)"
     r"(?: (?:over|to you))? (?:sooner|earlier)\b"
+    # pleasantly surprised (ninth session): "Can't believe how easy it was to set up the
+    # Slack integration." read −0.58
+    r"|\b(?:can(?:(?:'|’)?t|not| not)|could(?:n(?:'|’)?t| not)) believe how (?:easy|quick|fast|simple|smooth|painless"
+    r"|seamless|intuitive|helpful|good|great|well|much (?:easier|faster|better|simpler|time))\b"
+    r"|\b(?:can(?:(?:'|’)?t|not| not)|could(?:n(?:'|’)?t| not)) believe (?:i|we) (?:waited|didn(?:'|’)?t (?:do|switch|"
+    r"try) (?:this|it))\b"
     # a fair price (ninth session): the clause "Your pricing is competitive" (before "but
     # the timeline is …") read neutral (0.63)
     r"|\b(?:price|pricing|rate|quote|offer|proposal|cost)s? (?:is|are|was|were|seems?|looks?"
@@ -126,12 +132,11 @@ def _praise_span(text: str) -> tuple[int, int] | None:
     """Where ``text`` (lower-cased) praises with an idiom, when it reports no problem."""
     lowered = text.lower()
     found = PRAISE.search(lowered) or _SOLID.match(lowered)
-    if (
-        found is None
-        or _NOT_A_STATEMENT.search(lowered)
-        or reports_problem(lowered)
-        or _WITHHELD.search(lowered)
-    ):
+    if found is None:
+        return None
+    # the idiom's own words are no problem: "can't" in "can't believe how easy it was"
+    rest = f"{lowered[: found.start()]} {lowered[found.end() :]}"
+    if _NOT_A_STATEMENT.search(lowered) or reports_problem(rest) or _WITHHELD.search(lowered):
         return None
     return found.span()
 
