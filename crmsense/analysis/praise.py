@@ -97,10 +97,10 @@ PRAISE = re.compile(
     r"(?: (?:over|to you))? (?:sooner|earlier)\b"
     # pleasantly surprised (ninth session): "Can't believe how easy it was to set up the
     # Slack integration." read −0.58
-    r"|\b(?:can(?:(?:'|’)?t|not| not)|could(?:n(?:'|’)?t| not)) believe how (?:easy|quick|fast|simple|smooth|painless"
-    r"|seamless|intuitive|helpful|good|great|well|much (?:easier|faster|better|simpler|time))\b"
-    r"|\b(?:can(?:(?:'|’)?t|not| not)|could(?:n(?:'|’)?t| not)) believe (?:i|we) (?:waited|didn(?:'|’)?t (?:do|switch|"
-    r"try) (?:this|it))\b"
+    r"|\b(?:can(?:(?:'|’)?t|not| not)|could(?:n(?:'|’)?t| not)) believe (?:how (?:easy|quick"
+    r"|fast|simple|smooth|painless|seamless|intuitive|helpful|good|great|well|much (?:easier"
+    r"|faster|better|simpler|time))\b|(?:i|we) (?:waited|didn(?:'|’)?t (?:do|switch|try) "
+    r"(?:this|it))\b)"
     # a fair price (ninth session): the clause "Your pricing is competitive" (before "but
     # the timeline is …") read neutral (0.63)
     r"|\b(?:price|pricing|rate|quote|offer|proposal|cost)s? (?:is|are|was|were|seems?|looks?"
