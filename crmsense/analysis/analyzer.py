@@ -93,7 +93,8 @@ from crmsense.analysis.contrast import (
     verdict,
 )
 from crmsense.analysis.decline import decline_reading
-from crmsense.analysis.defection import Defection
+from crmsense.analysis.defection import DEPARTING, Defection
+from crmsense.analysis.departure import is_departure
 from crmsense.analysis.engines import Engine
 from crmsense.analysis.improvement import improvement_reading
 from crmsense.analysis.intent import has_objection, reply_intent
@@ -141,7 +142,7 @@ _Decide = Callable[[Prediction, Clause, Prediction], Prediction]
 Source = tuple[Sentence, Prediction, float]
 """A part a reading comes from: the part, its prediction and its share of the reading."""
 
-ANALYZER_VERSION = 38
+ANALYZER_VERSION = 39
 """The version of everything around the engine (sentences, roll-up, aspects, kind, intent,
 and the corrections of :meth:`Analyzer._corrected`). Raise it when a change alters what
 stored analyses hold: every stored analysis by an older one is then recomputed
@@ -231,7 +232,12 @@ getting worse ("Our ticket volume doubled.") bad news; a call's objection answer
 its closing third is resolved; the intent head's referral needs someone to hand over to; a
 bare "Solid." is praise; "Not perfect, but …" is relief, "you said that yesterday too" a
 threat, "wouldn't go back to spreadsheets" praise, data "just gone" a bad event; "is down
-40%" is no outage topic."""
+40%" is no outage topic. 39 (ninth session, 2026-12-08): a deal breaker named is negative
+and one ruled out is not; a fair price and "can't believe how easy" are praise; the renewal
+on hold, "considered leaving" and a vendor weighed "alongside you" are weighing; a contact
+leaving their company is a ``contact_leaving`` risk; someone above re-opening the numbers
+is an objection, and objection language is never paperwork; the point named in a sentence
+of its own ("… Our problem is …") is a contrast clause."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note"})
@@ -240,6 +246,8 @@ _HEAD_CHARS = 1000
 _PREDICT_CHUNK = 4096
 _CACHE_LIMIT = 200_000
 _EVIDENCE = 5
+_MOOD_RISKS: frozenset[Risk] = frozenset({"leaving", "weighing", "threat"})
+"""The risks that decide a message's mood, unlike a contact leaving their company."""
 # the probability of a label a correction decided (Prediction.assured): the share of
 # corrected labels that were right on the development sweeps (44 of 50,
 # tests/fixtures/analysis/dev/); the held-out sets measure it (docs/analysis.md)
@@ -455,7 +463,8 @@ class Analyzer:
             else:
                 sentences = [self._entry(s, p) for s, p in zip(plan.sentences, preds, strict=True)]
             reading, sources = self._reading(plan, preds, scored)
-            if risks and label_of(reading.probs) == "negative":
+            moody = [r for r in risks if r.kind in _MOOD_RISKS]
+            if moody and label_of(reading.probs) == "negative":
                 # a customer leaving or threatening, read negative, is as sure as a
                 # correction (81 of 81 such held-out messages were negative)
                 reading = reading.assured(_DECIDED)
@@ -468,7 +477,7 @@ class Analyzer:
             # read (0.22, 0.40, 0.38), and its threat turned it (0.40, 0.22, 0.38); so is
             # one a risk decides, whose quote must not be lost: "Honestly not sure the
             # product is a fit for us anymore." read (0.40, 0.27, 0.33) as it was
-            corrected = bool(risks) or any(part.text in self._misread for part, _, _ in sources)
+            corrected = bool(moody) or any(part.text in self._misread for part, _, _ in sources)
             if confidence < self.min_confidence and not corrected:
                 plan.unscored = "too_uncertain"
         if plan.unscored is not None:
@@ -502,7 +511,8 @@ class Analyzer:
 
     def _risks(self, plan: _Plan) -> list[RiskMention]:
         """The sentences (of a call, the customer side's) that say the customer is leaving or
-        threaten; none in a text that is not scored (an auto-reply, a non-answer)."""
+        threaten, or that a contact is leaving their company; none in a text that is not
+        scored (an auto-reply, a non-answer)."""
         if plan.unscored is not None:
             return []
         side = set(customer_side(plan.doc.segments)) if plan.is_call else None
@@ -511,7 +521,11 @@ class Analyzer:
             if side is not None and plan.segment_of[i] not in side:
                 continue
             text = sentence.text
-            risk: Risk | None = self.defection.risk(text) or ("threat" if is_threat(text) else None)
+            risk: Risk | None = (
+                self.defection.risk(text)
+                or ("threat" if is_threat(text) else None)
+                or ("contact_leaving" if is_departure(text) else None)
+            )
             if risk is not None:
                 risks.append(RiskMention(kind=risk, text=text, start=sentence.start,
                                          end=sentence.end))  # fmt: skip
@@ -643,7 +657,7 @@ class Analyzer:
         if plan.is_call or doc.direction == "outbound" or doc.channel in _NOT_REPLIES:
             return None
         head = plan.text[:3000]
-        leaving = any(r.kind != "threat" and r.start < len(head) for r in risks)
+        leaving = any(r.kind in DEPARTING and r.start < len(head) for r in risks)
         automatic = kind == "auto_reply"
         undelivered = automatic and is_undelivered(doc.subject or "", head)
         return reply_intent(head, votes, auto_reply=automatic, undelivered=undelivered,

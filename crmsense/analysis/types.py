@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field
 Label = Literal["negative", "neutral", "positive"]
 Channel = Literal["email", "ticket", "chat", "social", "note", "survey"]
 Kind = Literal["conversational", "transactional", "auto_reply"]
-Risk = Literal["leaving", "weighing", "threat"]
+Risk = Literal["leaving", "weighing", "threat", "contact_leaving"]
 Intent = Literal[
     "interest", "polite_disengagement", "objection", "out_of_office", "unsubscribe", "referral",
     "other",
@@ -295,7 +295,9 @@ class RiskMention(BaseModel):
     """A sentence in which the customer says they are leaving (``leaving``: moving to a
     competitor, not renewing, cancelling), weighing it (``weighing``: evaluating a
     competitor, looking elsewhere, the renewal in doubt) or threatens (``threat``:
-    escalating over your head, lawyers, an ultimatum, chasing again)."""
+    escalating over your head, lawyers, an ultimatum, chasing again), or says that a
+    contact is leaving their company or role (``contact_leaving``: "Sarah, who championed
+    this project, is leaving the company", :mod:`~crmsense.analysis.departure`)."""
 
     kind: Risk
     text: str

@@ -31,6 +31,7 @@ def test_default_playbook_has_every_point_of_the_issue() -> None:
         "social_negative": ("social_negative", "moderate", ("csm", "marketing"), "24h"),
         "customer_leaving": ("customer_risk", "high", ("csm", "account_executive"), "24h"),
         "customer_weighing": ("customer_risk", "moderate", ("csm",), "2wd"),
+        "contact_leaving": ("contact_leaving", "moderate", ("account_executive", "csm"), "3wd"),
     }
     assert playbook.rule("tier_high").plan  # a recovery plan follows the escalation
     assert playbook.rule("chat_deteriorating").realtime

@@ -346,6 +346,31 @@ def test_a_customer_weighing_alternatives_gets_the_csm_and_a_decision_outranks_i
     assert_rerun_changes_nothing(replay, at(0, 12))
 
 
+def test_a_contact_leaving_their_company_alerts_the_account_executive(db: Database) -> None:
+    """A departure sounds neutral, so no sentiment rule sees it (ninth session); a rep's
+    own news does not count, nor does a departure denied."""
+    tl = Timeline()
+    for name in ("departing", "staying"):
+        tl.account(name)
+        tl.healthy(name, at(0))
+    quote = (
+        "Sarah, who championed this project internally, is leaving the company at the end "
+        "of the month."
+    )
+    notice = tl.message("departing", at(-2), f"Hi Jo, some news: {quote} Happy to intro "
+                        "you to her successor.")  # fmt: skip
+    tl.message("staying", at(-2), "Hi Jo, to clear up the rumour: I'm not leaving the "
+               "company, and the rollout is on track.")  # fmt: skip
+    replay = Replay(db, tl)
+    replay.step(at(0, 12))
+    assert fired(db) == {("departing", "contact_leaving", "moderate")}
+    alert = _by_rule(db)[("departing", "contact_leaving")]
+    assert set(alert["assignees"]) == {"account_executive", "csm"}
+    assert [e["message_id"] for e in alert["evidence"]] == [notice]
+    assert quote in alert["action"]
+    assert_rerun_changes_nothing(replay, at(0, 12))
+
+
 def test_a_survey_comment_that_says_the_customer_is_leaving_alerts(db: Database) -> None:
     """A passive 8 would raise nothing else; the comment says the account is leaving."""
     tl = Timeline()

@@ -28,7 +28,10 @@ function highlight(container, sentences, evidence) {
   });
 }
 
-const RISK_NAMES = { leaving: "Leaving", weighing: "Weighing alternatives", threat: "Threat" };
+const RISK_NAMES = {
+  leaving: "Leaving", weighing: "Weighing alternatives", threat: "Threat",
+  contact_leaving: "Contact leaving",
+};
 
 async function analyse(event) {
   event.preventDefault();
