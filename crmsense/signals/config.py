@@ -58,6 +58,7 @@ DEAL_SIGNALS: dict[str, str] = {
     "competitor_mentions": "competitor mentions increased",
     "unresolved_objections": "objections left unresolved at the end of calls",
     "ghosting": "no reply from the prospect for N days",
+    "contact_leaving": "a contact on the prospect's side is leaving their company",
 }
 
 
@@ -215,6 +216,7 @@ class DealConfig(_Section):
     high: float = Field(ge=0, le=100)
     min_messages: int = Field(ge=2)
     recent_messages: int = Field(ge=1)
+    departure_days: int = Field(ge=1)
     signals: dict[str, Ramp]
 
     @model_validator(mode="after")

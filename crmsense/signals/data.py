@@ -63,6 +63,9 @@ class MessageRow:
     urgency: float | None = None
     intent: str | None = None
     competitors: tuple[str, ...] = ()
+    departure: bool = False
+    """The message says a contact is leaving their company (its analysis's
+    ``contact_leaving`` risk)."""
 
     @property
     def counts(self) -> bool:

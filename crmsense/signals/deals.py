@@ -14,7 +14,11 @@ half its points at ``start``, all at ``full``. The risk score is the sum of the 
   (messages and calls);
 - ``unresolved_objections``: calls among the last three whose objection was still
   open at the end;
-- ``ghosting``: days since our first message the prospect has not answered.
+- ``ghosting``: days since our first message the prospect has not answered;
+- ``contact_leaving``: the prospect's messages of the last ``departure_days`` that say a
+  contact is leaving their company ("Sarah, who championed this internally, is leaving
+  the company": the analysis's ``contact_leaving`` risk). One is enough for the full
+  points by default: whoever argued for you will not be there to sign.
 
 Late stage: ``stage_index / stage_count ≥ late_stage_fraction``, or the stage's name
 is in ``late_stages``.
@@ -157,6 +161,14 @@ def deal_risk(deal: DealRow, data: AccountData, as_of: float, cfg: DealConfig) -
             len(unresolved),
             f"{len(unresolved)} of the last {len(last_calls)} calls ended with an open objection",
             unresolved,
+        )
+    departures = [m.id for m in replies if m.departure and as_of - m.t <= cfg.departure_days * DAY]
+    if departures:
+        fire(
+            "contact_leaving",
+            len(departures),
+            f"a contact is leaving ({len(departures)} message(s) in {cfg.departure_days} days)",
+            departures,
         )
     days, waiting = _ghosting(thread, as_of)
     if waiting:

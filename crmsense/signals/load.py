@@ -166,6 +166,7 @@ def _messages(
             payload[("emotions", "enthusiasm")].as_float(),
             payload[("emotions", "urgency")].as_float(),
             payload["competitors"].as_string(),
+            payload["risks"],
         )
         .select_from(
             msg.outerjoin(a, current_analysis("message", msg, engine))
@@ -200,6 +201,7 @@ def _messages(
             enthusiasm,
             urgency,
             competitors,
+            risks,
         ) = row
         value, weight = _scored(score, confidence, unscored)
         positive = None if kind is None else max(satisfaction or 0.0, enthusiasm or 0.0)
@@ -226,6 +228,7 @@ def _messages(
                 urgency=1.0 if urgent else urgency_level,
                 intent=intent,
                 competitors=_names(competitors),
+                departure=any(r.get("kind") == "contact_leaving" for r in risks or ()),
             ),
         )
 

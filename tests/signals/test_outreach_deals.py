@@ -161,6 +161,23 @@ def test_competitor_creep_and_open_objections(cfg: HealthConfig) -> None:
     assert risk.risk_level == "medium"
 
 
+def test_a_contact_leaving_makes_a_deal_risky_while_it_is_recent(cfg: HealthConfig) -> None:
+    """One reply saying the champion is leaving is a medium risk on its own (ninth session);
+    a departure older than ``departure_days`` no longer counts."""
+    deal = DealRow("d4", stage="Evaluation", stage_index=2, stage_count=6)
+    recent = _deal_history([(30, "in", {}), (12, "in", {"departure": True})], deal=deal)
+    risk = deal_risk(deal, recent, AS_OF_T, cfg.deals)
+    fired = {s.name: s for s in risk.signals}
+    assert set(fired) == {"contact_leaving"}
+    assert fired["contact_leaving"].evidence == ["in1"] and fired["contact_leaving"].points == 35
+    assert risk.risk_level == "medium"
+    old = _deal_history([(90, "in", {"departure": True}), (12, "in", {})], deal=deal)
+    assert deal_risk(deal, old, AS_OF_T, cfg.deals).signals == []
+    assert deal_risk(deal, old, AS_OF_T - 70 * DAY, cfg.deals).signals[0].name == (
+        "contact_leaving"
+    )
+
+
 def test_deal_thresholds_and_late_stages_are_configurable() -> None:
     cfg = load_config(
         text='[deals]\nlate_stages = ["legal review"]\nhigh = 40\nmedium = 10\n'

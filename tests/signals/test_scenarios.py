@@ -187,3 +187,19 @@ def test_an_edited_message_waits_for_analysis_again(db: Database) -> None:
     analyze_stored(db, load_engine("rules.v1"))
     assert unanalysed_count(db, "rules.v1") == 0
     assert message_excerpts(db, [mid], "rules.v1")[mid]["score"] > 0
+
+
+def test_a_contact_leaving_is_read_from_the_stored_analysis_into_the_deal(db: Database) -> None:
+    """The prospect's e-mail names no problem; its stored ``contact_leaving`` risk makes the
+    deal a medium risk (ninth session)."""
+    h = History("sponsor", segment="mid-market", seed=8)
+    h.contact("ivy", "buyer")
+    deal = h.deal("rollout", stage="Evaluation", index=2, count=6)
+    h.message(30, "Thanks for the demo, the team liked the dashboards.", deal=deal)
+    h.message(10, "Quick heads-up: Sarah, who championed this project internally, is leaving "
+              "the company at the end of the month.", deal=deal)  # fmt: skip
+    _load(db, h.records)
+    compute_signals(db, AS_OF, engine="rules.v1")
+    (report,) = [d for d in deal_reports(db, AS_OF.date()) if d["deal_id"] == deal]
+    assert [s["name"] for s in report["signals"]] == ["contact_leaving"]
+    assert report["risk_level"] == "medium"
