@@ -94,11 +94,14 @@ def test_a_negative_clause_decides_a_positive_reading() -> None:
     assert turned.evidence == [Evidence(28, 33, "still", -0.6)]  # offsets in the whole text
 
 
-def test_only_a_positive_reading_gives_way_to_a_stronger_negative_clause() -> None:
+def test_only_a_positive_reading_gives_way_to_a_stronger_or_a_problem_clause() -> None:
     neutral = Prediction((0.2, 0.6, 0.2), 0.0)
     assert contrasted(neutral, CLAUSE, COMPLAINT) is neutral
     mild = Prediction((0.5, 0.2, 0.3), -0.2)  # reads negative, but less than the text's +0.6
-    assert contrasted(POSITIVE, CLAUSE, mild) is POSITIVE
+    courtesy = Clause(22, "no need to rush the rest.")  # no problem word
+    assert contrasted(POSITIVE, courtesy, mild) is POSITIVE
+    # a clause that reports a problem decides however weakly it reads (ninth session)
+    assert contrasted(POSITIVE, CLAUSE, mild).probs == mild.probs
     assert contrasted(POSITIVE, CLAUSE, Prediction((0.2, 0.6, 0.2), 0.0)) is POSITIVE
 
 
@@ -148,6 +151,8 @@ def test_the_analyzer_reads_polite_complaints_as_negative() -> None:
         # ninth session: +0.32 before
         "The tool itself is fine. Our problem is that nobody at your company seems to own "
         "our account.",
+        # ninth session: +0.56, its clause −0.50 (weaker) but a problem
+        "Your support team is fantastic, but the reports still take ages to load.",
     ]
     praise = [
         "Thanks for the quick turnaround, but no need to rush the rest.",
@@ -156,7 +161,7 @@ def test_the_analyzer_reads_polite_complaints_as_negative() -> None:
     ]
     analyzer = Analyzer(load_engine("model.v1"))
     analyses = analyzer.analyze([Document(t) for t in complaints + praise])
-    assert [a.label for a in analyses] == ["negative"] * 10 + ["positive"] * 3
+    assert [a.label for a in analyses] == ["negative"] * 11 + ["positive"] * 3
     # the clause's evidence points into the message
     first = analyses[0]
     assert all(complaints[0][e.start : e.end] == e.text for e in first.evidence)
@@ -191,8 +196,8 @@ def test_the_clause_is_read_once_and_cached() -> None:
     calls = len(engine.calls)
     analyzer.analyze([Document(text)])
     assert len(engine.calls) == calls  # both readings come from the cache
-    [kept] = analyzer.analyze([Document("Great, love it, but it is broken.")])
-    assert kept.label == "positive"  # +0.9 against the clause's -0.8: the text stands
+    [turned] = analyzer.analyze([Document("Great, love it, but it is broken.")])
+    assert turned.label == "negative"  # +0.9, but the clause reports a problem
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ clause names the point or reports a problem
 "still", "can't", "slow", "failed", …) or the text opens with thanks or a courtesy
 ("Thanks,", "I appreciate …", "I understand you're busy", "no offence"). A positive
 reading of the text gives way to its clause's reading when the clause reads negative at
-least as strongly as the text reads positive (:func:`contrasted`): the text takes the
+least as strongly as the text reads positive, or however weakly when the clause reports a
+problem (:func:`contrasted`): the text takes the
 clause's probabilities, score and evidence, and keeps the stronger of each emotion.
 "Thanks for the quick turnaround, but no need to rush the rest." stays positive (its
 clause reads −0.17 against +0.81), and a neutral or negative reading is never touched.
@@ -170,8 +171,10 @@ def contrast_clause(text: str) -> Clause | None:
 
 def contrasted(prediction: Prediction, clause: Clause, reading: Prediction) -> Prediction:
     """``prediction`` of a text given way to ``reading``, its contrast ``clause``'s, when
-    the text reads positive and the clause negative, at least as strongly; otherwise
-    ``prediction`` as it is.
+    the text reads positive and the clause negative at least as strongly, or however
+    weakly when the clause reports a problem (since the ninth session: "Your support team
+    is fantastic, but the reports still take ages to load." read +0.56, its clause −0.50,
+    and had stayed positive); otherwise ``prediction`` as it is.
 
     >>> whole = Prediction((0.1, 0.2, 0.7), 0.6, {"satisfaction": 0.8})
     >>> part = Prediction((0.8, 0.15, 0.05), -0.75, {"frustration": 0.6})
@@ -182,7 +185,7 @@ def contrasted(prediction: Prediction, clause: Clause, reading: Prediction) -> P
     if not (
         prediction.reads("positive")
         and reading.reads("negative")
-        and -reading.score >= prediction.score
+        and (-reading.score >= prediction.score or reports_problem(clause.text.lower()))
     ):
         return prediction
     return _given_way(prediction, clause, reading,
