@@ -165,6 +165,27 @@ def test_an_objection_answered_within_the_closing_third_is_resolved() -> None:
 
 
 @pytest.mark.parametrize(
+    "last", ["Sure. No promises though.", "We'll see.", "Let me think about it.",
+             "I'm still not convinced, to be honest."],
+)  # fmt: skip
+def test_a_hedge_after_an_objection_leaves_it_open(last: str) -> None:
+    """Ninth session: "Sure. No promises though." read neutral, which had resolved the
+    customer's price objection."""
+    segments = (
+        ("Ann", "rep", "So, where did you land on the proposal?"),
+        ("Cy", "customer", "The team liked the demo, but the price is more than we budgeted."),
+        ("Ann", "rep", "Let me see what I can do on price."),
+        ("Cy", "customer", last),
+    )
+    call = one(Analyzer(load_engine("model.v1")), "", segments=segments).call
+    assert call is not None and call.trajectory.objection_raised
+    assert call.trajectory.objection_resolved is False
+    accepted = (*segments[:3], ("Cy", "customer", "That works, thanks."))
+    call = one(Analyzer(load_engine("model.v1")), "", segments=accepted).call
+    assert call is not None and call.trajectory.objection_resolved is True
+
+
+@pytest.mark.parametrize(
     ("text", "reason", "language"),
     [
         ("", "empty", "und"), ("   \n ", "empty", "und"), ("--- ***", "empty", "und"),

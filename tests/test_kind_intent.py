@@ -527,6 +527,7 @@ def test_an_objection_is_not_made_transactional_by_the_head(text: str) -> None:
 def test_someone_above_reopening_the_numbers_is_an_objection() -> None:
     assert reply_intent("Our CFO wants to revisit the budget before we sign.") == "objection"
     assert reply_intent("Finance asked us to renegotiate the contract terms.") == "objection"
+    assert has_objection("The price is more than we budgeted and our CFO wants to revisit it.")
     assert not has_objection("Our CFO approved the budget, let's sign.")
 
 

@@ -20,6 +20,9 @@ OBJECTIONS = [
     "The invoice was way higher than the quote.",
     "The renewal quote came in 40% higher than last year. Can we talk?",
     "Our CFO is pushing back on the price.",
+    # more than budgeted (ninth session)
+    "The team liked the demo a lot, but the price is more than we budgeted.",
+    "Honestly it's more than we can justify this year.",
 ]
 NOT_OBJECTIONS = [
     "It's not too expensive for what you get.",
@@ -27,6 +30,7 @@ NOT_OBJECTIONS = [
     "Is the enterprise tier over our budget?",
     "We came in under budget thanks to your team.",
     "The price is fair.",
+    "It delivered more than we expected.",
 ]
 
 

@@ -15,7 +15,9 @@ is marked customer, every segment that is not the rep's.
   raised): the customer spoke again after their last objection, and what they said after
   it within the closing third reads neutral or positive (since the eighth session; before,
   an objection anywhere in the closing third left it unresolved, even when the customer's
-  last word was "That works, thanks").
+  last word was "That works, thanks") and neither hedges nor puts the decision off (since
+  the ninth session: "Sure. No promises though.", "We'll see.", "Let me think about it."
+  had counted as resolving a price objection).
 - A rep's sympathy ("I'm so sorry to hear that.", "I apologise for the inconvenience.",
   "I completely understand your frustration.") is courtesy, not the rep's mood: every
   engine reads it as negative (``model.v1``: −0.85, −0.82, −0.62), which made an
@@ -38,7 +40,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from crmsense.analysis.aggregate import aggregate, label_of, word_count
-from crmsense.analysis.intent import has_objection
+from crmsense.analysis.intent import RULES, has_objection
 from crmsense.analysis.types import (
     EMOTIONS,
     CallSummary,
@@ -46,8 +48,11 @@ from crmsense.analysis.types import (
     SpeakerSentiment,
     Trajectory,
 )
+from crmsense.text.patterns import APOSTROPHE as _A
 
 Segment = tuple[str, str, str]
+_NOT_NOW = dict(RULES)["polite_disengagement"]
+"""The reply intent's "not now" wording ("let me think about it", "circle back")."""
 
 _SYMPATHY = re.compile(
     r"^\W*(?:(?:oh no|oh dear|oh|ah|gosh|okay|ok|right|yes|yeah),? )?(?:"
@@ -132,8 +137,12 @@ def _trajectory(
     resolved = None
     if raised_at:
         # what the customer said after their last objection, within the closing third
-        after = [scored[i] for i in side[raised_at[-1] + 1 :] if i in closing]
-        resolved = bool(after) and label_of(aggregate(after).probs) != "negative"
+        later = [i for i in side[raised_at[-1] + 1 :] if i in closing]
+        resolved = (
+            bool(later)
+            and label_of(aggregate([scored[i] for i in later]).probs) != "negative"
+            and not any(_uncommitted(segments[i][2]) for i in later)
+        )
     return Trajectory(
         opening=round(start.score, 4),
         closing=round(end.score, 4),
@@ -141,6 +150,22 @@ def _trajectory(
         objection_raised=bool(raised_at),
         objection_resolved=resolved,
     )
+
+
+_HEDGE = re.compile(
+    rf"\bno promises\b|\bwe(?:{_A}ll| will) (?:have to )?see\b|\b(?:i{_A}m|i am|we{_A}re|we are)"
+    rf" (?:still |just )?not (?:sure|convinced)\b|\b(?:i|we) doubt\b|\bnot (?:yet )?sold\b"
+    r"|\bdon(?:'|’)?t get your hopes up\b"
+)
+"""A customer who has not come round: "Sure. No promises though.", "We'll see.", "I'm
+still not convinced." (ninth session)."""
+
+
+def _uncommitted(text: str) -> bool:
+    """Whether a customer's words after an objection hedge or put the decision off
+    (:data:`_HEDGE`, or the reply intent's polite disengagement: "let me think about it")."""
+    lowered = text.lower()
+    return bool(_HEDGE.search(lowered) or _NOT_NOW.search(lowered))
 
 
 def summarize_call(

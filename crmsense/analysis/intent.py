@@ -75,9 +75,9 @@ OBJECTION = _any(
     # budget before we sign" (the kind head read the message as paperwork)
     r"\b(?:cfo|ceo|coo|cto|finance|procurement|leadership|the board|management|my boss|our "
     r"boss)\b[^.!?]{0,20}\b(?:wants?|needs?|has|have|asked|would like|(?:'|’)d like) (?:us )?to"
-    r" (?:revisit|re-?evaluate|reconsider|re-?check|renegotiate|push back on|rethink) (?:the |"
+    r" (?:revisit|re-?evaluate|reconsider|re-?check|renegotiate|push back on|rethink) (?:(?:the |"
     r"our |your )?(?:budget|pricing|price|spend|numbers|costs?|contract|terms|proposal|quote"
-    r"|deal)\b",
+    r"|deal)|it|this|that)\b",
     r"\b(?:concerned|worried|skeptical|sceptical) (?:about|that)\b",
     # a concern named (seventh session): "The pricing for the renewal is also a concern",
     # "My main worry is the implementation timeline.", "That is a dealbreaker for us."

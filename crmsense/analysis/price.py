@@ -9,7 +9,8 @@ year." may just state a fact).
 
 A sentence objects to the price with :data:`PRICE_OBJECTION`: too expensive, pricey or
 costly, out of or over budget, no budget, can't afford, the price a concern, pricing "a
-bit steep for us", the quote higher than the budget, last year or what was quoted, bill
+bit steep for us", the quote higher than the budget, last year or what was quoted, more
+than budgeted ("more than we budgeted", "more than we can justify"), bill
 shock ("the invoice was higher than the quote"), pushing back on the price. Not when it is
 a question ("Is it over budget?"), ruled out ("not too expensive", "we can't say it's over
 budget"), or a contrast follows ("pricey, but worth every penny": the clause decides,
@@ -58,6 +59,10 @@ PRICE_OBJECTION = re.compile(
             r"(?:much |way |significantly )?(?:higher|more expensive) than (?:last year|our "
             r"budget|we (?:pay|paid|budgeted|were quoted)|the (?:quote|estimate)|what we were "
             r"quoted))\b",
+            # more than budgeted (ninth session): "the price is more than we budgeted"
+            r"\bmore than (?:we(?:'|’)?d? budgeted|(?:we|i) (?:can|could) (?:afford|justify|spend|"
+            r"pay)|our (?:budget|budgeted)|(?:we|i) (?:wanted|planned|expected|hoped) to (?:spend|"
+            r"pay))\b",
             # bill shock (2026-12-07): "the invoice was higher than the quote"
             rf"\b(?:it|this|that|invoice|bill|charge)(?:{_A}s| is| was) (?:\d+ ?(?:%|percent) "
             r"|much |way |a lot )?higher than (?:the (?:quote|estimate)|what we were quoted|we "
