@@ -72,6 +72,9 @@ SARCASTIC = [
     "buffering every 30 seconds during the final. on 500mb fibre btw. hilarious",
     "The portal has been down for two days now. Classic.",
     "great, so my data from last month is just gone?",
+    # ninth session: +0.54 before
+    "Day 3 of waiting for @AcmeCRM to reply to my ticket. Cool cool cool.",
+    "The sync failed again. Cool.",
 ]
 SINCERE = [
     "Great job on the migration, everything went smoothly!",
@@ -115,6 +118,8 @@ SINCERE = [
     "Thanks for blowing us away with the new dashboard.",
     "The new dashboard is hilarious, our team loves the animations.",
     "The onboarding call was great. Classic.",  # no trouble before it
+    "Got it, I'll restart the import. Cool, thanks!",
+    "We're still waiting for the contract to come back from legal. Cool, I'll chase them.",
     "Great, the old bugs are all gone since the patch!",  # a fix
     "The new automation rules are really earning their keep.",
     "I love how you apparently read my mind.",

@@ -21,9 +21,10 @@ positive reading of such a sentence into the mirror-image negative one (see
    mixed message, not sarcasm).
 
 3. a last sentence that is bare praise ("Great job.", "Well done!", "Perfect.", "Nice
-   work.", "Brilliant service.") after a sentence that reports a bad event ("… has been
-   down for 2 hours and nobody is answering support. Great job."), with no fix, apology
-   or "but" anywhere. Thanks are not counted: "The export fails on row 2000. Thanks!"
+   work.", "Brilliant service.", "Cool cool cool.") after a sentence that reports a bad
+   event or trouble ("… has been down for 2 hours and nobody is answering support. Great
+   job.", "Day 3 of waiting for a reply. Cool cool cool."), with no fix, apology or "but"
+   anywhere. Thanks are not counted: "The export fails on row 2000. Thanks!"
    thanks in advance.
 4. thanks for the harm itself: the thing thanked for is a judgement ("thanks for the
    useless answer", "thank you for making this the worst renewal we've had") or a harm
@@ -139,7 +140,7 @@ _BARE_PRAISE = re.compile(
     r"^\W*(?:(?:just|really|so|well|very|absolutely|truly) )?(?:great|wonderful|fantastic|perfect"
     r"|brilliant|awesome|amazing|excellent|superb|nice|lovely|terrific|outstanding|stellar"
     r"|good|well done|bravo|kudos|way to go|love it|impressive|hilarious|classic|genius"
-    r"|top notch|cheers for that)(?: (?:job|work|one|stuff"
+    r"|top notch|cheers for that|cool(?:,? cool)*|love that for (?:me|us))(?: (?:job|work|one|stuff"
     r"|service|support|team|effort|going|done|show))?(?:,? (?:guys|team|everyone|all"
     r"|folks))?\W*$"
 )
@@ -147,7 +148,12 @@ _BARE_PRAISE = re.compile(
 _TROUBLE = re.compile(
     r"\b(?:(?:has|have|had|was|were|is|are|been) (?:been )?down|nobody|no one|no-one"
     r"|(?:hours?|days?|weeks?) (?:now|later|and counting)|again|buffering|freezing"
-    r"|every \d+ (?:seconds?|secs?|minutes?|mins?))\b"
+    r"|every \d+ (?:seconds?|secs?|minutes?|mins?)"
+    # (ninth session) "Day 3 of waiting for @AcmeCRM to reply to my ticket. Cool cool cool."
+    r"|day (?:\d+|two|three|four|five|six|seven) of (?:waiting|no)|(?:still )?waiting (?:for|on)"
+    r" (?:a |an |your |someone |anyone )?(?:reply|response|answer|fix|refund|call ?back|update|"
+    r"\S+ to (?:reply|respond|answer|fix|call))"
+    r")\b"
 )
 """Trouble that :data:`BAD_EVENT` leaves out but a bare praise after it mocks."""
 _THANKS_FOR = re.compile(
@@ -206,7 +212,7 @@ _HINTS = (
     "way to go", "thx", "stars", "star ", "-star", "10/10", "ourselves", "myself", "on our own",
     "on my own", "bother", "'ll just", "’ll just", "\U0001f643", "\U0001f644", "\U0001f612", " /s",
     "#sarcas", "#not", "#irony", "disappoint", "earning", "hilarious", "classic", "genius",
-    "top notch", "cheers for that",
+    "top notch", "cheers for that", "cool",
 )  # fmt: skip
 
 
