@@ -39,6 +39,8 @@ PRAISE = [
     "Can't believe how easy it was to set up the Slack integration.",
     "Couldn't believe how much time the new workflow saves us.",
     "Can't believe we waited so long to switch.",
+    "I can't live without the pipeline view.",  # ninth session: −0.31 before
+    "Nothing, keep it up.",
     # a fair price (ninth session)
     "Your pricing is competitive",
     "The rates are very reasonable.",
@@ -93,6 +95,7 @@ NOT_PRAISE = [
     "Is the price reasonable?",
     "Can't believe how bad the new release is.",
     "Can't believe how long this is taking.",
+    "We can't work without the export, so please fix it today.",
     "The price is not competitive at all.",
 ]
 

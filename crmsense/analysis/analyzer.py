@@ -83,6 +83,7 @@ from crmsense.analysis.aspects import AspectFinder, Mention, summarize
 from crmsense.analysis.blocker import blocker_reading
 from crmsense.analysis.calls import call_text, customer_side, is_sympathy, summarize_call
 from crmsense.analysis.competitors import CompetitorFinder, normalized
+from crmsense.analysis.complaint import complaint_reading
 from crmsense.analysis.contrast import (
     Clause,
     complaint_part,
@@ -398,16 +399,18 @@ class Analyzer:
 
     def _corrected(self, text: str, prediction: Prediction) -> Prediction:
         """The engine's reading of ``text`` with the misreadings every engine makes undone:
-        negated complaints, praise idioms, ratings ("10/10"), sarcasm, resolved problems,
-        improvements ("churn fell"), routine requests and notices, referrals, polite
-        declines, price objections, deal breakers, threats, defection. Praise and ratings
+        negated complaints, praise and complaint idioms, ratings ("10/10"), sarcasm,
+        resolved problems, improvements ("churn fell"), routine requests and notices,
+        referrals, polite declines, price objections, deal breakers, threats, defection.
+        Praise and ratings
         come before sarcasm, which has the last word on a positive reading ("5 stars for
         the three-hour outage"). Sarcasm comes before resolution: "Great, the outage is
         over!" has the shape of sarcastic praise, and its resolution turns a mirrored
         reading back. A decline comes before price objections and deal breakers ("Thanks,
         but it's too expensive for us, we'll pass." is a polite no: neutral), threats and
         defection, so "we decided to go with Zendesk, thanks" ends negative, not neutral."""
-        p = rating_reading(text, praise_reading(text, unnegated(text, prediction)))
+        p = praise_reading(text, unnegated(text, prediction))
+        p = rating_reading(text, complaint_reading(text, p))
         p = unsarcastic(text, p)
         p = improvement_reading(text, resolution_reading(text, p))
         p = referral_reading(text, routine_reading(text, p))

@@ -13,7 +13,7 @@ to", "a lifesaver", "nailed it", "top-notch", "worked like a charm", "exceeded o
 expectations", "a pleasure to work with", "second to none", "knocked it out of the
 park", "has saved my team hours every week", "how we managed before it", "solved on the first
 reply", "will def book again", "should've done it years ago", "the pricing is competitive",
-"can't believe how easy it was", a bare "Solid."), is not a
+"can't believe how easy it was", "can't live without", "keep it up", a bare "Solid."), is not a
 question or a condition, and reports no problem
 (:func:`~crmsense.analysis.negation.reports_problem`). :func:`praise_reading` turns a
 neutral reading of praise positive (the neutral and positive probabilities swap) and
@@ -108,7 +108,9 @@ PRAISE = re.compile(
     r"(?:competitive|fair|reasonable)\b"
     # keep it up (2026-12-07): "Keep up the good work" ("Don't change a thing.": negation)
     r"|\bkeep (?:doing what you(?:'|’)re doing|up the (?:good|great|amazing"
-    r"|excellent) work)\b"
+    r"|excellent) work|it up)\b"
+    # (ninth session) "I can't live without the pipeline view." read −0.31
+    r"|\b(?:can(?:(?:'|’)?t|not)|could(?:n(?:'|’)?t| not)) (?:live|imagine life) without\b"
 )
 """Praise idioms, for lower-cased text."""
 _SOLID = re.compile(
