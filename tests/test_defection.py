@@ -70,6 +70,9 @@ WEIGHING = [  # evaluating, hedged, the renewal in doubt (2026-12-07, fifth sess
     "Honestly we are thinking about leaving.",
     "We're considering cancelling our subscription.",
     "We're evaluating Pipedrive alongside you, so we'll need your best offer by Friday.",
+    "I want to be upfront that the sync issue is the one thing that could derail it.",
+    "That would put the renewal at risk.",
+    "Honestly this could kill the deal.",
 ]
 STAYING = [
     "We are not considering other vendors at this point.",
@@ -124,6 +127,8 @@ NEITHER = [
     "I'm thinking of leaving a review on G2 for your team!",
     "We considered leaving last year but decided to stay.",
     "We're testing the new API alongside the old one.",
+    "The new release could derail our Q3 launch.",  # a project, not the renewal
+    "The stock could sink a bit.",
 ]
 
 

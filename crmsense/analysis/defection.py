@@ -19,7 +19,8 @@ shapes with patterns, sentence by sentence, and the analyzer corrects the readin
   hedged ("we might switch to another provider"), the renewal in doubt ("rethinking the
   renewal", "we need to see real improvement before we renew", "not sure we'll renew",
   "on the fence about the renewal", "reviewing all our vendors"; since the ninth session
-  the renewal on hold, "hold off on renewing", "pausing the renewal discussion"), thinking
+  the renewal on hold, "hold off on renewing", "pausing the renewal discussion", a problem
+  that "could derail" or "put the renewal at risk"), thinking
   of leaving ("I've seriously considered leaving", "considering cancelling our
   subscription"), anyone weighed "alongside you". Competitors are the
   names you configure plus generic ones ("another provider", "a competitor",
@@ -147,6 +148,13 @@ _IN_DOUBT = (
     r"(?! (?:call|meeting|date|session|review|demo|kick-?off|invoice|paperwork|form)s?\b)"
     r"|\b(?:put(?:s|ting)?|plac(?:e|es|ed|ing)) (?:the |our )?renewal on hold\b"
     r"|\brenewal (?:is|has been) (?:on hold|paused|frozen)\b"
+    # a problem that could cost the renewal (ninth session): "the sync issue is the one
+    # thing that could derail it" read +0.24
+    r"|\b(?:could|might|may|will|would|is going to|threatens to) (?:seriously |really |easily )?"
+    r"(?:derail|jeopardi[sz]e|sink|torpedo|kill) (?:the |our |this |your )?(?:renewal|deal"
+    r"|contract|partnership|relationship|it|this)\b"
+    r"|\bput(?:s|ting)? (?:the |our |this |your )?(?:renewal|deal|contract|partnership"
+    r"|relationship) (?:at risk|in jeopardy)\b"
     # thinking of leaving (ninth session): "this is the first time I've seriously considered
     # leaving" read −0.26 with no risk
     r"|\b(?:consider(?:s|ing)?|(?:ha(?:ve|s)|(?:'|’)ve) (?:\w+ )?considered|contemplat(?:e|es|"
@@ -226,6 +234,7 @@ _HINTS = (
     "cancel", "terminat", "to end", "ending", "rethink", "reconsider", "evaluat", "review",
     "audit", "cutting", "consolidat", "rationali", "trimming", "fit", "competitor", "hold",
     "paus", "delay", "postpon", "defer", "freez", "contemplat", "thinking", "alongside",
+    "derail", "jeopard", "sink", "torpedo", "kill", "at risk", "in jeopardy",
     "side by side",
 )  # fmt: skip
 
