@@ -39,6 +39,8 @@ NOT_DEPARTURES = [
     "Can you tell me if he has left the company?",
     "If it's true that he has retired, who takes over?",
     "The last day of the trial is Friday.",
+    "We have accepted an offer from another vendor.",  # the customer leaving: defection's
+    "We are stepping down from the Enterprise plan to Pro.",  # a downgrade
 ]
 
 

@@ -80,10 +80,11 @@ _DEPARTURE = re.compile(
             r"(?i:\b(?:has|have) (?:resigned|retired|been (?:let go|laid off|made redundant)))\b",
             r"(?i:\bwas (?:let go|laid off|made redundant))\b",
             # a new job taken
-            r"(?i:\b(?:i|we|(?:s)?he|they)(?:(?:'|’)ve| have| has)? accepted (?:a|an) (?:new )?"
-            r"(?:position|role|job|offer)\b)",
+            r"(?i:\b(?:i|(?:s)?he|they)(?:(?:'|’)ve| have| has)? accepted (?:a|an) (?:new )?"
+            r"(?:position|role|job)\b)",
             r"(?i:\bmoving on to (?:a|an) (?:new )?(?:role|position|job|opportunity|challenge)\b)",
-            r"(?i:\bstepping down (?:as|from)\b)",
+            r"(?i:\bstepping down (?:as\b|from (?:my|his|her|their|the) (?:role|position|post"
+            r"|job|board)\b))",
         )
     )
 )
