@@ -43,11 +43,11 @@ BLOCKER = re.compile(
 """Words that name something as blocking the deal, for lower-cased text."""
 _RULED_OUT = re.compile(
     rf"(?:\bnot|n{_A}t|\bnever|\bno|\bnothing|\bnone of (?:them|these|those|it)|\bwithout)"
-    r"\W+(?:(?:be|been|is|are|was|were|really|necessarily|quite|exactly|a|an|the|any|of|real|major|big|"
-    r"such|for|us|me|there|so|far|yet|seen)\W+){0,4}$"
+    r"\W+(?:(?:be|been|is|are|was|were|really|necessarily|quite|exactly|a|an|the|any|of|real"
+    r"|major|big|such|for|us|me|there|so|far|yet|seen)\W+){0,4}$"
 )
 _POSSIBLE = re.compile(
-    rf"\b(?:would|could|might|may|if|unless|whether|potential|possible|possibly|almost|"
+    r"\b(?:would|could|might|may|if|unless|whether|potential|possible|possibly|almost|"
     rf"nearly|was going to|could(?:n{_A}t| not) have|(?:i|we|they|you){_A}d)\b"
     r"[^.!?]{0,60}$"
 )
