@@ -36,7 +36,7 @@ from crmsense.text.patterns import APOSTROPHE as _A
 COMPLAINT = re.compile(
     r"\b(?:dropped|drops|dropping|drop) the ball\b"
     r"|\b(?:the |a )?run-?around\b"
-    r"|^\W*crickets\b|\b(?:just |only |nothing but |total |complete )crickets\b"
+    r"|\bcrickets\b"
     r"|\bfrom pillar to post\b"
     r"|\b(?:took|takes|taking|take) (?:forever|an eternity|ages and ages)\b"
     r"|\b(?:going|go|went|spinning|running) (?:round|around) in circles\b"
@@ -50,11 +50,16 @@ _FIXED = re.compile(
     r"\b(?:fixed|resolved|sorted|solved|made up for|turned (?:it|things) around|back on track)\b"
 )
 _WINDOW = 30
+#: Every idiom holds one of these: a cheap gate that spares most text the search.
+_HINTS = ("ball", "around", "cricket", "pillar", "forever", "eternity", "ages", "circles",
+          "wall", "square one", "the start", "drawing board")  # fmt: skip
 
 
 def _complaint_span(text: str) -> tuple[int, int] | None:
     """Where ``text`` (lower-cased) complains with an idiom, when it stands."""
     lowered = text.lower()
+    if not any(hint in lowered for hint in _HINTS):
+        return None
     found = COMPLAINT.search(lowered)
     if (
         found is None
