@@ -12,6 +12,7 @@ from crmsense.analysis.contrast import (
     complaint_part,
     contrast_clause,
     contrasted,
+    is_salutation,
     relief_clause,
     relieved,
     verdict,
@@ -368,3 +369,29 @@ def test_the_writers_summary_decides_the_message() -> None:
         assert [a.label for a in analyses] == ["neutral", "negative", "positive"], engine
         start = texts[1].index("Overall")  # the evidence quotes the summary
         assert analyses[1].evidence and all(e.start >= start for e in analyses[1].evidence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [("Best,", True), ("Hi Jordan,", True), ("Kind regards, Jo", True), ("Thanks, Raj", True),
+     ("Hope you're well.", True), ("Cheers!", True),
+     ("Thanks for fixing it so fast!", False), ("Best product we've used.", False),
+     ("The export failed again.", False)],
+)  # fmt: skip
+def test_a_salutation(sentence: str, expected: bool) -> None:
+    assert is_salutation(sentence) is expected
+
+
+def test_a_sign_off_lends_a_complaint_no_satisfaction() -> None:
+    """Ninth session: "Best," read satisfaction 0.97, and a message's emotions are the
+    strongest of its sentences', so this complaint showed satisfaction 0.97."""
+    text = (
+        "Hi Jordan,\n\nThe export has failed three nights in a row and we have lost a day "
+        "of work.\n\nBest,\nMaria"
+    )
+    (analysis,) = Analyzer(load_engine("model.v1")).analyze([Document(text, channel="email")])
+    assert analysis.label == "negative"
+    assert analysis.emotions["satisfaction"] < 0.3
+    assert analysis.emotions["disappointment"] > 0.5
+    (thanks,) = Analyzer(load_engine("model.v1")).analyze([Document("Thanks, Raj")])
+    assert thanks.emotions["satisfaction"] > 0.5  # a salutation alone keeps its own reading

@@ -48,8 +48,9 @@ a lot — with a cache kept across calls), and assembles the rest:
   ``"auto_reply"`` (flagged or worded as an auto-reply, kind rule 1: an out-of-office
   note's "limited access" is nobody's mood). An unscored analysis is neutral with score
   0; its confidence is 0 when the engine never saw the text.
-- ``emotions``: the strongest reading of each over the sentences (and the whole message);
-  every name in ``EMOTIONS`` is present.
+- ``emotions``: the strongest reading of each over the sentences (and the whole message),
+  salutations left out ("Best," read satisfaction 0.97); every name in ``EMOTIONS`` is
+  present.
 - ``evidence``: the engine's spans (or, for engines without spans, whole sentences),
   weighted by their part's share of the reading, mapped to document offsets; the five
   strongest that push towards the label. A reading that a correction turned cites the
@@ -75,7 +76,7 @@ __all__ = ["ANALYZER_VERSION", "Analyzer", "Calibrator"]
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from crmsense.analysis.aggregate import aggregate, label_of, strongest, weight, word_count
@@ -89,6 +90,7 @@ from crmsense.analysis.contrast import (
     complaint_part,
     contrast_clause,
     contrasted,
+    is_salutation,
     relief_clause,
     relieved,
     verdict,
@@ -572,7 +574,7 @@ class Analyzer:
         if plan.whole is not None:
             whole = scored[plan.whole.text]
             if not self._shares_misreading(plan, plan.whole.text, whole):
-                emotions = strongest([whole.emotions, *(p.emotions for p in preds)])
+                emotions = strongest([whole.emotions, _felt(plan, preds, range(len(preds)))])
                 reading = Prediction(whole.probs, whole.score, emotions)
                 return reading, [(plan.whole, whole, 1.0)]
         return self._rollup(plan, preds, range(len(preds)))
@@ -588,11 +590,13 @@ class Analyzer:
     def _rollup(
         plan: _Plan, preds: list[Prediction], indices: Iterable[int]
     ) -> tuple[Prediction, list[Source]]:
-        """The roll-up of the sentences at ``indices`` and each one's share of it."""
+        """The roll-up of the sentences at ``indices`` and each one's share of it; its
+        emotions are the strongest of the sentences that are not salutations."""
         weights = {i: weight(plan.words[i], preds[i]) for i in indices}
         total = sum(weights.values())
         sources = [(plan.sentences[i], preds[i], w / total) for i, w in weights.items()]
-        return aggregate([(plan.words[i], preds[i]) for i in weights]), sources
+        rolled = aggregate([(plan.words[i], preds[i]) for i in weights])
+        return replace(rolled, emotions=_felt(plan, preds, weights)), sources
 
     def _shares_misreading(self, plan: _Plan, text: str, whole: Prediction) -> bool:
         """Whether a sentence of ``plan`` was corrected away from the label that the whole
@@ -665,6 +669,16 @@ class Analyzer:
         undelivered = automatic and is_undelivered(doc.subject or "", head)
         return reply_intent(head, votes, auto_reply=automatic, undelivered=undelivered,
                             leaving=leaving)  # fmt: skip
+
+
+def _felt(plan: _Plan, preds: list[Prediction], indices: Iterable[int]) -> dict[str, float]:
+    """Each emotion at its strongest over the sentences at ``indices`` that are not
+    salutations (:func:`~crmsense.analysis.contrast.is_salutation`: a complaint signed
+    "Best," had read satisfaction 0.97 from its sign-off), or over all of them when
+    every one is."""
+    chosen = list(indices)
+    felt = [preds[i].emotions for i in chosen if not is_salutation(plan.sentences[i].text)]
+    return strongest(felt or [preds[i].emotions for i in chosen])
 
 
 def _fingerprint(competitors: Iterable[str], topics: Iterable[str], **thresholds: float) -> str:

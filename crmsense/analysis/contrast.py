@@ -48,8 +48,8 @@ True
 from __future__ import annotations
 
 __all__ = [
-    "Clause", "complaint_part", "contrast_clause", "contrasted", "relief_clause", "relieved",
-    "verdict",
+    "Clause", "complaint_part", "contrast_clause", "contrasted", "is_salutation",
+    "relief_clause", "relieved", "verdict",
 ]  # fmt: skip
 
 import re
@@ -253,6 +253,24 @@ def complaint_part(sentences: Sequence[str]) -> list[int] | None:
     if not reports_problem(" ".join(sentences[i] for i in rest).lower()):
         return None
     return rest
+
+
+_SALUTATION = re.compile(
+    rf"^(?:|{PLEASANTRY}|(?:(?:kind |best |warm )?regards|best|cheers|sincerely|best wishes"
+    rf"|all the best|{_THANKS}|thanks again|thx|ta)(?:,(?: [\w'’.-]+){{0,3}})?)\W*$"
+)
+
+
+def is_salutation(sentence: str) -> bool:
+    """Whether ``sentence`` only greets, wishes well or signs off ("Hi Jordan,", "Hope
+    you're well.", "Best,", "Kind regards, Jo", "Thanks, Raj"): words that carry no
+    feeling of the writer's, whatever the engine reads into them ("Best," read
+    satisfaction 0.97).
+
+    >>> is_salutation("Best,"), is_salutation("Hi Jordan,"), is_salutation("Thanks for fixing it!")
+    (True, True, False)
+    """
+    return bool(_SALUTATION.match(without_greeting(sentence.lower())))
 
 
 def _formality(sentence: str, last: bool) -> bool:
