@@ -572,3 +572,14 @@ def test_doubting_the_renewal_is_an_objection_not_interest() -> None:
     )
     assert analysis.reply_intent == "objection"
     assert [r.kind for r in analysis.risks] == ["weighing"]
+
+
+def test_a_social_post_answers_no_outreach() -> None:
+    """Ninth session: "@AcmeCRM thanks for nothing" read polite_disengagement."""
+    analyzer = Analyzer(load_engine("model.v1"))
+    post, chat = analyzer.analyze(
+        [Document("@AcmeCRM thanks for nothing", channel="social"),
+         Document("Sounds interesting, can we set up a call next week?", channel="chat")]
+    )  # fmt: skip
+    assert post.reply_intent is None
+    assert chat.reply_intent == "interest"  # a chat may answer outreach

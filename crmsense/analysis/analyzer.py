@@ -66,8 +66,8 @@ a lot — with a cache kept across calls), and assembles the rest:
   is the segments joined by newlines, ``sentences`` holds one entry per segment and the
   call's label is its customer side's.
 
-``reply_intent`` is None for outbound messages, calls, survey comments, support tickets
-and notes: none of them answers sales outreach.
+``reply_intent`` is None for outbound messages, calls, survey comments, support tickets,
+notes and social posts: none of them answers sales outreach.
 """
 
 from __future__ import annotations
@@ -243,7 +243,7 @@ is an objection, and objection language is never paperwork; the point named in a
 of its own ("… Our problem is …") is a contrast clause."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
-_NOT_REPLIES = frozenset({"survey", "ticket", "note"})
+_NOT_REPLIES = frozenset({"survey", "ticket", "note", "social"})
 """Channels whose texts are never replies to sales outreach: no ``reply_intent``."""
 _HEAD_CHARS = 1000
 _PREDICT_CHUNK = 4096
