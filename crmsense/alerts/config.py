@@ -158,6 +158,7 @@ class RuleSpec(_Strict):
     cooldown: Window | None = None
     min_confidence: float | None = Field(None, ge=0, le=1)
     plan: tuple[str, ...] = ()
+    outranks: tuple[str, ...] = ()
     enabled: bool = True
     when: dict[str, Any]
 
@@ -177,6 +178,8 @@ class Rule:
     min_confidence: float
     plan: tuple[str, ...]
     node: Node
+    outranks: tuple[str, ...] = ()
+    """Groups this rule silences for the same account (and deal) when it fires."""
 
     @cached_property
     def scope(self) -> str:
@@ -341,8 +344,25 @@ def _build_rule(spec: RuleSpec, settings: PlaybookSettings, roles: Roles) -> Rul
         cooldown=spec.cooldown or settings.cooldown,
         min_confidence=(spec.min_confidence if spec.min_confidence is not None
                         else settings.min_confidence),
-        plan=spec.plan, node=node,
+        plan=spec.plan, node=node, outranks=spec.outranks,
     )  # fmt: skip
+
+
+def _check_outranks(rules: list[dict[str, Any]]) -> list[str]:
+    """Every group a rule outranks exists and is not its own."""
+    groups = {str(r.get("group") or r.get("name")) for r in rules}
+    problems = []
+    for rule in rules:
+        own = str(rule.get("group") or rule.get("name"))
+        where = f"rules[{rule.get('name')}].outranks"
+        for group in rule.get("outranks") or ():
+            if group == own:
+                problems.append(f"{where}: {group!r} is the rule's own group — remove it "
+                                "(a group fires one rule anyway)")  # fmt: skip
+            elif group not in groups:
+                problems.append(f"{where}: unknown group {group!r} — use one of "
+                                f"{', '.join(sorted(groups - {own}))}")  # fmt: skip
+    return problems
 
 
 def _check_sinks(sinks: dict[str, SinkConfig], rule_names: set[str]) -> list[str]:
@@ -406,6 +426,7 @@ def load_playbook(path: Path | None = None, *, text: str | None = None) -> Playb
     problems += [f"rules[{n}]: defined twice — rename one" for n in sorted(set(map(str, names)))
                  if names.count(n) > 1]  # fmt: skip
     problems += _check_sinks(spec.sinks, {str(n) for n in names})
+    problems += _check_outranks(spec.rules)
     if problems:
         raise ConfigError(f"{where}: " + "; ".join(problems), code="E411")
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()

@@ -3,7 +3,9 @@
 For each account (and, for deal rules, each open deal) every enabled rule's condition
 tree is evaluated on the account's facts. A match below the rule's ``min_confidence``
 is dropped; within a rule ``group`` only one rule fires: the most severe that matched
-(the first listed among equals). Then, per candidate, keyed by rule + account (+ deal):
+(the first listed among equals), and a rule that fires silences the groups it
+``outranks`` for that account (a customer saying they are leaving makes the declining
+trend's review redundant). Then, per candidate, keyed by rule + account (+ deal):
 
 * an **active** alert (queued, open, acknowledged) with that key is *updated* with the
   new evidence — never a second alert;
@@ -92,7 +94,8 @@ class EvaluationReport:
 
 def candidates(facts: AccountFacts, rules: Sequence[Rule], as_of: datetime) -> list[Candidate]:
     """What ``rules`` raise on ``facts``: confident matches, one per group (and deal) —
-    the most severe, the first listed among equals."""
+    the most severe, the first listed among equals — less the groups a raised rule
+    ``outranks`` for the same account (and deal)."""
     best: dict[tuple[str, int | None], Candidate] = {}
     for rule in rules:
         scopes = [facts.for_deal(d) for d in facts.deals] if rule.scope == "deal" else [facts]
@@ -104,7 +107,8 @@ def candidates(facts: AccountFacts, rules: Sequence[Rule], as_of: datetime) -> l
             held = best.get(slot)
             if held is None or severity_rank(rule.severity) > severity_rank(held.rule.severity):
                 best[slot] = Candidate(rule, scoped, match)
-    return list(best.values())
+    silenced = {(group, deal) for (_, deal), c in best.items() for group in c.rule.outranks}
+    return [c for slot, c in best.items() if slot not in silenced]
 
 
 class _Values(dict[str, Any]):

@@ -35,6 +35,7 @@ def test_default_playbook_has_every_point_of_the_issue() -> None:
     }
     assert playbook.rule("tier_high").plan  # a recovery plan follows the escalation
     assert playbook.rule("chat_deteriorating").realtime
+    assert playbook.rule("customer_leaving").outranks == ("health",)
     deal_rules = {r.name for r in playbook.rules if r.scope == "deal"}
     assert deal_rules == {"deal_risk_high", "prospect_cooling"}
     s = playbook.settings
@@ -88,6 +89,11 @@ def test_default_playbook_has_every_point_of_the_issue() -> None:
          "settings.min_signals: Input should be less than or equal to 100 — correct the value"),
         ("[settings]\nhigh_value_arr = inf\n",
          "settings.high_value_arr: Input should be a finite number — correct the value"),
+        ('extends = "default"\n[[rules]]\nname = "customer_leaving"\noutranks = ["helth"]\n',
+         "rules[customer_leaving].outranks: unknown group 'helth' — use one of"),
+        ('extends = "default"\n[[rules]]\nname = "customer_leaving"\n'
+         'outranks = ["customer_risk"]\n',
+         "rules[customer_leaving].outranks: 'customer_risk' is the rule's own group — remove it"),
     ],
 )  # fmt: skip
 def test_problems_name_the_key_and_the_fix(text: str, expected: str) -> None:
