@@ -240,7 +240,12 @@ and one ruled out is not; a fair price and "can't believe how easy" are praise; 
 on hold, "considered leaving" and a vendor weighed "alongside you" are weighing; a contact
 leaving their company is a ``contact_leaving`` risk; someone above re-opening the numbers
 is an objection, and objection language is never paperwork; the point named in a sentence
-of its own ("… Our problem is …") is a contrast clause."""
+of its own ("… Our problem is …") is a contrast clause, and a contrast clause that reports
+a problem decides however weakly it reads negative; complaint idioms ("dropped the ball",
+"took forever") are negative; "Cool cool cool." after waiting is sarcasm; a problem that
+"could derail" the renewal is weighing; a call's objection is not resolved by a hedge
+("No promises though."); salutations lend a message no emotions; social posts have no
+reply intent."""
 
 _UNIFORM: Probs = (1 / 3, 1 / 3, 1 / 3)
 _NOT_REPLIES = frozenset({"survey", "ticket", "note", "social"})

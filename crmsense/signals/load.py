@@ -166,7 +166,7 @@ def _messages(
             payload[("emotions", "enthusiasm")].as_float(),
             payload[("emotions", "urgency")].as_float(),
             payload["competitors"].as_string(),
-            payload["risks"],
+            payload["risks"].as_string(),
         )
         .select_from(
             msg.outerjoin(a, current_analysis("message", msg, engine))
@@ -228,7 +228,8 @@ def _messages(
                 urgency=1.0 if urgent else urgency_level,
                 intent=intent,
                 competitors=_names(competitors),
-                departure=any(r.get("kind") == "contact_leaving" for r in risks or ()),
+                # the array's JSON text: no need to parse it for one kind's name
+                departure=bool(risks) and '"contact_leaving"' in risks,
             ),
         )
 
