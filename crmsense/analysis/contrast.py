@@ -10,7 +10,8 @@ reads that clause on its own and lets it decide (:func:`contrasted`).
 A text has a *contrast clause* (:func:`contrast_clause`) when a contrast word ("but",
 "however", "though", "although", "yet" after a comma, "except", "unfortunately",
 "sadly", "that said", "nevertheless", "on the other hand"; or, since the eighth session,
-a comma before the point named: "…, the problem is …", "…, it's your X that is …")
+a comma before the point named: "…, the problem is …", "…, it's your X that is …", and
+since the ninth the end of a sentence before it: "… is fine. Our problem is …")
 follows at least one word, at least three words follow the last one, and either that
 clause names the point or reports a problem
 (:func:`~crmsense.analysis.negation.reports_problem`:
